@@ -1,0 +1,119 @@
+"""The `kim-desk` command line; the desktop app is its default sub-command."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from collections.abc import Callable, Sequence
+from typing import Any, NoReturn
+
+from kim_desk import __version__
+from kim_desk.errors import KnownError, UsageError
+from kim_desk.i18n import _
+from kim_desk.paths import DataPaths, data_paths
+
+log = logging.getLogger(__name__)
+
+# Sub-commands register here: each gets the subparsers object and adds itself,
+# setting `handler` to a function(args, paths) -> int.
+Registrar = Callable[["argparse._SubParsersAction[Any]"], None]
+
+
+class Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        raise UsageError(f"{message} ({self.prog} --help)")
+
+
+def _add_common(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--data-dir", help=_("Datenordner (sonst KIM_DESK_HOME oder der Standardordner)"))
+
+
+def _registrars() -> list[Registrar]:
+    from kim_desk import cli_records
+
+    registrars: list[Registrar] = [cli_records.register]
+    # optional parts of the app register only when present
+    for module_name in (
+        "kim_desk.documents.cli",
+        "kim_desk.stats.cli",
+        "kim_desk.sync.cli",
+        "kim_desk.backup.cli",
+        "kim_desk.i18n_cli",
+    ):
+        try:
+            module = __import__(module_name, fromlist=["register"])
+        except ModuleNotFoundError as exc:
+            if exc.name and module_name.startswith(exc.name):
+                continue
+            raise
+        registrars.append(module.register)
+    return registrars
+
+
+def build_parser() -> Parser:
+    parser = Parser(prog="kim-desk", description=_("KIM Desk – Beratung für Zugewanderte im Kreis Warendorf"))
+    parser.add_argument("--version", action="version", version=f"KIM Desk {__version__}")
+    _add_common(parser)
+    sub = parser.add_subparsers(dest="command", parser_class=Parser)
+    gui = sub.add_parser("gui", help=_("die Desktop-Anwendung starten (Standard)"))
+    _add_common(gui)
+    gui.set_defaults(handler=_run_gui)
+    for register in _registrars():
+        register(sub)
+    for choice in sub.choices.values():
+        if not any("--data-dir" in action.option_strings for action in choice._actions):
+            _add_common(choice)
+    return parser
+
+
+def _run_gui(args: argparse.Namespace, paths: DataPaths) -> int:
+    from kim_desk.gui.app import run
+
+    return int(run(paths, sys.argv[:1]))
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    from kim_desk.logs import crash_report, setup_logging
+
+    arguments = list(sys.argv[1:] if argv is None else argv)
+    paths: DataPaths | None = None
+    try:
+        parser = build_parser()
+        args = parser.parse_args(arguments)
+        paths = data_paths(args.data_dir or None)
+        if paths.root.exists():
+            setup_logging(paths.logs)
+        handler = getattr(args, "handler", _run_gui)
+        log.info("command", extra={"command": args.command or "gui"})
+        return int(handler(args, paths))
+    except KnownError as exc:
+        print(f"kim-desk: {exc}".replace("\n", "\n  "), file=sys.stderr)
+        return exc.exit_code
+    except BrokenPipeError:
+        sys.stderr.close()  # output piped into `head`: nothing to report
+        return 0
+    except KeyboardInterrupt:
+        print(_("kim-desk: abgebrochen"), file=sys.stderr)
+        return 130
+    except Exception:  # noqa: BLE001 - the crash handler: every bug gets a report
+        exc_type, exc_value, tb = sys.exc_info()
+        assert exc_type is not None and exc_value is not None
+        crash_report(exc_type, exc_value, tb, paths.logs if paths and paths.root.exists() else None)
+        print(
+            _("kim-desk: interner Fehler ({kind}); ein Fehlerbericht ohne Personendaten liegt im Log-Ordner.").format(
+                kind=exc_type.__name__
+            ),
+            file=sys.stderr,
+        )
+        return 70
+
+
+def print_json(data: Any) -> None:
+    json.dump(data, sys.stdout, ensure_ascii=False, indent=2, default=str)
+    sys.stdout.write("\n")
+
+
+if __name__ == "__main__":
+    sys.exit(main())

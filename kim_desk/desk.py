@@ -1,0 +1,55 @@
+"""The composition root for a desk: unlock the key, open the store, load the catalogue."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from kim_desk import vault
+from kim_desk.catalog import Catalog, load_catalog
+from kim_desk.clock import Clock
+from kim_desk.paths import DataPaths
+from kim_desk.store import Store, open_store
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Desk:
+    paths: DataPaths
+    store: Store
+    catalog: Catalog
+
+    def close(self) -> None:
+        self.store.close()
+
+
+def open_desk(
+    paths: DataPaths,
+    passphrase_source: vault.PassphraseSource = vault.passphrase_from_environment,
+    keyring: vault.KeyringAccess | None = None,
+    clock: Clock | None = None,
+) -> Desk:
+    """Unlock and open an existing desk; never creates one."""
+    result = vault.unlock(paths, passphrase_source, keyring if keyring is not None else vault.SystemKeyring())
+    log.info("unlocked", extra={"method": result.method})
+    store = open_store(paths.database, result.key, clock=clock)
+    return Desk(paths, store, load_catalog())
+
+
+def create_desk(
+    paths: DataPaths,
+    passphrase: str,
+    keyring: vault.KeyringAccess | None = None,
+    kdf: vault.KdfParams = vault.DEFAULT_KDF,
+    clock: Clock | None = None,
+) -> tuple[Desk, str]:
+    """Set up a new desk in an empty folder; returns the desk and its recovery code."""
+    catalog = load_catalog()
+    key, recovery, _notes = vault.create_vault(paths, passphrase, keyring, kdf)
+    try:
+        store = open_store(paths.database, key, create=True, clock=clock)
+    except BaseException:
+        paths.vault.unlink(missing_ok=True)  # nothing else was written yet
+        raise
+    return Desk(paths, store, catalog), recovery

@@ -1,0 +1,1 @@
+"""The Qt GUI: the only part of KIM Desk that imports PySide6."""

@@ -1,0 +1,99 @@
+"""The encrypted desk database: one Store object passed to every core function."""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import sqlcipher3
+import sqlite_utils
+
+from kim_desk.clock import Clock, SystemClock
+from kim_desk.store.connection import Connection, connect
+from kim_desk.store.migrations import migrate
+
+
+@dataclass(frozen=True)
+class Change:
+    """What a mutation changed, so a view knows what to redraw."""
+
+    entity: str
+    id: int
+    action: str  # create | update | delete
+
+
+@dataclass
+class Store:
+    conn: Connection
+    path: Path
+    clock: Clock = field(default_factory=SystemClock)
+    actor: str = "desk"
+    _depth: int = 0
+
+    @property
+    def db(self) -> sqlite_utils.Database:
+        return sqlite_utils.Database(self.conn)
+
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[Connection]:
+        """One write transaction; nested use joins the outer one."""
+        if self._depth:
+            self._depth += 1
+            try:
+                yield self.conn
+            finally:
+                self._depth -= 1
+            return
+        self.conn.execute("BEGIN IMMEDIATE")
+        self._depth = 1
+        try:
+            yield self.conn
+        except BaseException:
+            self._depth = 0
+            self.conn.execute("ROLLBACK")
+            raise
+        self._depth = 0
+        self.conn.execute("COMMIT")
+
+    def rows(self, sql: str, params: Any = ()) -> list[sqlcipher3.Row]:
+        return list(self.conn.execute(sql, params).fetchall())
+
+    def one(self, sql: str, params: Any = ()) -> sqlcipher3.Row | None:
+        row: sqlcipher3.Row | None = self.conn.execute(sql, params).fetchone()
+        return row
+
+    def now_text(self) -> str:
+        return self.clock.now().isoformat(timespec="seconds")
+
+    def today(self) -> dt.date:
+        return self.clock.today()
+
+    def close(self) -> None:
+        with contextlib.suppress(Exception):
+            self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        self.conn.close()
+
+
+def open_store(
+    path: Path,
+    key: bytes,
+    *,
+    create: bool = False,
+    clock: Clock | None = None,
+    actor: str = "desk",
+) -> Store:
+    """Open the database, migrate it, and hand back a Store."""
+    conn = connect(path, key, create=create)
+    if create:
+        path.chmod(0o600)
+    try:
+        conn.row_factory = sqlcipher3.Row
+        migrate(conn)
+    except BaseException:
+        conn.close()
+        raise
+    return Store(conn=conn, path=path, clock=clock or SystemClock(), actor=actor)

@@ -1,0 +1,56 @@
+"""Numbered schema migrations, each in one exclusive transaction, on PRAGMA user_version."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from kim_desk.errors import DatabaseTooNew
+from kim_desk.i18n import _
+from kim_desk.store.connection import Connection, split_sql
+from kim_desk.store.schema_v1 import SCHEMA_V1
+
+
+def _run_script(script: str) -> Callable[[Connection], None]:
+    def step(conn: Connection) -> None:
+        for statement in split_sql(script):
+            conn.execute(statement)
+
+    return step
+
+
+MIGRATIONS: list[tuple[int, Callable[[Connection], None]]] = [
+    (1, _run_script(SCHEMA_V1)),
+]
+LATEST_VERSION = MIGRATIONS[-1][0]
+
+
+def schema_version(conn: Connection) -> int:
+    return int(conn.execute("PRAGMA user_version").fetchone()[0])
+
+
+def migrate(conn: Connection, target: int | None = None) -> list[int]:
+    """Bring the database up to `target` (default: the latest); returns the versions applied."""
+    target = LATEST_VERSION if target is None else target
+    current = schema_version(conn)
+    if current > LATEST_VERSION:
+        raise DatabaseTooNew(
+            _(
+                "Die Datenbank stammt aus einer neueren Version von KIM Desk (Schema {found}, "
+                "diese Version kennt bis {known}). Bitte installieren Sie die neuere Version; "
+                "die Datenbank bleibt unverändert."
+            ).format(found=current, known=LATEST_VERSION)
+        )
+    applied: list[int] = []
+    for version, step in MIGRATIONS:
+        if version <= current or version > target:
+            continue
+        conn.execute("BEGIN EXCLUSIVE")
+        try:
+            step(conn)
+            conn.execute(f"PRAGMA user_version = {int(version)}")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        conn.execute("COMMIT")
+        applied.append(version)
+    return applied

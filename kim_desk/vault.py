@@ -1,0 +1,359 @@
+"""The database key: 32 random bytes, stored only wrapped (AES-GCM).
+
+Slots in vault.json wrap the same key: under a secret kept in the OS keyring,
+under a key derived (Argon2id) from the desk passphrase, and under a key derived
+from a printable recovery code for the organisation's IT. Unlock order: keyring,
+then passphrase. A failed unlock is never treated as a first run.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import os
+import secrets
+import sys
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Protocol
+
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from cryptography.hazmat.primitives.kdf.argon2 import Argon2id
+
+from kim_desk.errors import (
+    AlreadyInitialised,
+    DatabaseMissing,
+    KnownError,
+    NoPassphraseSource,
+    UnlockError,
+    VaultMissing,
+    WrongPassphrase,
+)
+from kim_desk.fileutil import write_atomic
+from kim_desk.i18n import _
+from kim_desk.paths import DataPaths
+
+FORMAT = "kim-desk-vault/1"
+KEYRING_SERVICE = "KIM Desk"
+PASSPHRASE_FILE_ENV = "KIM_DESK_PASSPHRASE_FILE"  # noqa: S105 - a variable name, not a secret
+MIN_PASSPHRASE_LENGTH = 10
+_CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+
+
+@dataclass(frozen=True)
+class KdfParams:
+    iterations: int = 3
+    lanes: int = 4
+    memory_kib: int = 64 * 1024
+
+
+DEFAULT_KDF = KdfParams()
+
+
+class KeyringUnavailable(Exception):
+    """The keyring cannot be used now; str() says why, in plain words."""
+
+
+class KeyringAccess(Protocol):
+    def backend_name(self) -> str: ...
+    def get(self, account: str) -> str | None: ...
+    def set(self, account: str, secret: str) -> None: ...
+
+
+class SystemKeyring:
+    """The OS keyring through `keyring`; every failure becomes KeyringUnavailable."""
+
+    def backend_name(self) -> str:
+        import keyring
+
+        backend = keyring.get_keyring()
+        return f"{type(backend).__module__}.{type(backend).__qualname__}"
+
+    def get(self, account: str) -> str | None:
+        import keyring
+        from keyring.errors import KeyringError
+
+        try:
+            value: str | None = keyring.get_password(KEYRING_SERVICE, account)
+        except KeyringError as exc:
+            raise KeyringUnavailable(_describe_keyring_error(exc)) from exc
+        except Exception as exc:
+            raise KeyringUnavailable(_describe_keyring_error(exc)) from exc
+        return value
+
+    def set(self, account: str, secret: str) -> None:
+        import keyring
+
+        try:
+            keyring.set_password(KEYRING_SERVICE, account, secret)
+        except Exception as exc:
+            raise KeyringUnavailable(_describe_keyring_error(exc)) from exc
+
+
+def _describe_keyring_error(exc: Exception) -> str:
+    from keyring.errors import KeyringLocked, NoKeyringError
+
+    if isinstance(exc, NoKeyringError):
+        return _("Auf diesem Rechner ist kein Schlüsselbund (Keyring) verfügbar.")
+    if isinstance(exc, KeyringLocked):
+        return _("Der Schlüsselbund ist gesperrt.")
+    return _("Der Schlüsselbund antwortet nicht ({kind}).").format(kind=type(exc).__name__)
+
+
+@dataclass
+class UnlockResult:
+    key: bytes
+    method: str  # "keyring" | "passphrase" | "recovery"
+    notes: list[str] = field(default_factory=list)  # why the keyring was skipped, etc.
+
+
+PassphraseSource = Callable[[str], str]  # gets the reason it is asked; returns the passphrase
+
+
+def _b64(data: bytes) -> str:
+    return base64.b64encode(data).decode("ascii")
+
+
+def _unb64(text: str) -> bytes:
+    return base64.b64decode(text.encode("ascii"), validate=True)
+
+
+def _derive(secret: str, salt: bytes, params: KdfParams) -> bytes:
+    kdf = Argon2id(
+        salt=salt,
+        length=32,
+        iterations=params.iterations,
+        lanes=params.lanes,
+        memory_cost=params.memory_kib,
+    )
+    return kdf.derive(secret.encode("utf-8"))
+
+
+def _aad(vault_id: str, slot: str) -> bytes:
+    return f"{FORMAT}|{vault_id}|{slot}".encode()
+
+
+def _wrap(key: bytes, wrapping_key: bytes, vault_id: str, slot: str) -> dict[str, str]:
+    nonce = secrets.token_bytes(12)
+    wrapped = AESGCM(wrapping_key).encrypt(nonce, key, _aad(vault_id, slot))
+    return {"nonce": _b64(nonce), "wrapped": _b64(wrapped)}
+
+
+def _unwrap(slot_data: dict[str, Any], wrapping_key: bytes, vault_id: str, slot: str) -> bytes:
+    nonce = _unb64(slot_data["nonce"])
+    return AESGCM(wrapping_key).decrypt(nonce, _unb64(slot_data["wrapped"]), _aad(vault_id, slot))
+
+
+def _kdf_slot(key: bytes, secret: str, vault_id: str, slot: str, params: KdfParams) -> dict[str, Any]:
+    salt = secrets.token_bytes(16)
+    data: dict[str, Any] = {
+        "kdf": "argon2id",
+        "salt": _b64(salt),
+        "iterations": params.iterations,
+        "lanes": params.lanes,
+        "memory_kib": params.memory_kib,
+    }
+    data.update(_wrap(key, _derive(secret, salt, params), vault_id, slot))
+    return data
+
+
+def _open_kdf_slot(data: dict[str, Any], secret: str, vault_id: str, slot: str) -> bytes:
+    params = KdfParams(int(data["iterations"]), int(data["lanes"]), int(data["memory_kib"]))
+    return _unwrap(data, _derive(secret, _unb64(data["salt"]), params), vault_id, slot)
+
+
+def new_recovery_code() -> str:
+    raw = "".join(secrets.choice(_CROCKFORD) for _ in range(25))
+    return "-".join(raw[i : i + 5] for i in range(0, 25, 5))
+
+
+def normalise_recovery_code(code: str) -> str:
+    text = code.upper().replace("-", "").replace(" ", "")
+    text = text.translate(str.maketrans("OIL", "011"))
+    return "-".join(text[i : i + 5] for i in range(0, len(text), 5))
+
+
+def check_passphrase(passphrase: str) -> None:
+    if len(passphrase) < MIN_PASSPHRASE_LENGTH:
+        raise KnownError(_("Die Passphrase muss mindestens {n} Zeichen lang sein.").format(n=MIN_PASSPHRASE_LENGTH))
+
+
+def _read_vault(paths: DataPaths) -> dict[str, Any]:
+    try:
+        data = json.loads(paths.vault.read_text("utf-8"))
+    except FileNotFoundError:
+        raise VaultMissing(_vault_missing_message(paths)) from None
+    except (OSError, ValueError) as exc:
+        raise UnlockError(
+            _("Die Schlüsseldatei {path} ist beschädigt oder nicht lesbar.").format(path=paths.vault)
+        ) from exc
+    if not isinstance(data, dict) or data.get("format") != FORMAT:
+        raise UnlockError(_("Die Schlüsseldatei {path} hat ein unbekanntes Format.").format(path=paths.vault))
+    return data
+
+
+def _vault_missing_message(paths: DataPaths) -> str:
+    return _(
+        "Die Datenbank {db} ist vorhanden, aber ihre Schlüsseldatei {vault} fehlt. "
+        "Stellen Sie die Schlüsseldatei aus der Sicherung wieder her; es wird keine neue "
+        "Datenbank angelegt."
+    ).format(db=paths.database, vault=paths.vault)
+
+
+def _write_vault(paths: DataPaths, data: dict[str, Any]) -> None:
+    write_atomic(paths.vault, json.dumps(data, indent=2).encode("utf-8"))
+
+
+def is_initialised(paths: DataPaths) -> bool:
+    """True when any trace of a desk exists; such a folder is never set up anew."""
+    return paths.vault.exists() or paths.database.exists()
+
+
+def create_vault(
+    paths: DataPaths,
+    passphrase: str,
+    keyring: KeyringAccess | None = None,
+    kdf: KdfParams = DEFAULT_KDF,
+) -> tuple[bytes, str, list[str]]:
+    """Make a new key for a new desk; returns (key, recovery code, notes)."""
+    if is_initialised(paths):
+        raise AlreadyInitialised(
+            _("In {path} gibt es bereits eine Datenbank; es wird keine neue angelegt.").format(path=paths.root)
+        )
+    check_passphrase(passphrase)
+    key = secrets.token_bytes(32)
+    recovery = new_recovery_code()
+    vault_id = uuid.uuid4().hex
+    data: dict[str, Any] = {"format": FORMAT, "vault_id": vault_id, "slots": {}}
+    data["slots"]["passphrase"] = _kdf_slot(key, passphrase, vault_id, "passphrase", kdf)
+    data["slots"]["recovery"] = _kdf_slot(key, recovery, vault_id, "recovery", kdf)
+    notes: list[str] = []
+    if keyring is not None:
+        notes.extend(_store_in_keyring(data, key, keyring))
+    paths.root.mkdir(parents=True, exist_ok=True)
+    os.chmod(paths.root, 0o700)
+    _write_vault(paths, data)
+    return key, recovery, notes
+
+
+def _store_in_keyring(data: dict[str, Any], key: bytes, keyring: KeyringAccess) -> list[str]:
+    secret = secrets.token_bytes(32)
+    try:
+        backend = keyring.backend_name()
+        keyring.set(data["vault_id"], _b64(secret))
+    except KeyringUnavailable as exc:
+        data["slots"].pop("keyring", None)
+        return [str(exc)]
+    slot = _wrap(key, secret, data["vault_id"], "keyring")
+    slot["backend"] = backend
+    data["slots"]["keyring"] = slot
+    return []
+
+
+def _try_keyring(data: dict[str, Any], keyring: KeyringAccess | None) -> tuple[bytes | None, str]:
+    slot = data["slots"].get("keyring")
+    if keyring is None:
+        return None, _("Der Schlüsselbund wird nicht verwendet.")
+    if slot is None:
+        return None, _("Im Schlüsselbund ist für diese Datenbank nichts hinterlegt.")
+    try:
+        backend = keyring.backend_name()
+        if backend != slot.get("backend"):
+            return None, _("Der Schlüsselbund dieses Rechners hat sich geändert.")
+        secret = keyring.get(data["vault_id"])
+    except KeyringUnavailable as exc:
+        return None, str(exc)
+    if not secret:
+        return None, _("Der Schlüsselbund liefert keinen Schlüssel für diese Datenbank.")
+    try:
+        return _unwrap(slot, _unb64(secret), data["vault_id"], "keyring"), ""
+    except (InvalidTag, ValueError):
+        return None, _("Der Schlüssel im Schlüsselbund passt nicht zu dieser Datenbank.")
+
+
+def unlock(
+    paths: DataPaths,
+    passphrase_source: PassphraseSource,
+    keyring: KeyringAccess | None = None,
+) -> UnlockResult:
+    """Unlock the key of an existing desk: keyring first, then the passphrase."""
+    if not paths.vault.exists() and not paths.database.exists():
+        raise DatabaseMissing(_("In {path} gibt es noch keine Datenbank.").format(path=paths.root))
+    data = _read_vault(paths)
+    if not paths.database.exists():
+        raise DatabaseMissing(
+            _(
+                "Die Datenbank {db} fehlt, obwohl ihre Schlüsseldatei vorhanden ist. "
+                "Stellen Sie sie aus einer Sicherung wieder her; es wird keine neue angelegt."
+            ).format(db=paths.database)
+        )
+    key, reason = _try_keyring(data, keyring)
+    if key is not None:
+        return UnlockResult(key, "keyring")
+    passphrase = passphrase_source(reason)
+    try:
+        key = _open_kdf_slot(data["slots"]["passphrase"], passphrase, data["vault_id"], "passphrase")
+    except InvalidTag:
+        raise WrongPassphrase(_("Die Passphrase ist falsch.")) from None
+    result = UnlockResult(key, "passphrase", [reason] if reason else [])
+    if keyring is not None:
+        refreshed = dict(data, slots=dict(data["slots"]))
+        problems = _store_in_keyring(refreshed, key, keyring)
+        if not problems:
+            _write_vault(paths, refreshed)
+    return result
+
+
+def unlock_with_recovery_code(paths: DataPaths, code: str) -> bytes:
+    data = _read_vault(paths)
+    try:
+        return _open_kdf_slot(data["slots"]["recovery"], normalise_recovery_code(code), data["vault_id"], "recovery")
+    except InvalidTag:
+        raise WrongPassphrase(_("Der Wiederherstellungscode ist falsch.")) from None
+
+
+def set_passphrase(paths: DataPaths, key: bytes, passphrase: str, kdf: KdfParams = DEFAULT_KDF) -> None:
+    """Re-wrap the key under a new passphrase (after unlocking with the old one or the code)."""
+    check_passphrase(passphrase)
+    data = _read_vault(paths)
+    data["slots"]["passphrase"] = _kdf_slot(key, passphrase, data["vault_id"], "passphrase", kdf)
+    _write_vault(paths, data)
+
+
+def passphrase_from_environment(reason: str) -> str:
+    """Read the passphrase from KIM_DESK_PASSPHRASE_FILE, else ask on the terminal."""
+    file_name = os.environ.get(PASSPHRASE_FILE_ENV)
+    if file_name:
+        try:
+            return Path(file_name).read_text("utf-8").rstrip("\r\n")
+        except OSError as exc:
+            raise NoPassphraseSource(_("Die Passphrase-Datei {path} ist nicht lesbar.").format(path=file_name)) from exc
+    if sys.stdin is not None and sys.stdin.isatty():
+        import getpass
+
+        if reason:
+            print(reason, file=sys.stderr)
+        return getpass.getpass(_("Passphrase: "))
+    raise NoPassphraseSource(
+        _(
+            "Die Datenbank ist gesperrt und es gibt keinen Weg, die Passphrase zu erfragen. "
+            "Nennen Sie eine Passphrase-Datei in {env}."
+        ).format(env=PASSPHRASE_FILE_ENV)
+    )
+
+
+def new_passphrase_from_environment() -> str:
+    """For creating a desk: the file in KIM_DESK_PASSPHRASE_FILE, else ask twice."""
+    file_name = os.environ.get(PASSPHRASE_FILE_ENV)
+    if file_name or not (sys.stdin is not None and sys.stdin.isatty()):
+        return passphrase_from_environment("")
+    import getpass
+
+    first = getpass.getpass(_("Neue Passphrase für diesen Arbeitsplatz: "))
+    check_passphrase(first)
+    if getpass.getpass(_("Passphrase wiederholen: ")) != first:
+        raise KnownError(_("Die beiden Eingaben stimmen nicht überein."))
+    return first

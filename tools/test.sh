@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# Set up and run the whole test suite: lint, format, types, and pytest (unit, gui, e2e, property).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash tools/setup.sh --test
+export QT_QPA_PLATFORM=offscreen
+export PYTHON_KEYRING_BACKEND=keyring.backends.fail.Keyring
+lint_paths=$(ls -d kim_desk tests benchmarks tools 2>/dev/null)
+.venv/bin/ruff check $lint_paths
+.venv/bin/ruff format --check $lint_paths
+.venv/bin/mypy
+.venv/bin/pytest -p no:cacheprovider "$@"
