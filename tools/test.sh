@@ -5,7 +5,10 @@ cd "$(dirname "$0")/.."
 bash tools/setup.sh --test
 export QT_QPA_PLATFORM=offscreen
 export PYTHON_KEYRING_BACKEND=keyring.backends.fail.Keyring
-lint_paths=$(ls -d kim_desk tests benchmarks tools 2>/dev/null)
+lint_paths=""
+for folder in kim_desk tests benchmarks tools; do
+    if [[ -d $folder ]]; then lint_paths="$lint_paths $folder"; fi
+done
 .venv/bin/ruff check $lint_paths
 .venv/bin/ruff format --check $lint_paths
 .venv/bin/mypy
