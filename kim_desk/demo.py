@@ -53,6 +53,7 @@ def generate(
     clients: int = 200,
     seed: int = SEED,
     contacts_per_client: tuple[int, int] = (1, 6),
+    appointment_share: float = 0.4,
 ) -> DemoSummary:
     """Add `clients` synthetic clients with households, cases, appointments and contacts."""
     rng = random.Random(seed)
@@ -119,7 +120,7 @@ def generate(
                      rng.choice([*langs, "de"]), rng.choice([15, 30, 45, 60])),
                 )  # fmt: skip
                 counts.contacts += 1
-            if rng.random() < 0.4:
+            if rng.random() < appointment_share:
                 day = today + dt.timedelta(days=rng.randint(-20, 30))
                 if day.weekday() >= 5:
                     day += dt.timedelta(days=7 - day.weekday())

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from difflib import SequenceMatcher
 
 from kim_desk.names import index_terms, query_terms
 from kim_desk.store import Store
@@ -51,23 +50,32 @@ class Hit:
     score: float
 
 
-def _score(text: str, names: str, skeletons: str) -> float:
+def _closeness(token: str, word: str) -> float:
+    """Share of the longer word that the typed token and the word have in common at the start."""
+    common = 0
+    for a, b in zip(token, word, strict=False):
+        if a != b:
+            break
+        common += 1
+    return common / max(len(token), len(word))
+
+
+def _score(terms: list[tuple[str, set[str]]], names: str, skeletons: str) -> float:
     words = names.split()
-    skels = skeletons.split()
+    skels = set(skeletons.split())
     total = 0.0
-    for token, token_skels in query_terms(text):
+    for token, token_skels in terms:
         best = 0.0
         if token in words:
             best = 4.0
         elif any(word.startswith(token) for word in words):
             best = 3.0
-        elif token_skels & set(skels):
+        elif token_skels & skels:
             best = 2.0
         elif any(s.startswith(q) for s in skels for q in token_skels if len(q) > 1):
             best = 1.0
         # among equal matches, the spelling closest to what was typed comes first
-        closeness = max((SequenceMatcher(None, token, word).ratio() for word in words), default=0.0)
-        total += best + closeness
+        total += best + max((_closeness(token, word) for word in words), default=0.0)
     return total
 
 
@@ -81,6 +89,7 @@ def search_clients(store: Store, text: str, limit: int = 50) -> list[Hit]:
         "ORDER BY bm25(client_search, 10.0, 1.0) LIMIT ?",
         (query, CANDIDATES),
     )
-    hits = [Hit(int(row[0]), _score(text, row[1], row[2])) for row in rows]
+    terms = query_terms(text)
+    hits = [Hit(int(row[0]), _score(terms, row[1], row[2])) for row in rows]
     hits.sort(key=lambda hit: -hit.score)  # stable: bm25 order breaks ties
     return hits[:limit]
