@@ -1,0 +1,113 @@
+"""Fill the document data from the store: the one place that knows both sides."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from kim_desk import settings
+from kim_desk.catalog import ApplicationType, Catalog
+from kim_desk.documents.model import (
+    AppointmentView,
+    CaseView,
+    ChecklistLine,
+    ClientView,
+    DeskInfo,
+    DocumentData,
+)
+from kim_desk.store import Store
+from kim_desk.store.appointments import get_appointment
+from kim_desk.store.cases import Case, get_case
+from kim_desk.store.clients import Client, get_client
+
+
+def _date(value: str | None) -> dt.date | None:
+    return dt.date.fromisoformat(value[:10]) if value else None
+
+
+def client_view(client: Client) -> ClientView:
+    spouse = next((m for m in client.household if m.relation == "spouse"), None)
+    return ClientView(
+        family_name=client.family_name,
+        given_names=client.given_names,
+        family_name_orig=client.family_name_orig,
+        given_names_orig=client.given_names_orig,
+        birth_date=_date(client.birth_date),
+        nationality=client.nationality,
+        street=client.street,
+        postcode=client.postcode,
+        city=client.city,
+        phone=client.phone,
+        email=client.email,
+        residence_status=client.residence_status,
+        permit_expires=_date(client.permit_expires),
+        household_size=1 + len(client.household),
+        children=sum(1 for m in client.household if m.relation == "child"),
+        spouse=" ".join(p for p in (spouse.given_names, spouse.family_name) if p) if spouse else "",
+    )
+
+
+def case_view(case: Case, app_type: ApplicationType) -> CaseView:
+    lines = []
+    for item in sorted(case.checklist, key=lambda i: i.position):
+        spec = app_type.document(item.code)
+        if spec is None:  # a custom item, in the counsellor's words
+            lines.append(ChecklistLine(item.label or item.code, item.state, "", item.required, custom=True))
+        else:
+            lines.append(ChecklistLine(spec.label, item.state, spec.hint, item.required))
+    deadline_label = next((d.label for d in app_type.deadlines if d.code == case.deadline_kind), "")
+    return CaseView(
+        id=case.id,
+        type=app_type,
+        status=case.status,
+        outcome=case.outcome,
+        opened_on=_date(case.opened_on),
+        submitted_on=_date(case.submitted_on),
+        decided_on=_date(case.decided_on),
+        deadline=_date(case.deadline),
+        deadline_label=deadline_label,
+        authority_ref=case.authority_ref,
+        next_steps=case.next_steps,
+        checklist=tuple(lines),
+    )
+
+
+def document_data(
+    store: Store, catalog: Catalog, *, case_id: int | None = None, appointment_id: int | None = None
+) -> DocumentData:
+    """The data of one document, for a case or an appointment (which may belong to a case)."""
+    slot: AppointmentView | None = None
+    place_default = str(settings.get(store, "place") or "")
+    if appointment_id is not None:
+        appointment = get_appointment(store, appointment_id)
+        slot = AppointmentView(
+            appointment.starts_at,
+            appointment.duration_min,
+            appointment.place or place_default,
+            appointment.counsellor or str(settings.get(store, "counsellor") or ""),
+            appointment.topic,
+        )
+        client_id = appointment.client_id
+        case_id = case_id if case_id is not None else appointment.case_id
+    case: CaseView | None = None
+    if case_id is not None:
+        stored = get_case(store, case_id)
+        case = case_view(stored, catalog.get(stored.type_code))
+        client_id = stored.client_id
+    if case is None and slot is None:
+        raise ValueError("document_data needs a case or an appointment")
+    desk = DeskInfo(
+        organisation=str(settings.get(store, "organisation") or ""),
+        counsellor=str(settings.get(store, "counsellor") or ""),
+    )
+    return DocumentData(client_view(get_client(store, client_id)), store.clock.today(), desk, case, slot)
+
+
+def client_language(store: Store, *, case_id: int | None = None, appointment_id: int | None = None) -> str:
+    """The preferred language of the client a case or appointment belongs to."""
+    if appointment_id is not None:
+        client_id = get_appointment(store, appointment_id).client_id
+    elif case_id is not None:
+        client_id = get_case(store, case_id).client_id
+    else:
+        raise ValueError("client_language needs a case or an appointment")
+    return get_client(store, client_id, with_household=False).preferred_language

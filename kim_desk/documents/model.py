@@ -1,0 +1,90 @@
+"""What a document is made from: plain data, filled from the store by `adapter`.
+
+Texts from the catalogue and the templates are German source and are translated when a
+sheet is laid out; names, addresses and the counsellor's own notes are printed as they are.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from kim_desk.catalog import ApplicationType
+
+
+@dataclass(frozen=True)
+class DeskInfo:
+    organisation: str = ""
+    counsellor: str = ""
+    phone: str = ""
+
+
+@dataclass(frozen=True)
+class ClientView:
+    family_name: str
+    given_names: str = ""
+    family_name_orig: str = ""
+    given_names_orig: str = ""
+    birth_date: dt.date | None = None
+    nationality: str = ""
+    street: str = ""
+    postcode: str = ""
+    city: str = ""
+    phone: str = ""
+    email: str = ""
+    residence_status: str = ""
+    permit_expires: dt.date | None = None
+    household_size: int | None = None
+    children: int | None = None
+    spouse: str = ""
+
+    @property
+    def name(self) -> str:
+        return " ".join(part for part in (self.given_names, self.family_name) if part)
+
+    @property
+    def name_orig(self) -> str:
+        return " ".join(part for part in (self.given_names_orig, self.family_name_orig) if part)
+
+
+@dataclass(frozen=True)
+class ChecklistLine:
+    label: str  # German source text from the catalogue, or the counsellor's own words
+    state: str = "missing"  # taxonomy.CHECKLIST_STATES
+    hint: str = ""
+    required: bool = True
+    custom: bool = False  # the counsellor's own words: printed as written, not translated
+
+
+@dataclass(frozen=True)
+class CaseView:
+    id: int
+    type: ApplicationType
+    status: str = "planned"  # taxonomy.CASE_STATUSES
+    outcome: str | None = None
+    opened_on: dt.date | None = None
+    submitted_on: dt.date | None = None
+    decided_on: dt.date | None = None
+    deadline: dt.date | None = None
+    deadline_label: str = ""  # German source text of the deadline kind
+    authority_ref: str = ""
+    next_steps: str = ""  # the counsellor's note, German, printed as written
+    checklist: tuple[ChecklistLine, ...] = ()
+
+
+@dataclass(frozen=True)
+class AppointmentView:
+    starts_at: dt.datetime
+    duration_min: int = 30
+    place: str = ""
+    counsellor: str = ""
+    topic: str = ""
+
+
+@dataclass(frozen=True)
+class DocumentData:
+    client: ClientView
+    today: dt.date
+    desk: DeskInfo = field(default_factory=DeskInfo)
+    case: CaseView | None = None
+    appointment: AppointmentView | None = None

@@ -1,0 +1,76 @@
+"""Documents from stored records, and the `kim-desk print` command."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+import pytest
+
+from kim_desk.desk import Desk
+from kim_desk.documents import render
+from kim_desk.documents.adapter import document_data
+from kim_desk.documents.cli import register
+from kim_desk.errors import UsageError
+from kim_desk.paths import DataPaths
+from kim_desk.store.cases import list_cases
+from tests.conftest import PASSPHRASE
+from tests.unit.documents_support import pdf_text, qpdf_check
+
+
+def _case_with_checklist(desk: Desk) -> int:
+    return next(case.id for case in list_cases(desk.store, open_only=True) if len(case.checklist) >= 3)
+
+
+def test_checklist_from_the_store_names_client_and_every_item(desk: Desk, tmp_path: Path) -> None:
+    case_id = _case_with_checklist(desk)
+    data = document_data(desk.store, desk.catalog, case_id=case_id)
+    pdf = render("checklist", data, "de", tmp_path / "c.pdf")
+    qpdf_check(pdf)
+    text = pdf_text(pdf)
+    assert data.case is not None
+    assert data.client.family_name in text
+    for line in data.case.checklist:
+        if line.state in ("missing", "present"):
+            assert " ".join(line.label.split()) in text
+
+
+@pytest.fixture
+def passphrase_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    path = tmp_path / "pass"
+    path.write_text(PASSPHRASE, "utf-8")
+    monkeypatch.setenv("KIM_DESK_PASSPHRASE_FILE", str(path))
+    return path
+
+
+def _print(argv: list[str], paths: DataPaths) -> int:
+    """The `print` sub-command as kim_desk.cli registers it (parsed and run without the rest of the CLI)."""
+    parser = argparse.ArgumentParser(prog="kim-desk")
+    register(parser.add_subparsers(dest="command"))
+    args = parser.parse_args(argv)
+    return int(args.handler(args, paths))
+
+
+def test_print_command_writes_the_pdf(
+    desk_paths: DataPaths, passphrase_file: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from kim_desk.desk import open_desk
+    from tests.conftest import always
+
+    opened = open_desk(desk_paths, always(PASSPHRASE), keyring=None)
+    case_id = _case_with_checklist(opened)
+    opened.close()
+    out = tmp_path / "handout.pdf"
+    assert _print(["print", "next-steps", "--case", str(case_id), "--lang", "uk", "-o", str(out)], desk_paths) == 0
+    assert capsys.readouterr().out.strip() == str(out)
+    qpdf_check(out)
+    assert "Ihr Antrag: Stand und nächste Schritte" in pdf_text(out)
+
+
+def test_print_command_refuses_an_unknown_language(
+    desk_paths: DataPaths, passphrase_file: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "handout.pdf"
+    with pytest.raises(UsageError, match="Unbekannte Sprache „xx“"):
+        _print(["print", "checklist", "--case", "1", "--lang", "xx", "-o", str(out)], desk_paths)
+    assert not out.exists()
