@@ -47,9 +47,30 @@ def machine() -> dict[str, Any]:
     }
 
 
+def row(
+    measure: str,
+    value: float,
+    unit: str,
+    baseline: str = "",
+    baseline_value: float | None = None,
+    target: str = "",
+) -> dict[str, Any]:
+    """One line of the results table: a figure, its baseline from the same run, and the ratio."""
+    ratio = round(value / baseline_value, 2) if baseline_value else None
+    return {
+        "measure": measure,
+        "value": round(value, 2),
+        "unit": unit,
+        "baseline": baseline,
+        "baseline_value": None if baseline_value is None else round(baseline_value, 2),
+        "ratio": ratio,
+        "target": target,
+    }
+
+
 def write_result(name: str, data: dict[str, Any]) -> Path:
     RESULTS.mkdir(parents=True, exist_ok=True)
     path = RESULTS / f"{name}.json"
     path.write_text(json.dumps({"benchmark": name, "machine": machine(), **data}, indent=2), "utf-8")
-    print(json.dumps(data, indent=2))
+    print(json.dumps(data, indent=2, ensure_ascii=False))
     return path
