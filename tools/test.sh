@@ -6,8 +6,8 @@ bash tools/setup.sh --test
 export QT_QPA_PLATFORM=offscreen
 export PYTHON_KEYRING_BACKEND=keyring.backends.fail.Keyring
 lint_paths=""
-for folder in kim_desk tests benchmarks tools; do
-    if [[ -d $folder ]]; then lint_paths="$lint_paths $folder"; fi
+for folder in kim_desk tests benchmarks tools hatch_build.py; do
+    if [[ -e $folder ]]; then lint_paths="$lint_paths $folder"; fi
 done
 .venv/bin/ruff check $lint_paths
 .venv/bin/ruff format --check $lint_paths

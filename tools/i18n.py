@@ -1,0 +1,105 @@
+"""The translation pipeline of KIM Desk: extract, update, compile, check.
+
+    .venv/bin/python tools/i18n.py extract   # sources, .ui files, forms/ -> translations/kim_desk.pot
+    .venv/bin/python tools/i18n.py update    # .pot -> translations/<lang>/LC_MESSAGES/kim_desk.po (creates missing)
+    .venv/bin/python tools/i18n.py compile   # .po -> .mo beside it (not committed; setup and wheel build do it)
+    .venv/bin/python tools/i18n.py check     # msgfmt --check and the placeholder check on every .po
+    .venv/bin/python tools/i18n.py all       # extract, update, compile, check
+
+Languages are those of kim_desk.i18n.LANGUAGES except German, the source language.
+A catalogue is reviewed once its header field X-Reviewed-By names the reviewer and date.
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from kim_desk import i18n_po  # noqa: E402 - after making the checkout importable
+from kim_desk.i18n import LANGUAGES, SOURCE_LANGUAGE  # noqa: E402
+from kim_desk.i18n_extract import extract_catalog  # noqa: E402
+
+TRANSLATIONS = ROOT / "translations"
+TEMPLATE = TRANSLATIONS / i18n_po.TEMPLATE_NAME
+
+
+def extract(_args: argparse.Namespace) -> int:
+    catalog = extract_catalog(ROOT, ROOT / "babel.cfg")
+    written = i18n_po.write_if_changed(TEMPLATE, i18n_po.po_text(catalog))
+    count = sum(1 for _message in i18n_po.messages(catalog))
+    print(f"{TEMPLATE.relative_to(ROOT)}: {count} messages{'' if written else ' (unchanged)'}")
+    return 0
+
+
+def update(_args: argparse.Namespace) -> int:
+    if not TEMPLATE.exists():
+        print(f"{TEMPLATE.relative_to(ROOT)} is missing: run `tools/i18n.py extract` first", file=sys.stderr)
+        return 1
+    template = i18n_po.read_catalogue(TEMPLATE)
+    for lang in LANGUAGES:
+        if lang == SOURCE_LANGUAGE:
+            continue
+        path = i18n_po.po_path(TRANSLATIONS, lang)
+        existed = path.exists()
+        if i18n_po.update_catalogue(path, template, lang):
+            print(f"{path.relative_to(ROOT)}: {'updated' if existed else 'created'}")
+    return 0
+
+
+def compile_(args: argparse.Namespace) -> int:
+    for mo in i18n_po.compile_all(TRANSLATIONS, force=args.force):
+        print(f"{mo.relative_to(ROOT)}: compiled")
+    return 0
+
+
+def check(_args: argparse.Namespace) -> int:
+    msgfmt = shutil.which("msgfmt")
+    failures = 0
+    for lang in i18n_po.catalogue_languages(TRANSLATIONS):
+        po = i18n_po.po_path(TRANSLATIONS, lang)
+        problems = i18n_po.placeholder_problems(i18n_po.read_catalogue(po))
+        if msgfmt:
+            result = subprocess.run(  # noqa: S603 - a fixed tool on our own files
+                [msgfmt, "--check", "--output-file=/dev/null", str(po)], capture_output=True, text=True, check=False
+            )
+            problems += [line for line in result.stderr.splitlines() if line.strip()]
+        for problem in problems:
+            print(f"{po.relative_to(ROOT)}: {problem}")
+        failures += bool(problems)
+    if not msgfmt:
+        print("msgfmt not found (Debian package gettext): only the placeholder check ran", file=sys.stderr)
+    return 1 if failures else 0
+
+
+def run_all(args: argparse.Namespace) -> int:
+    for step in (extract, update, compile_, check):
+        if step(args):
+            return 1
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = parser.add_subparsers(dest="command", required=True)
+    for name, handler, text in (
+        ("extract", extract, "write translations/kim_desk.pot from the sources, ui/ and forms/"),
+        ("update", update, "merge the .pot into every language's .po (creating missing ones)"),
+        ("compile", compile_, "compile changed .po files into .mo"),
+        ("check", check, "msgfmt --check and placeholder check of every .po"),
+        ("all", run_all, "extract, update, compile and check"),
+    ):
+        command = sub.add_parser(name, help=text)
+        command.set_defaults(handler=handler)
+        command.add_argument("--force", action="store_true", help="compile even unchanged catalogues")
+    args = parser.parse_args(argv)
+    return int(args.handler(args))
+
+
+if __name__ == "__main__":
+    sys.exit(main())
