@@ -26,8 +26,13 @@ class Parser(argparse.ArgumentParser):
         raise UsageError(f"{message} ({self.prog} --help)")
 
 
-def _add_common(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--data-dir", help=_("Datenordner (sonst KIM_DESK_HOME oder der Standardordner)"))
+def _add_common(parser: argparse.ArgumentParser, *, top: bool = False) -> None:
+    # On sub-commands the default is SUPPRESS, so `kim-desk --data-dir X clients` keeps X.
+    parser.add_argument(
+        "--data-dir",
+        default=None if top else argparse.SUPPRESS,
+        help=_("Datenordner (sonst KIM_DESK_HOME oder der Standardordner)"),
+    )
 
 
 def _registrars() -> list[Registrar]:
@@ -55,7 +60,7 @@ def _registrars() -> list[Registrar]:
 def build_parser() -> Parser:
     parser = Parser(prog="kim-desk", description=_("KIM Desk – Beratung für Zugewanderte im Kreis Warendorf"))
     parser.add_argument("--version", action="version", version=f"KIM Desk {__version__}")
-    _add_common(parser)
+    _add_common(parser, top=True)
     sub = parser.add_subparsers(dest="command", parser_class=Parser)
     gui = sub.add_parser("gui", help=_("die Desktop-Anwendung starten (Standard)"))
     _add_common(gui)

@@ -52,6 +52,13 @@ def test_cases_and_appointments_json(demo_dir: tuple[Path, Path]) -> None:
     assert appointments and {"id", "starts_at", "client_id"} <= set(appointments[0])
 
 
+def test_data_dir_before_the_sub_command(demo_dir: tuple[Path, Path]) -> None:
+    data_dir, secret = demo_dir
+    result = run_kim("--data-dir", str(data_dir), "clients", "--json", passphrase_file=secret)
+    assert result.code == 0, result.err
+    assert len(json.loads(result.out)) == 40
+
+
 def test_data_dir_from_environment(demo_dir: tuple[Path, Path]) -> None:
     data_dir, secret = demo_dir
     result = run_kim("clients", "--json", passphrase_file=secret, env={"KIM_DESK_HOME": str(data_dir)})

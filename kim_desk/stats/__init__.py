@@ -1,0 +1,1 @@
+"""Anonymised quarterly figures: the report tables and their disclosure control."""

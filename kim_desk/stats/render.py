@@ -1,0 +1,86 @@
+"""The payload in words: what the counsellor reads before (and after) it is sent."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from kim_desk import taxonomy
+from kim_desk.i18n import N_, _, format_number
+from kim_desk.stats.disclosure import TOTAL
+from kim_desk.stats.payload import TABLES
+
+_OWN_TITLES = {
+    "language_group": {
+        "de": N_("Deutsch"),
+        "ar": N_("Arabisch"),
+        "fa_ps": N_("Persisch/Dari/Paschtu"),
+        "ku": N_("Kurdisch"),
+        "uk_ru": N_("Ukrainisch/Russisch"),
+        "tr": N_("Türkisch"),
+        "ti": N_("Tigrinya"),
+        "eu_other": N_("Andere europäische Sprachen"),
+        "other": N_("Andere"),
+    },
+    "age_band": {
+        "under_18": N_("unter 18"),
+        "18_26": N_("18 bis 26"),
+        "27_44": N_("27 bis 44"),
+        "45_64": N_("45 bis 64"),
+        "65_plus": N_("65 und älter"),
+        "unknown": N_("unbekannt"),
+    },
+    "time_to_submission": {
+        "up_to_2_weeks": N_("bis 2 Wochen"),
+        "2_to_4_weeks": N_("2 bis 4 Wochen"),
+        "1_to_3_months": N_("1 bis 3 Monate"),
+        "3_to_6_months": N_("3 bis 6 Monate"),
+        "over_6_months": N_("über 6 Monate"),
+    },
+}
+
+
+def code_title(dim: str, code: str) -> str:
+    if code == TOTAL:
+        return _("insgesamt")
+    lists: dict[str, dict[str, taxonomy.Code]] = {
+        "municipality": taxonomy.MUNICIPALITIES,
+        "barrier": taxonomy.BARRIERS,
+        "channel": taxonomy.CHANNELS,
+        "state": {**taxonomy.CASE_STATUSES, **taxonomy.OUTCOMES},
+    }
+    if dim in lists and code in lists[dim]:
+        return _(lists[dim][code].title)
+    own = _OWN_TITLES.get(dim, {}).get(code)
+    return _(own) if own else code
+
+
+def figure(value: int | None, lang: str = "de") -> str:
+    return _("gesperrt") if value is None else format_number(value, lang)
+
+
+def describe(payload: dict[str, Any], lang: str = "de") -> str:
+    """Every non-zero figure of the report, table by table, in plain words."""
+    lines = [
+        _("Bericht {period} von Arbeitsplatz {desk} (Gemeinde {municipality})").format(
+            period=payload["period"],
+            desk=payload["desk_id"],
+            municipality=code_title("municipality", payload["municipality"]),
+        ),
+        _("Werte von 1 bis {below} und daraus errechenbare Werte werden gesperrt.").format(below=payload["k"] - 1),
+        "",
+    ]
+    for name, spec in TABLES.items():
+        table = payload["tables"][name]
+        lines.append(f"{_(spec.title)}: {figure(table['total'], lang)}")
+        shown = 0
+        for cell in table["cells"]:
+            if cell["value"] == 0:
+                continue
+            words = " · ".join(code_title(d, c) for d, c in zip(spec.dims, cell["key"], strict=True))
+            lines.append(f"  {words}: {figure(cell['value'], lang)}")
+            shown += 1
+        hidden = len(table["cells"]) - shown
+        if hidden:
+            lines.append("  " + _("({count} weitere Felder mit 0)").format(count=hidden))
+        lines.append("")
+    return "\n".join(lines)

@@ -1,0 +1,80 @@
+"""A deterministic synthetic desk population in plain SQL, for tests and benchmarks.
+
+(The full demo data set is `kim-desk demo`; this one writes only what the report reads,
+fast enough for a million contacts.)
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from typing import Any
+
+from kim_desk import taxonomy
+from kim_desk.stats.periods import Quarter
+
+TYPES = ("buergergeld", "wohngeld", "kindergeld", "aufenthaltstitel", "einbuergerung")
+LANGS = ("de", "ar", "uk", "ru", "fa", "tr", "ti", "en", "ps")
+PLAIN_SCHEMA_MARK = "CREATE VIRTUAL TABLE"
+
+
+def plain_schema() -> str:
+    """The desk schema without FTS5 (plain sqlite3 builds may lack it)."""
+    from kim_desk.store.schema_v1 import SCHEMA_V1
+
+    return SCHEMA_V1.split(PLAIN_SCHEMA_MARK)[0]
+
+
+def populate(
+    conn: Any,
+    *,
+    clients: int,
+    contacts_per_client: int,
+    quarters: list[Quarter],
+    municipalities: tuple[str, ...] = ("ahlen", "beckum"),
+    seed: int = 7,
+) -> None:
+    """Clients with contacts, cases (with status history) and barriers spread over quarters."""
+    rng = random.Random(seed)
+    first, last = quarters[0].start, quarters[-1].end
+    span = (last - first).days
+
+    def day(lo: dt.date = first, hi: dt.date = last) -> dt.date:
+        return lo + dt.timedelta(days=rng.randint(0, max((hi - lo).days, 0)))
+
+    client_rows, contact_rows, case_rows, change_rows, barrier_rows = [], [], [], [], []
+    case_id = 0
+    for cid in range(1, clients + 1):
+        birth = dt.date(1950, 1, 1) + dt.timedelta(days=rng.randint(0, 365 * 70))
+        client_rows.append((cid, f"u{cid}", f"Name{cid}", birth.isoformat(), rng.choice(municipalities)))
+        for _ in range(contacts_per_client):
+            contact_rows.append((cid, day().isoformat(), rng.choice(tuple(taxonomy.CHANNELS)), rng.choice(LANGS)))
+        for _ in range(rng.randint(0, 2)):
+            case_id += 1
+            opened = first + dt.timedelta(days=rng.randint(0, span))
+            status = "collecting"
+            changes = [(case_id, "collecting", opened.isoformat())]
+            if rng.random() < 0.6:
+                submitted = opened + dt.timedelta(days=rng.randint(0, 120))
+                if submitted <= last:
+                    status = "submitted"
+                    changes.append((case_id, "submitted", submitted.isoformat()))
+            case_rows.append((case_id, cid, rng.choice(TYPES), status, opened.isoformat()))
+            change_rows.extend(changes)
+            if rng.random() < 0.5:
+                barrier_rows.append((case_id, rng.choice(tuple(taxonomy.BARRIERS)), day(opened).isoformat()))
+    conn.executemany(
+        "INSERT INTO client (id, uid, family_name, birth_date, municipality, created_at,"
+        " updated_at) VALUES (?, ?, ?, ?, ?, '2025-01-01', '2025-01-01')",
+        client_rows,
+    )
+    contact_rows.sort(key=lambda row: row[1])  # desks enter contacts roughly in date order
+    conn.executemany("INSERT INTO contact (client_id, contact_on, channel, language) VALUES (?, ?, ?, ?)", contact_rows)
+    conn.executemany(
+        'INSERT INTO "case" (id, client_id, type_code, status, opened_on, created_at, updated_at)'
+        " VALUES (?, ?, ?, ?, ?, '2025-01-01', '2025-01-01')",
+        case_rows,
+    )
+    conn.executemany("INSERT INTO case_status_change (case_id, status, changed_on) VALUES (?, ?, ?)", change_rows)
+    conn.executemany("INSERT INTO barrier (case_id, code, noted_on) VALUES (?, ?, ?)", barrier_rows)
+    conn.commit()

@@ -1,0 +1,206 @@
+"""Counting the report's tables in the desk database (plain SQL, codes only).
+
+Which records belong to a quarter: a record counts in the quarter of its date. A record
+whose date lies in a quarter that was already sent (frozen) when it was entered counts
+in the next report instead; "entered after freezing" is told by a row id above the
+watermark stored with the frozen report. Cases are a stock: every case open at some
+time in the quarter, in its state at the quarter's end.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+from kim_desk import taxonomy
+from kim_desk.stats.periods import Quarter
+
+Key = tuple[str, ...]
+OTHER = "other"
+
+LANGUAGE_GROUPS: dict[str, str] = {
+    "de": "de",
+    "ar": "ar",
+    "fa": "fa_ps",
+    "ps": "fa_ps",
+    "kmr": "ku",
+    "ckb": "ku",
+    "ku": "ku",
+    "uk": "uk_ru",
+    "ru": "uk_ru",
+    "tr": "tr",
+    "ti": "ti",
+    "en": "eu_other",
+    "fr": "eu_other",
+    "ro": "eu_other",
+    "bg": "eu_other",
+    "pl": "eu_other",
+}
+LANGUAGE_GROUP_CODES = ("de", "ar", "fa_ps", "ku", "uk_ru", "tr", "ti", "eu_other", OTHER)
+AGE_BANDS = ("under_18", "18_26", "27_44", "45_64", "65_plus", "unknown")
+SUBMISSION_BANDS = ("up_to_2_weeks", "2_to_4_weeks", "1_to_3_months", "3_to_6_months", "over_6_months")
+STATES = (*taxonomy.CASE_STATUS_ORDER, *taxonomy.OUTCOMES)
+BARRIER_CODES = (*taxonomy.BARRIERS, OTHER)
+CHANNEL_CODES = (*taxonomy.CHANNELS, OTHER)
+_TYPE_CODE = re.compile(r"^[a-z0-9_.-]{1,48}$")
+
+
+@dataclass(frozen=True)
+class Window:
+    """The records of one report: its quarter plus late records of frozen quarters."""
+
+    quarter: Quarter
+    late_from: str = "9999-12-31"  # late window [late_from, late_before) of dates
+    late_before: str = "0000-01-01"
+    watermarks: dict[str, int] = field(default_factory=dict)  # table -> last id counted
+
+    def params(self) -> dict[str, Any]:
+        return {
+            "start": self.quarter.start.isoformat(),
+            "next": self.quarter.next().start.isoformat(),
+            "late_from": self.late_from,
+            "late_before": self.late_before,
+            "wm_contact": self.watermarks.get("contact", 0),
+            "wm_barrier": self.watermarks.get("barrier", 0),
+            "wm_status": self.watermarks.get("case_status_change", 0),
+        }
+
+
+WATERMARK_TABLES = ("contact", "barrier", "case_status_change")
+
+
+def _in_window(column: str, watermark: str, id_column: str) -> str:
+    return (
+        f"(({column} >= :start AND {column} < :next) OR "
+        f"({column} >= :late_from AND {column} < :late_before AND {id_column} > :{watermark}))"
+    )
+
+
+_CONTACTS = f"""
+SELECT cl.municipality, c.language, c.channel, COUNT(*)
+FROM contact c JOIN client cl ON cl.id = c.client_id
+WHERE {_in_window("c.contact_on", "wm_contact", "c.id")}
+GROUP BY 1, 2, 3
+"""
+
+_CLIENTS = f"""
+SELECT cl.municipality,
+       CASE WHEN cl.birth_date IS NULL OR length(cl.birth_date) < 10 THEN NULL
+            ELSE CAST(substr(:next, 1, 4) AS INTEGER) - 1 - CAST(substr(cl.birth_date, 1, 4) AS INTEGER)
+                 + (substr(cl.birth_date, 6, 5) < substr(:next, 6, 5)) END AS age,
+       COUNT(*)
+FROM client cl
+WHERE cl.id IN (SELECT c.client_id FROM contact c
+                WHERE {_in_window("c.contact_on", "wm_contact", "c.id")})
+GROUP BY 1, 2
+"""
+
+_CASES = """
+SELECT municipality, type_code,
+       CASE WHEN status_at_end IN ('decided', 'closed') AND outcome IS NOT NULL
+                 AND decided_on IS NOT NULL AND decided_on < :next
+            THEN outcome ELSE status_at_end END,
+       COUNT(*)
+FROM (
+  SELECT cl.municipality, k.type_code, k.outcome, k.decided_on,
+         COALESCE(
+           (SELECT s.status FROM case_status_change s
+            WHERE s.case_id = k.id AND s.changed_on < :next
+            ORDER BY s.changed_on DESC, s.id DESC LIMIT 1),
+           CASE WHEN EXISTS (SELECT 1 FROM case_status_change s WHERE s.case_id = k.id)
+                THEN 'planned' ELSE k.status END) AS status_at_end
+  FROM "case" k JOIN client cl ON cl.id = k.client_id
+  WHERE k.opened_on < :next AND (k.closed_on IS NULL OR k.closed_on >= :start)
+)
+GROUP BY 1, 2, 3
+"""
+
+_BARRIERS = f"""
+SELECT cl.municipality, k.type_code, b.code, COUNT(*)
+FROM barrier b JOIN "case" k ON k.id = b.case_id JOIN client cl ON cl.id = k.client_id
+WHERE {_in_window("b.noted_on", "wm_barrier", "b.id")}
+GROUP BY 1, 2, 3
+"""
+
+# The first submission of each case, from the status history.
+_SUBMISSIONS = f"""
+SELECT cl.municipality, k.type_code,
+       CAST(julianday(substr(s.changed_on, 1, 10)) - julianday(substr(k.opened_on, 1, 10))
+            AS INTEGER),
+       COUNT(*)
+FROM case_status_change s JOIN "case" k ON k.id = s.case_id JOIN client cl ON cl.id = k.client_id
+WHERE s.status = 'submitted'
+  AND {_in_window("s.changed_on", "wm_status", "s.id")}
+  AND NOT EXISTS (SELECT 1 FROM case_status_change e
+                  WHERE e.case_id = s.case_id AND e.status = 'submitted'
+                    AND (e.changed_on < s.changed_on OR (e.changed_on = s.changed_on AND e.id < s.id)))
+GROUP BY 1, 2, 3
+"""
+
+
+def _code(value: object, known: tuple[str, ...] | dict[str, Any]) -> str:
+    return value if isinstance(value, str) and value in known else OTHER
+
+
+def _type(value: object) -> str:
+    return value if isinstance(value, str) and _TYPE_CODE.match(value) else OTHER
+
+
+def _municipality(value: object) -> str:
+    return _code(value, taxonomy.MUNICIPALITIES)
+
+
+def age_band(age: int | None) -> str:
+    if age is None or age < 0:
+        return "unknown"
+    for limit, band in ((18, "under_18"), (27, "18_26"), (45, "27_44"), (65, "45_64")):
+        if age < limit:
+            return band
+    return "65_plus"
+
+
+def submission_band(days: int | None) -> str:
+    days = max(days or 0, 0)
+    for limit, band in ((14, "up_to_2_weeks"), (28, "2_to_4_weeks"), (91, "1_to_3_months"), (182, "3_to_6_months")):
+        if days <= limit:
+            return band
+    return "over_6_months"
+
+
+def count_tables(conn: Any, window: Window) -> dict[str, Counter[Key]]:
+    """Raw counts per table (before disclosure control); keys are codes only."""
+    params = window.params()
+    result: dict[str, Counter[Key]] = {
+        name: Counter()
+        for name in (
+            "cases_by_type_state",
+            "barriers_by_type",
+            "submission_time_by_type",
+            "contacts_by_language_group",
+            "contacts_by_channel",
+            "clients_by_age_band",
+        )
+    }
+    for muni, lang, channel, n in conn.execute(_CONTACTS, params):
+        m = _municipality(muni)
+        result["contacts_by_language_group"][(m, LANGUAGE_GROUPS.get(lang, OTHER))] += n
+        result["contacts_by_channel"][(m, _code(channel, taxonomy.CHANNELS))] += n
+    for muni, age, n in conn.execute(_CLIENTS, params):
+        result["clients_by_age_band"][(_municipality(muni), age_band(age))] += n
+    for muni, type_code, state, n in conn.execute(_CASES, params):
+        result["cases_by_type_state"][(_municipality(muni), _type(type_code), _code(state, STATES))] += n
+    for muni, type_code, code, n in conn.execute(_BARRIERS, params):
+        result["barriers_by_type"][(_municipality(muni), _type(type_code), _code(code, taxonomy.BARRIERS))] += n
+    for muni, type_code, days, n in conn.execute(_SUBMISSIONS, params):
+        result["submission_time_by_type"][(_municipality(muni), _type(type_code), submission_band(days))] += n
+    return result
+
+
+def current_watermarks(conn: Any) -> dict[str, int]:
+    marks: dict[str, int] = {}
+    for table in WATERMARK_TABLES:
+        row = conn.execute(f"SELECT COALESCE(MAX(id), 0) FROM {table}").fetchone()
+        marks[table] = int(row[0])
+    return marks

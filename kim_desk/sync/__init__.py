@@ -1,0 +1,1 @@
+"""The outbox and the HTTPS client that brings reports to the district service."""

@@ -1,0 +1,143 @@
+"""HTTP to the district service: URL policy, TLS, enrolment and report upload.
+
+HTTPS with certificate verification (optionally against the organisation's own CA
+bundle); plain HTTP only to the loopback interface. Proxies from the environment are
+honoured (trust_env). The transport can be injected for fault tests.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import ssl
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import httpx
+
+from kim_desk.errors import KnownError
+from kim_desk.i18n import _
+
+TIMEOUT = httpx.Timeout(20.0, connect=10.0)
+
+
+class SyncError(KnownError):
+    """Enrolment or sending failed in a way the user can act on."""
+
+
+class Retryable(Exception):
+    """The service could not take the report now (down, 5xx, timeout); try again later."""
+
+
+@dataclass(frozen=True)
+class SendResult:
+    status: str  # stored / already / refused
+    http_status: int
+
+
+def _is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def check_url(url: str) -> str:
+    parts = urlsplit(url.strip())
+    host = parts.hostname or ""
+    if parts.scheme == "https" and host:
+        return url.strip().rstrip("/")
+    if parts.scheme == "http" and _is_loopback(host):
+        return url.strip().rstrip("/")
+    if parts.scheme == "http":
+        raise SyncError(
+            _(
+                "Unverschlüsselte Verbindungen (http://) sind nur zum eigenen Rechner erlaubt. "
+                "Bitte die https://-Adresse des Kreises verwenden."
+            )
+        )
+    raise SyncError(_("Die Adresse „{url}“ ist keine gültige https://-Adresse.").format(url=url))
+
+
+def make_client(url: str, ca_bundle: str | None = None, transport: httpx.BaseTransport | None = None) -> httpx.Client:
+    base = check_url(url)
+    if ca_bundle:
+        if not Path(ca_bundle).is_file():
+            raise SyncError(_("Die Zertifikatsdatei „{path}“ wurde nicht gefunden.").format(path=ca_bundle))
+        verify: ssl.SSLContext | bool = ssl.create_default_context(cafile=ca_bundle)
+    else:
+        verify = True
+    return httpx.Client(base_url=base, verify=verify, trust_env=True, timeout=TIMEOUT, transport=transport)
+
+
+def _json(response: httpx.Response) -> dict[str, Any]:
+    try:
+        data = response.json()
+    except ValueError:
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def _certificate_problem(error: BaseException) -> bool:
+    seen: BaseException | None = error
+    while seen is not None:
+        if isinstance(seen, ssl.SSLCertVerificationError):
+            return True
+        seen = seen.__cause__ or seen.__context__
+    return False
+
+
+def unreachable(error: httpx.HTTPError) -> SyncError:
+    if _certificate_problem(error):
+        return SyncError(
+            _(
+                "Das Zertifikat des Kreisdienstes ist nicht vertrauenswürdig. Falls Ihre Organisation "
+                "eine eigene Zertifizierungsstelle nutzt: --ca-bundle angeben."
+            )
+        )
+    return SyncError(_("Der Dienst des Kreises ist nicht erreichbar ({kind}).").format(kind=type(error).__name__))
+
+
+def enrol(client: httpx.Client, code: str, first_period: str, app_version: str) -> dict[str, Any]:
+    try:
+        response = client.post(
+            "/api/v1/enrol",
+            json={"code": code.strip(), "first_period": first_period, "app_version": app_version},
+        )
+    except httpx.HTTPError as error:
+        raise unreachable(error) from error
+    if response.status_code in (401, 403, 404):
+        raise SyncError(_("Der Anmeldecode ist ungültig oder wurde schon benutzt."))
+    data = _json(response)
+    if response.status_code != 200 or not {"desk_id", "token", "k", "municipality"} <= set(data):
+        raise SyncError(
+            _("Der Dienst des Kreises hat die Anmeldung abgelehnt (HTTP {status}).").format(status=response.status_code)
+        )
+    return data
+
+
+def send_report(client: httpx.Client, token: str, body: bytes) -> SendResult:
+    """Upload one frozen report; Retryable for anything that may work later."""
+    try:
+        response = client.post(
+            "/api/v1/reports",
+            content=body,
+            headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"},
+        )
+    except httpx.TransportError as error:  # connect, timeout, dropped connection, proxy
+        if _certificate_problem(error):
+            raise unreachable(error) from error  # retrying will not fix a certificate
+        raise Retryable(type(error).__name__) from error
+    status = response.status_code
+    if status in (200, 201):
+        return SendResult("already" if _json(response).get("status") == "already" else "stored", status)
+    if status == 409:
+        return SendResult("refused", status)
+    if status in (401, 403):
+        raise SyncError(_("Der Dienst des Kreises kennt diesen Arbeitsplatz nicht mehr. Bitte neu anmelden."))
+    if status == 429 or status >= 500:
+        raise Retryable(f"HTTP {status}")
+    return SendResult("refused", status)

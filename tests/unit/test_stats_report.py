@@ -1,0 +1,142 @@
+"""What goes into a quarter's tables: periods, bands, states at the quarter's end, late records."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+
+import pytest
+
+from kim_desk.errors import UsageError
+from kim_desk.stats import tables
+from kim_desk.stats.periods import Quarter, last_closed_quarter, parse_quarter
+from kim_desk.stats.render import describe
+from kim_desk.stats.report import Frozen, build_report, window_for
+from kim_desk.stats.synthetic import plain_schema
+
+Q3 = Quarter(2026, 3)
+
+
+def test_quarters_parse_and_close() -> None:
+    assert parse_quarter(" 2026q3 ") == Q3
+    assert (Q3.start, Q3.end) == (dt.date(2026, 7, 1), dt.date(2026, 9, 30))
+    assert Quarter(2026, 4).next() == Quarter(2027, 1)
+    assert last_closed_quarter(dt.date(2026, 10, 5), grace_days=10) == Quarter(2026, 2)
+    assert last_closed_quarter(dt.date(2026, 10, 11), grace_days=10) == Q3
+    for bad in ("2026Q5", "2026-07", "Q3 2026", ""):
+        with pytest.raises(UsageError, match="Ungültiges Quartal"):
+            parse_quarter(bad)
+
+
+@pytest.mark.parametrize(
+    ("age", "band"),
+    [
+        (None, "unknown"),
+        (0, "under_18"),
+        (17, "under_18"),
+        (18, "18_26"),
+        (26, "18_26"),
+        (27, "27_44"),
+        (44, "27_44"),
+        (45, "45_64"),
+        (64, "45_64"),
+        (65, "65_plus"),
+    ],
+)
+def test_age_bands(age: int | None, band: str) -> None:
+    assert tables.age_band(age) == band
+
+
+@pytest.fixture
+def conn() -> sqlite3.Connection:
+    db = sqlite3.connect(":memory:")
+    db.executescript(plain_schema())
+    return db
+
+
+def add_client(conn: sqlite3.Connection, n: int, birth: str | None, municipality: str = "ahlen") -> None:
+    conn.execute(
+        "INSERT INTO client (id, uid, family_name, birth_date, municipality, created_at, updated_at)"
+        " VALUES (?, ?, 'X', ?, ?, 'x', 'x')",
+        (n, f"u{n}", birth, municipality),
+    )
+
+
+def cell(payload: dict, table: str, key: list[str]) -> int | None:
+    for found in payload["tables"][table]["cells"]:
+        if found["key"] == key:
+            return found["value"]
+    raise KeyError(key)
+
+
+def test_ages_are_counted_at_the_quarters_end(conn: sqlite3.Connection) -> None:
+    # Turning 18 on the last day of the quarter counts as 18; the day after does not.
+    for n in range(5):
+        add_client(conn, n + 1, "2008-09-30")
+        add_client(conn, n + 10, "2008-10-01")
+        for client in (n + 1, n + 10):
+            conn.execute("INSERT INTO contact (client_id, contact_on) VALUES (?, '2026-08-01')", (client,))
+    counts = tables.count_tables(conn, tables.Window(Q3))
+    assert counts["clients_by_age_band"] == {("ahlen", "18_26"): 5, ("ahlen", "under_18"): 5}
+
+
+def test_case_state_is_the_state_at_the_quarters_end(conn: sqlite3.Connection) -> None:
+    add_client(conn, 1, "1990-01-01")
+    history = [
+        ("2026-07-01", [("planned", "2026-07-01"), ("submitted", "2026-08-20"), ("decided", "2026-10-10")], "approved"),
+        ("2026-05-01", [("planned", "2026-05-01"), ("submitted", "2026-05-10"), ("decided", "2026-09-01")], "rejected"),
+        ("2026-02-01", [("planned", "2026-02-01"), ("closed", "2026-06-30")], None),  # closed before Q3
+    ]
+    for case_id, (opened, changes, outcome) in enumerate(history, start=1):
+        closed = "2026-06-30" if changes[-1][0] == "closed" else None
+        decided = next((on for status, on in changes if status == "decided"), None)
+        conn.execute(
+            'INSERT INTO "case" (id, client_id, type_code, status, outcome, opened_on, decided_on, closed_on,'
+            " created_at, updated_at) VALUES (?, 1, 'wohngeld', ?, ?, ?, ?, ?, 'x', 'x')",
+            (case_id, changes[-1][0], outcome, opened, decided, closed),
+        )
+        for status, on in changes:
+            conn.execute(
+                "INSERT INTO case_status_change (case_id, status, changed_on) VALUES (?, ?, ?)", (case_id, status, on)
+            )
+    counts = tables.count_tables(conn, tables.Window(Q3))
+    assert counts["cases_by_type_state"] == {
+        ("ahlen", "wohngeld", "submitted"): 1,
+        ("ahlen", "wohngeld", "rejected"): 1,
+    }
+    # First submission 50 days after opening; the other was submitted in Q2.
+    assert counts["submission_time_by_type"] == {("ahlen", "wohngeld", "1_to_3_months"): 1}
+
+
+def test_late_records_of_a_frozen_quarter_count_in_the_next(conn: sqlite3.Connection) -> None:
+    add_client(conn, 1, "1990-01-01")
+    conn.execute("INSERT INTO contact (id, client_id, contact_on) VALUES (1, 1, '2026-06-20')")
+    frozen = Frozen(Quarter(2026, 2), {"contact": 1, "barrier": 0, "case_status_change": 0})
+    conn.execute("INSERT INTO contact (id, client_id, contact_on) VALUES (2, 1, '2026-06-25')")  # late
+    conn.execute("INSERT INTO contact (id, client_id, contact_on) VALUES (3, 1, '2026-07-02')")
+    conn.execute("INSERT INTO contact (id, client_id, contact_on) VALUES (4, 1, '2025-12-01')")  # before reporting
+    window = window_for(Q3, Quarter(2026, 1), frozen)
+    counts = tables.count_tables(conn, window)
+    assert sum(counts["contacts_by_channel"].values()) == 2
+    assert sum(tables.count_tables(conn, tables.Window(Q3))["contacts_by_channel"].values()) == 1
+
+
+def test_payload_has_codes_and_figures_only(conn: sqlite3.Connection) -> None:
+    for n in range(1, 13):
+        add_client(conn, n, "1985-03-03", "ahlen" if n <= 8 else "beckum")
+        conn.execute(
+            "INSERT INTO contact (client_id, contact_on, language, channel) VALUES (?, '2026-08-01', 'ar', 'phone')",
+            (n,),
+        )
+    payload = build_report(conn, desk_id="caritas-ahlen-1a2b", municipality="ahlen", quarter=Q3, app_version="0.1.0")
+    assert payload["report_id"] == "caritas-ahlen-1a2b:2026Q3"
+    assert cell(payload, "contacts_by_channel", ["beckum", "phone"]) is None  # 4 < k
+    # Ahlen's 8 is suppressed too: with the published 12 phone contacts, 12 - 8 = Beckum's 4.
+    assert cell(payload, "contacts_by_channel", ["ahlen", "phone"]) is None
+    assert cell(payload, "contacts_by_channel", ["ahlen", "*"]) is None
+    assert cell(payload, "contacts_by_channel", ["*", "phone"]) == 12
+    assert payload["tables"]["contacts_by_channel"]["total"] == 12
+    text = describe(payload)
+    assert "Beratungskontakte nach Kontaktweg: 12" in text
+    assert "insgesamt · Telefon: 12" in text and "Beckum · Telefon: gesperrt" in text
+    assert "Ahlen · Telefon: gesperrt" in text
