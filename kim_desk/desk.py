@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from kim_desk import vault
 from kim_desk.catalog import Catalog, load_catalog
@@ -19,6 +19,7 @@ class Desk:
     paths: DataPaths
     store: Store
     catalog: Catalog
+    key: bytes = field(default=b"", repr=False)  # needed for keyed backups; never logged or written
 
     def close(self) -> None:
         self.store.close()
@@ -34,7 +35,7 @@ def open_desk(
     result = vault.unlock(paths, passphrase_source, keyring if keyring is not None else vault.SystemKeyring())
     log.info("unlocked", extra={"method": result.method})
     store = open_store(paths.database, result.key, clock=clock)
-    return Desk(paths, store, load_catalog())
+    return Desk(paths, store, load_catalog(), result.key)
 
 
 def create_desk(
@@ -52,4 +53,4 @@ def create_desk(
     except BaseException:
         paths.vault.unlink(missing_ok=True)  # nothing else was written yet
         raise
-    return Desk(paths, store, catalog), recovery
+    return Desk(paths, store, catalog, key), recovery

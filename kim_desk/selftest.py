@@ -53,7 +53,12 @@ CHECKS: list[tuple[str, Check]] = [
 
 def _optional_checks() -> list[tuple[str, Check]]:
     extra: list[tuple[str, Check]] = []
-    for module_name in ("kim_desk.documents.selftest", "kim_desk.gui.selftest", "kim_desk.i18n_selftest"):
+    for module_name in (
+        "kim_desk.documents.selftest",
+        "kim_desk.gui.selftest",
+        "kim_desk.i18n_selftest",
+        "kim_desk.backup.selftest",
+    ):
         try:
             module = __import__(module_name, fromlist=["CHECKS"])
         except ModuleNotFoundError as exc:
