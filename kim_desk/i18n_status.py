@@ -31,7 +31,7 @@ from kim_desk.resources import resource_dir
 
 # Languages whose catalogue is declared finished: UI = kim_desk/ and ui/ messages, content = forms/.
 COMPLETE_UI: tuple[str, ...] = ("en",)
-COMPLETE_CONTENT: tuple[str, ...] = ("en",)
+COMPLETE_CONTENT: tuple[str, ...] = ("en", "ps", "kmr", "ckb", "ti")
 
 UI_PREFIXES = ("kim_desk/", "ui/")
 CONTENT_PREFIXES = ("forms/",)

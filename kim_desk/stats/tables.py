@@ -78,10 +78,14 @@ def _in_window(column: str, watermark: str, id_column: str) -> str:
     )
 
 
+# Contacts are counted per client first (a covering index, read in order) and only then joined to
+# the client: 100,000 lookups instead of 1,000,000 random page reads in the encrypted file.
 _CONTACTS = f"""
-SELECT cl.municipality, c.language, c.channel, COUNT(*)
-FROM contact c JOIN client cl ON cl.id = c.client_id
-WHERE {_in_window("c.contact_on", "wm_contact", "c.id")}
+SELECT cl.municipality, c.language, c.channel, SUM(c.n)
+FROM (SELECT client_id, language, channel, COUNT(*) AS n FROM contact
+      WHERE {_in_window("contact_on", "wm_contact", "id")}
+      GROUP BY client_id, language, channel) c
+JOIN client cl ON cl.id = c.client_id
 GROUP BY 1, 2, 3
 """
 
@@ -92,8 +96,8 @@ SELECT cl.municipality,
                  + (substr(cl.birth_date, 6, 5) < substr(:next, 6, 5)) END AS age,
        COUNT(*)
 FROM client cl
-WHERE cl.id IN (SELECT c.client_id FROM contact c
-                WHERE {_in_window("c.contact_on", "wm_contact", "c.id")})
+WHERE cl.id IN (SELECT client_id FROM contact
+                WHERE {_in_window("contact_on", "wm_contact", "id")})
 GROUP BY 1, 2
 """
 

@@ -53,6 +53,8 @@ def connect(path: Path, key: bytes, *, create: bool = False) -> Connection:
             "PRAGMA busy_timeout = 5000",
             "PRAGMA secure_delete = ON",
             "PRAGMA temp_store = MEMORY",
+            # every page read from disk is decrypted: a 64 MiB cache keeps the hot pages decrypted
+            "PRAGMA cache_size = -65536",
         ):
             conn.execute(pragma)
     except DatabaseError as exc:
