@@ -30,8 +30,8 @@ from kim_desk.i18n_po import (
 from kim_desk.resources import resource_dir
 
 # Languages whose catalogue is declared finished: UI = kim_desk/ and ui/ messages, content = forms/.
-COMPLETE_UI: tuple[str, ...] = ("en",)
-COMPLETE_CONTENT: tuple[str, ...] = ("en", "ps", "kmr", "ckb", "ti")
+COMPLETE_UI: tuple[str, ...] = ("en", "ar", "uk", "ru", "tr", "fa")
+COMPLETE_CONTENT: tuple[str, ...] = ("en", "ar", "uk", "ru", "tr", "fa", "ps", "kmr", "ckb", "ti", "ro", "bg", "pl", "fr")
 
 UI_PREFIXES = ("kim_desk/", "ui/")
 CONTENT_PREFIXES = ("forms/",)
