@@ -31,7 +31,7 @@ from kim_desk.resources import resource_dir
 
 # Languages whose catalogue is declared finished: UI = kim_desk/ and ui/ messages, content = forms/.
 COMPLETE_UI: tuple[str, ...] = ("en", "ar", "uk", "ru", "tr", "fa")
-COMPLETE_CONTENT: tuple[str, ...] = ("en", "ar", "uk", "ru", "tr", "fa", "ps", "kmr", "ckb", "ti", "ro", "bg", "pl", "fr")
+COMPLETE_CONTENT: tuple[str, ...] = (*COMPLETE_UI, "ps", "kmr", "ckb", "ti", "ro", "bg", "pl", "fr")
 
 UI_PREFIXES = ("kim_desk/", "ui/")
 CONTENT_PREFIXES = ("forms/",)

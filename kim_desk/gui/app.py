@@ -1,13 +1,86 @@
-"""Application setup: QApplication, unlock, main window. (First version; the GUI issue fills it.)"""
+"""Application setup: QApplication, first run or unlock, main window. The composition root of the GUI."""
 
 from __future__ import annotations
 
+import gc
+import logging
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QMainWindow, QWidget
+
+from kim_desk import i18n, settings, vault
+from kim_desk.desk import Desk
+from kim_desk.gui.compat import protect_none
+from kim_desk.gui.context import GuiOptions
+from kim_desk.gui.first_run import FirstRunWizard
+from kim_desk.gui.main_window import MainWindow
+from kim_desk.gui.unlock import UnlockFlow
 from kim_desk.paths import DataPaths
+from kim_desk.resources import resource_path
+
+log = logging.getLogger(__name__)
+
+
+def style_sheet() -> str:
+    try:
+        return resource_path("ui", "style.qss").read_text("utf-8")
+    except OSError:
+        return ""
+
+
+def setup_application(argv: list[str]) -> QApplication:
+    protect_none()
+    existing = QApplication.instance()
+    app = existing if isinstance(existing, QApplication) else QApplication(argv)
+    app.setApplicationName("KIM Desk")
+    app.setOrganizationName("Kreis Warendorf")
+    app.setStyleSheet(style_sheet())
+    add_fonts()
+    return app
+
+
+def add_fonts() -> None:
+    """The fonts shipped for handouts (Arabic, Ethiopic) also serve the UI, so no language shows boxes."""
+    from PySide6.QtGui import QFontDatabase
+
+    folder = Path(__file__).resolve().parent.parent / "documents" / "fonts"
+    for font in sorted(folder.glob("*.ttf")) if folder.is_dir() else []:
+        QFontDatabase.addApplicationFont(str(font))
+
+
+def apply_direction(app: QApplication, lang: str) -> None:
+    rtl = i18n.is_rtl(lang)
+    app.setLayoutDirection(Qt.LayoutDirection.RightToLeft if rtl else Qt.LayoutDirection.LeftToRight)
+
+
+def open_or_create(paths: DataPaths, options: GuiOptions, parent: QWidget | None = None) -> Desk | None:
+    """The first-run wizard for an empty folder, the unlock dialog otherwise; None when the user quits."""
+    if not vault.is_initialised(paths):
+        wizard = FirstRunWizard(paths, options, parent)
+        accepted = wizard.exec()
+        if wizard.desk is not None and not accepted:
+            return wizard.desk  # the desk exists now; closing the last page must not lose it
+        return wizard.desk
+    return UnlockFlow(paths, options, parent).run()
 
 
 def run(paths: DataPaths, argv: list[str]) -> int:
-    from PySide6.QtWidgets import QApplication, QMessageBox
+    app = setup_application(argv)
+    options = GuiOptions()
+    desk = open_or_create(paths, options)
+    if desk is None:
+        return 1
+    lang = settings.get(desk.store, "ui_language")
+    i18n.set_ui_language(lang)
+    apply_direction(app, lang)
 
-    app = QApplication(argv)
-    QMessageBox.information(None, "KIM Desk", f"KIM Desk – {paths.root}")
-    return 0 if app else 1
+    def unlocker(window: QMainWindow) -> Desk | None:
+        return UnlockFlow(paths, options, window).run()
+
+    window = MainWindow(desk, options, unlocker)
+    window.show()
+    # Objects that live as long as the app leave the collector's reach: full collections on a
+    # large heap would otherwise hold the interpreter lock long enough to stall the window.
+    gc.freeze()
+    return int(app.exec())

@@ -1,0 +1,48 @@
+"""What every page is given: the open desk's parts, the background runner, options.
+
+Built once in app.py (or by a test) and passed in; there is no global to reach for.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from kim_desk import i18n, vault
+from kim_desk.catalog import Catalog
+from kim_desk.clock import Clock, SystemClock
+from kim_desk.gui.background import Runner
+from kim_desk.paths import DataPaths
+
+
+@dataclass
+class GuiOptions:
+    """Knobs that tests and benchmarks turn; defaults are what the desk uses."""
+
+    synchronous: bool = False  # background work runs at once (tests)
+    clock: Clock = field(default_factory=SystemClock)
+    keyring: vault.KeyringAccess | None = field(default_factory=vault.SystemKeyring)
+    kdf: vault.KdfParams = vault.DEFAULT_KDF
+    minute_ms: int = 60_000  # length of an idle-lock "minute"; tests shorten it
+    search_delay_ms: int = 250  # debounce of search-as-you-type
+
+
+@dataclass
+class Context:
+    paths: DataPaths
+    catalog: Catalog
+    runner: Runner
+    options: GuiOptions
+    notify: Callable[[str], None] = print  # replaced by the main window's status bar
+    show_error: Callable[[Exception], None] = print  # replaced by the main window
+
+    def today(self) -> dt.date:
+        return self.options.clock.today()
+
+    def now(self) -> dt.datetime:
+        return self.options.clock.now()
+
+    @property
+    def lang(self) -> str:
+        return i18n.ui_language()

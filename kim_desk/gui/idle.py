@@ -1,0 +1,50 @@
+"""Lock the desk after some minutes without keyboard or mouse input."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QEvent, QObject, QTimer, Signal
+from PySide6.QtWidgets import QApplication
+
+_INPUT = {
+    QEvent.Type.KeyPress, QEvent.Type.MouseButtonPress, QEvent.Type.MouseMove, QEvent.Type.Wheel,
+    QEvent.Type.TouchBegin, QEvent.Type.ShortcutOverride,
+}  # fmt: skip
+
+
+class IdleWatcher(QObject):
+    """Emits `idle` once the interval passes without input; any input restarts the wait."""
+
+    idle = Signal()
+
+    def __init__(self, minute_ms: int, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._minute_ms = minute_ms
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.timeout.connect(self.idle)
+        app = QApplication.instance()
+        if app is not None:
+            app.installEventFilter(self)
+
+    def set_minutes(self, minutes: int) -> None:
+        self._timer.setInterval(max(1, minutes) * self._minute_ms)
+
+    @property
+    def interval_ms(self) -> int:
+        return self._timer.interval()
+
+    def start(self) -> None:
+        self._timer.start()
+
+    def stop(self) -> None:
+        self._timer.stop()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() in _INPUT and self._timer.isActive():
+            self._timer.start()
+        return False
+
+    def detach(self) -> None:
+        app = QApplication.instance()
+        if app is not None:
+            app.removeEventFilter(self)

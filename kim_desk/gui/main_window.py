@@ -1,0 +1,327 @@
+"""The main window: navigation, pages, status bar, shortcuts, idle lock. Signals are wired in one place."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import Qt, QUrl
+from PySide6.QtGui import QCloseEvent, QDesktopServices, QKeySequence, QShortcut
+from PySide6.QtWidgets import QApplication, QLabel, QListWidget, QMainWindow, QMessageBox, QPushButton, QStackedWidget
+
+from kim_desk import i18n, settings
+from kim_desk.desk import Desk
+from kim_desk.errors import KnownError
+from kim_desk.gui import printing, status
+from kim_desk.gui.background import Runner
+from kim_desk.gui.context import Context, GuiOptions
+from kim_desk.gui.dialogs.new_case import NewCaseDialog
+from kim_desk.gui.format import datetime_text
+from kim_desk.gui.idle import IdleWatcher
+from kim_desk.gui.pages.applications import ApplicationsPage
+from kim_desk.gui.pages.base import Page
+from kim_desk.gui.pages.calendar import CalendarPage
+from kim_desk.gui.pages.clients import ClientsPage
+from kim_desk.gui.pages.settings import SettingsPage
+from kim_desk.gui.pages.statistics import StatisticsPage
+from kim_desk.gui.pages.today import TodayPage
+from kim_desk.gui.uiload import child, load_ui, retranslate
+from kim_desk.i18n import _
+from kim_desk.store import Store
+
+log = logging.getLogger(__name__)
+PAGES = ("today", "clients", "calendar", "applications", "statistics", "settings")
+Unlocker = Callable[[QMainWindow], Desk | None]
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, desk: Desk, options: GuiOptions, unlocker: Unlocker | None = None) -> None:
+        super().__init__()
+        self.options = options
+        self.paths = desk.paths
+        self._unlocker = unlocker
+        self.runner = Runner(desk.store, synchronous=options.synchronous, on_error=self.show_error)
+        self.ctx = Context(desk.paths, desk.catalog, self.runner, options, self.notify, self.show_error)
+        self.last_error = ""
+        self.dialogs: list[Any] = []  # open non-modal dialogs, kept alive here
+        self.opened_files: list[str] = []
+        self.setObjectName("MainWindow")
+        self.resize(1280, 800)
+        self._setup_frame()
+        self._setup_status_bar()
+        self._setup_shortcuts()
+        self._setup_idle_lock()
+        self._build_content()
+        self.load_settings()
+
+    # --- setup -----------------------------------------------------------------------
+    def _setup_frame(self) -> None:
+        self.frame = QStackedWidget(self)
+        self.setCentralWidget(self.frame)
+        self.lock_screen = load_ui("lock_screen", self.frame)
+        child(self.lock_screen, QLabel, "lockTitle").setObjectName("heading")
+        self.frame.addWidget(self.lock_screen)
+        child(self.lock_screen, QPushButton, "unlockButton").clicked.connect(self.unlock)
+        self.content: Any = None
+        self.pages: dict[str, Page] = {}
+
+    def _setup_status_bar(self) -> None:
+        bar = self.statusBar()
+        self.lock_label = QLabel()
+        self.backup_label = QLabel()
+        self.sync_label = QLabel()
+        for label in (self.lock_label, self.backup_label, self.sync_label):
+            bar.addPermanentWidget(label)
+
+    def _setup_shortcuts(self) -> None:
+        self.shortcuts = {
+            "search": QShortcut(QKeySequence.StandardKey.Find, self, self.focus_search),
+            "new_appointment": QShortcut(QKeySequence.StandardKey.New, self, self.new_appointment),
+            "print": QShortcut(QKeySequence.StandardKey.Print, self, self.print_current),
+            "lock": QShortcut(QKeySequence("Ctrl+L"), self, self.lock),
+        }
+        for shortcut in self.shortcuts.values():
+            shortcut.setContext(Qt.ShortcutContext.ApplicationShortcut)
+
+    def _setup_idle_lock(self) -> None:
+        self.idle = IdleWatcher(self.options.minute_ms, self)
+        self.idle.set_minutes(settings.SETTINGS["idle_lock_minutes"].default)
+        self.idle.idle.connect(self.lock)
+
+    def _build_content(self) -> None:
+        """Build the pages fresh (after every unlock), so nothing shown survives a lock."""
+        self.content = load_ui("main_window", self.frame)
+        self.navigation: QListWidget = child(self.content, QListWidget, "navigation")
+        self.stack: QStackedWidget = child(self.content, QStackedWidget, "pages")
+        ctx = self.ctx
+        self.today_page = TodayPage(ctx)
+        self.clients_page = ClientsPage(ctx)
+        self.calendar_page = CalendarPage(ctx)
+        self.applications_page = ApplicationsPage(ctx)
+        self.statistics_page = StatisticsPage(ctx)
+        self.settings_page = SettingsPage(ctx)
+        pages = (self.today_page, self.clients_page, self.calendar_page, self.applications_page,
+                 self.statistics_page, self.settings_page)  # fmt: skip
+        self.pages = dict(zip(PAGES, pages, strict=True))
+        for page in self.pages.values():
+            self.stack.addWidget(page)
+        self.frame.addWidget(self.content)
+        self.frame.setCurrentWidget(self.content)
+        self._connect_signals()
+        self.navigation.setCurrentRow(0)
+        self.show_page("today")
+        self._update_lock_label(False)
+        self.refresh_status()
+        self.idle.start()
+
+    def _connect_signals(self) -> None:
+        self.navigation.currentRowChanged.connect(lambda row: self.show_page(PAGES[row]) if row >= 0 else None)
+        self.today_page.open_client.connect(self.open_client)
+        self.today_page.open_case.connect(self.open_case)
+        panel = self.clients_page.panel
+        panel.request_appointment.connect(self.new_appointment_for)
+        panel.request_case.connect(self.new_case_for)
+        panel.request_print.connect(self.print_for)
+        panel.open_case.connect(self.open_case)
+        case_view = self.applications_page.case_view
+        case_view.open_client.connect(self.open_client)
+        case_view.request_print.connect(self.print_for)
+        self.settings_page.saved.connect(self.apply_settings)
+
+    # --- navigation ------------------------------------------------------------------
+    def show_page(self, name: str) -> None:
+        page = self.pages[name]
+        row = PAGES.index(name)
+        if self.navigation.currentRow() != row:
+            self.navigation.blockSignals(True)
+            self.navigation.setCurrentRow(row)
+            self.navigation.blockSignals(False)
+        self.stack.setCurrentWidget(page)
+        page.refresh()
+
+    def current_page(self) -> str:
+        return PAGES[self.stack.currentIndex()]
+
+    def open_client(self, client_id: int) -> None:
+        self.show_page("clients")
+        self.clients_page.open_client(client_id)
+
+    def open_case(self, case_id: int) -> None:
+        self.show_page("applications")
+        self.applications_page.open_case(case_id)
+
+    def focus_search(self) -> None:
+        if self.runner.locked:
+            return
+        self.show_page("clients")
+        self.clients_page.focus_search()
+
+    # --- quick actions ---------------------------------------------------------------
+    def new_appointment(self) -> None:
+        if self.runner.locked:
+            return
+        client = self.clients_page.panel.client
+        if self.current_page() == "clients" and client is not None and client.id is not None:
+            self.new_appointment_for(client.id)
+            return
+        self.show_page("calendar")
+        self.calendar_page.new_appointment()
+
+    def new_appointment_for(self, client_id: int) -> None:
+        client = self.clients_page.panel.client
+        name = client.display_name if client is not None and client.id == client_id else ""
+        self.show_page("calendar")
+        self.calendar_page.new_appointment(client_id, name)
+
+    def new_case_for(self, client_id: int) -> None:
+        client = self.clients_page.panel.client
+        name = client.display_name if client is not None and client.id == client_id else ""
+        dialog = NewCaseDialog(self.ctx, self, client_id, name)
+        dialog.opened.connect(self._case_opened)
+        self.dialogs.append(dialog)
+        dialog.open()
+
+    def _case_opened(self, case_id: int) -> None:
+        self.notify(_("Antrag angelegt."))
+        self.open_case(case_id)
+
+    def print_current(self) -> None:
+        if self.runner.locked:
+            return
+        if self.current_page() == "applications" and self.applications_page.case_view.file is not None:
+            self.applications_page.case_view.print_case()
+        elif self.current_page() == "clients":
+            self.clients_page.panel.print_selected()
+
+    def print_for(self, _client_id: int, case_id: int) -> None:
+        if not printing.documents_available():
+            self.notify(printing.unavailable_message())
+            return
+        if not case_id:
+            self.notify(_("Bitte zuerst einen Antrag wählen; gedruckt wird seine Checkliste."))
+            return
+        job = printing.PrintJob("checklist", case_id=case_id)
+        catalog, paths = self.ctx.catalog, self.paths
+
+        def rendered(path: Any) -> None:
+            self.opened_files.append(str(path))
+            self.notify(_("Checkliste erstellt."))
+            if not self.options.synchronous:
+                QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
+
+        def prepared(result: tuple[object, str]) -> None:
+            data, lang = result
+            self.runner.run(lambda _p: printing.render_to_file(paths, job, data, lang), rendered, self.show_error)
+
+        self.notify(_("Checkliste wird erstellt …"))
+        self.runner.db(lambda store: printing.prepare(store, catalog, job), prepared)
+
+    # --- settings and language -------------------------------------------------------
+    def load_settings(self) -> None:
+        self.runner.db(settings.all_settings, self.apply_settings)
+
+    def apply_settings(self, values: dict[str, Any]) -> None:
+        self.idle.set_minutes(int(values["idle_lock_minutes"]))
+        if self.idle_running():
+            self.idle.start()
+        if values["ui_language"] != i18n.ui_language():
+            self.apply_language(values["ui_language"])
+
+    def idle_running(self) -> bool:
+        return not self.runner.locked
+
+    def apply_language(self, lang: str) -> None:
+        """Switch the UI language live: direction first, then every text."""
+        i18n.set_ui_language(lang)
+        direction = Qt.LayoutDirection.RightToLeft if i18n.is_rtl(lang) else Qt.LayoutDirection.LeftToRight
+        app = QApplication.instance()
+        if isinstance(app, QApplication):
+            app.setLayoutDirection(direction)
+        self.setLayoutDirection(direction)
+        retranslate(self.lock_screen)
+        if self.content is not None:
+            retranslate(self.content)
+            for page in self.pages.values():
+                page.retranslate()
+        self._update_lock_label(self.runner.locked)
+        self.refresh_status()
+
+    # --- status bar ------------------------------------------------------------------
+    def refresh_status(self) -> None:
+        paths = self.paths
+
+        def read(store: Store) -> tuple[Any, str]:
+            return status.last_backup(paths), status.sync_state(store)
+
+        self.runner.db(read, self._show_status, lambda _exc: None)
+
+    def _show_status(self, values: tuple[Any, str]) -> None:
+        backup, sync = values
+        if backup is None:
+            self.backup_label.setText(_("Letzte Sicherung: noch keine Sicherung"))
+        else:
+            self.backup_label.setText(_("Letzte Sicherung: {when}").format(when=datetime_text(backup)))
+        self.sync_label.setText(sync)
+
+    def _update_lock_label(self, locked: bool) -> None:
+        self.lock_label.setText(_("Gesperrt") if locked else _("Entsperrt"))
+        self.lock_label.setAccessibleName(self.lock_label.text())
+
+    def notify(self, text: str) -> None:
+        self.statusBar().showMessage(text, 8000)
+
+    def show_error(self, error: Exception) -> None:
+        """Known conditions in plain words; bugs with a calm note (details only in the log)."""
+        if isinstance(error, KnownError):
+            text = str(error)
+        else:
+            text = _("Das hat nicht geklappt. Der Fehler wurde im Protokoll vermerkt; Ihre Daten sind unverändert.")
+        self.last_error = text
+        box = QMessageBox(QMessageBox.Icon.Warning, _("KIM Desk"), text, QMessageBox.StandardButton.Ok, self)
+        box.setWindowModality(Qt.WindowModality.WindowModal)
+        box.open()
+        self.dialogs.append(box)
+
+    # --- locking ---------------------------------------------------------------------
+    def lock(self) -> None:
+        """Close the store and drop every page that showed data."""
+        if self.runner.locked:
+            return
+        self.idle.stop()
+        for dialog in self.dialogs:
+            target = getattr(dialog, "dialog", dialog)
+            target.close()
+        self.dialogs.clear()
+        self.runner.close_store()
+        self.frame.setCurrentWidget(self.lock_screen)
+        if self.content is not None:
+            self.frame.removeWidget(self.content)
+            self.content.deleteLater()
+            self.content = None
+            for page in self.pages.values():
+                page.deleteLater()
+            self.pages = {}
+        self._update_lock_label(True)
+        self.backup_label.clear()
+        self.sync_label.clear()
+        log.info("locked")
+
+    def unlock(self) -> bool:
+        if not self.runner.locked or self._unlocker is None:
+            return False
+        desk = self._unlocker(self)
+        if desk is None:
+            return False
+        self.runner.set_store(desk.store)
+        self._build_content()
+        self.load_settings()
+        log.info("unlocked")
+        return True
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.idle.stop()
+        self.idle.detach()
+        self.runner.close_store()
+        self.runner.shutdown()
+        super().closeEvent(event)

@@ -1,0 +1,326 @@
+"""One client's file: personal data (validated), household, languages, cases, appointments, contacts."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from PySide6.QtCore import QModelIndex, Qt, Signal, SignalInstance
+from PySide6.QtWidgets import (
+    QComboBox,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPlainTextEdit,
+    QPushButton,
+    QTableView,
+    QTableWidget,
+    QTableWidgetItem,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from kim_desk.errors import ValidationError
+from kim_desk.gui import queries, validation
+from kim_desk.gui.context import Context
+from kim_desk.gui.format import code_text, date_text, datetime_text, type_title
+from kim_desk.gui.models.records import Column, RecordTableModel
+from kim_desk.gui.pages.base import setup_table
+from kim_desk.gui.uiload import child, load_ui, retranslate
+from kim_desk.i18n import LANGUAGES, N_, _
+from kim_desk.store import Store
+from kim_desk.store.clients import Client, HouseholdMember, create_client, update_client
+from kim_desk.taxonomy import (
+    APPOINTMENT_STATUSES,
+    CASE_STATUSES,
+    CHANNELS,
+    HOUSEHOLD_RELATIONS,
+    MUNICIPALITIES,
+    RESIDENCE_STATUSES,
+)
+
+GENDERS = (("", N_("keine Angabe")), ("f", N_("weiblich")), ("m", N_("männlich")), ("d", N_("divers")))
+HOUSEHOLD_COLUMNS = (N_("Familienname"), N_("Vornamen"), N_("Geburtsdatum"), N_("Beziehung"))
+TEXT_FIELDS = {
+    "family_name": "familyName", "given_names": "givenNames", "family_name_orig": "familyNameOrig",
+    "given_names_orig": "givenNamesOrig", "nationality": "nationality", "street": "street", "postcode": "postcode",
+    "city": "city", "phone": "phone", "email": "email",
+}  # fmt: skip
+
+
+def user_date(text: str) -> str | None:
+    """Accept TT.MM.JJJJ as typed at a German desk, or ISO; anything else goes to validation as is."""
+    text = text.strip()
+    if not text:
+        return None
+    try:
+        return dt.datetime.strptime(text, "%d.%m.%Y").date().isoformat()
+    except ValueError:
+        return text
+
+
+def shown_date(iso: str | None) -> str:
+    return dt.date.fromisoformat(iso).strftime("%d.%m.%Y") if iso else ""
+
+
+class ClientPanel(QWidget):
+    saved = Signal(int)
+    request_appointment = Signal(int)
+    request_case = Signal(int)
+    request_print = Signal(int, int)  # client id, case id (0: none)
+    open_case = Signal(int)
+
+    def __init__(self, ctx: Context, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.ui = load_ui("client_panel", self)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.ui)
+        self.client: Client | None = None
+        self.file: queries.ClientFile | None = None
+        self._setup_fields()
+        self._setup_tables()
+        self._connect_signals()
+        self._set_enabled(False)
+
+    # --- setup -----------------------------------------------------------------------
+    def _setup_fields(self) -> None:
+        ui = self.ui
+        self.heading: QLabel = child(ui, QLabel, "heading")
+        self.heading.setObjectName("heading")
+        self.tabs: QTabWidget = child(ui, QTabWidget, "tabs")
+        self.message: QLabel = child(ui, QLabel, "message")
+        self.edits: dict[str, QLineEdit] = {key: child(ui, QLineEdit, name) for key, name in TEXT_FIELDS.items()}
+        self.birth_date: QLineEdit = child(ui, QLineEdit, "birthDate")
+        self.permit_expires: QLineEdit = child(ui, QLineEdit, "permitExpires")
+        self.gender: QComboBox = child(ui, QComboBox, "gender")
+        self.municipality: QComboBox = child(ui, QComboBox, "municipality")
+        self.residence: QComboBox = child(ui, QComboBox, "residenceStatus")
+        self.languages: QListWidget = child(ui, QListWidget, "languages")
+        self.notes: QPlainTextEdit = child(ui, QPlainTextEdit, "notes")
+        self.buttons = {
+            name: child(ui, QPushButton, name)
+            for name in ("saveButton", "newAppointmentButton", "newCaseButton", "printButton",
+                         "addMemberButton", "removeMemberButton")
+        }  # fmt: skip
+        for code, title in GENDERS:
+            self.gender.addItem(_(title), code)
+        for code, entry in MUNICIPALITIES.items():
+            self.municipality.addItem(entry.title, code)
+        self.residence.addItem(_("keine Angabe"), "")
+        for code, entry in RESIDENCE_STATUSES.items():
+            self.residence.addItem(_(entry.title), code)
+        for code, lang in LANGUAGES.items():
+            item = QListWidgetItem(f"{lang.native_name} ({_(lang.german_name)})")
+            item.setData(Qt.ItemDataRole.UserRole, code)
+            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+            item.setCheckState(Qt.CheckState.Unchecked)
+            self.languages.addItem(item)
+        self.fields: dict[str, QWidget] = {key: edit for key, edit in self.edits.items()}
+        self.fields.update(
+            birth_date=self.birth_date, permit_expires=self.permit_expires, gender=self.gender,
+            municipality=self.municipality, residence_status=self.residence, languages=self.languages,
+            household=child(ui, QTableWidget, "householdTable"),
+        )  # fmt: skip
+
+    def _setup_tables(self) -> None:
+        catalog = self.ctx.catalog
+        self.household: QTableWidget = child(self.ui, QTableWidget, "householdTable")
+        self.household.setColumnCount(len(HOUSEHOLD_COLUMNS))
+        self.household.setHorizontalHeaderLabels([_(t) for t in HOUSEHOLD_COLUMNS])
+        self.household.horizontalHeader().setStretchLastSection(True)
+        self.cases = RecordTableModel(
+            [
+                Column(N_("Antrag"), lambda c: type_title(catalog, c.type_code)),
+                Column(N_("Stand"), lambda c: code_text(CASE_STATUSES, c.status)),
+                Column(N_("Frist"), lambda c: date_text(c.deadline)),
+                Column(N_("Fehlende Unterlagen"), lambda c: str(len(c.missing_documents))),
+            ],
+            self,
+        )
+        self.appointments = RecordTableModel(
+            [
+                Column(N_("Wann"), lambda a: datetime_text(a.starts_at)),
+                Column(N_("Thema"), lambda a: a.topic),
+                Column(N_("Stand"), lambda a: code_text(APPOINTMENT_STATUSES, a.status)),
+            ],
+            self,
+        )
+        self.contacts = RecordTableModel(
+            [
+                Column(N_("Datum"), lambda c: date_text(c.contact_on)),
+                Column(N_("Weg"), lambda c: code_text(CHANNELS, c.channel)),
+                Column(N_("Minuten"), lambda c: str(c.minutes)),
+                Column(N_("Notiz"), lambda c: c.notes),
+            ],
+            self,
+        )
+        for name, model in (("casesTable", self.cases), ("appointmentsTable", self.appointments),
+                            ("contactsTable", self.contacts)):  # fmt: skip
+            view: QTableView = child(self.ui, QTableView, name)
+            view.setModel(model)
+            setup_table(view)
+        self.cases_view: QTableView = child(self.ui, QTableView, "casesTable")
+
+    def _connect_signals(self) -> None:
+        self.buttons["saveButton"].clicked.connect(self.save)
+        self.buttons["newAppointmentButton"].clicked.connect(lambda: self._emit_for_client(self.request_appointment))
+        self.buttons["newCaseButton"].clicked.connect(lambda: self._emit_for_client(self.request_case))
+        self.buttons["printButton"].clicked.connect(self.print_selected)
+        self.buttons["addMemberButton"].clicked.connect(lambda: self._add_member(HouseholdMember()))
+        self.buttons["removeMemberButton"].clicked.connect(self._remove_member)
+        self.cases_view.doubleClicked.connect(self._case_activated)
+
+    # --- showing ---------------------------------------------------------------------
+    def show_client(self, client_id: int) -> None:
+        self.ctx.runner.db(lambda store: queries.client_file(store, client_id), self._show)
+
+    def new_client(self, family_name: str = "") -> None:
+        municipality = self.municipality.itemData(max(0, self.municipality.currentIndex())) or "warendorf"
+        self._fill(Client(family_name=family_name, municipality=municipality))
+        self.file = None
+        self.cases.set_rows([])
+        self.appointments.set_rows([])
+        self.contacts.set_rows([])
+        self.tabs.setCurrentIndex(0)
+        self.edits["family_name"].setFocus()
+
+    def _show(self, file: queries.ClientFile) -> None:
+        self.file = file
+        self._fill(file.client)
+        self.cases.set_rows(file.cases)
+        self.appointments.set_rows(file.appointments)
+        self.contacts.set_rows(file.contacts)
+
+    def _fill(self, client: Client) -> None:
+        self.client = client
+        validation.clear(self.fields, self.message)
+        self._set_enabled(True)
+        self.heading.setText(client.display_name if client.id else _("Neue Person"))
+        for key, edit in self.edits.items():
+            edit.setText(getattr(client, key))
+        self.birth_date.setText(shown_date(client.birth_date))
+        self.permit_expires.setText(shown_date(client.permit_expires))
+        self.gender.setCurrentIndex(max(0, self.gender.findData(client.gender)))
+        self.municipality.setCurrentIndex(max(0, self.municipality.findData(client.municipality)))
+        self.residence.setCurrentIndex(max(0, self.residence.findData(client.residence_status)))
+        self._fill_languages(client.languages)
+        self.notes.setPlainText(client.notes)
+        self.household.setRowCount(0)
+        for member in client.household:
+            self._add_member(member)
+
+    def _fill_languages(self, codes: list[str]) -> None:
+        # chosen languages first, in the client's order: the first one is the preferred language
+        items = [self.languages.takeItem(0) for _row in range(self.languages.count())]
+        chosen = [i for code in codes for i in items if i.data(Qt.ItemDataRole.UserRole) == code]
+        rest = [i for i in items if i not in chosen]
+        for item in chosen + rest:
+            item.setCheckState(Qt.CheckState.Checked if item in chosen else Qt.CheckState.Unchecked)
+            self.languages.addItem(item)
+
+    def _add_member(self, member: HouseholdMember) -> None:
+        row = self.household.rowCount()
+        self.household.insertRow(row)
+        self.household.setItem(row, 0, QTableWidgetItem(member.family_name))
+        self.household.setItem(row, 1, QTableWidgetItem(member.given_names))
+        self.household.setItem(row, 2, QTableWidgetItem(shown_date(member.birth_date)))
+        relation = QComboBox()
+        relation.setAccessibleName(_("Beziehung"))
+        for code, entry in HOUSEHOLD_RELATIONS.items():
+            relation.addItem(_(entry.title), code)
+        relation.setCurrentIndex(max(0, relation.findData(member.relation)))
+        self.household.setCellWidget(row, 3, relation)
+
+    def _remove_member(self) -> None:
+        row = self.household.currentRow()
+        if row >= 0:
+            self.household.removeRow(row)
+
+    def _set_enabled(self, enabled: bool) -> None:
+        self.tabs.setEnabled(enabled)
+        for name in ("newAppointmentButton", "newCaseButton", "printButton"):
+            self.buttons[name].setEnabled(enabled and self.client is not None and self.client.id is not None)
+
+    # --- saving ----------------------------------------------------------------------
+    def collected(self) -> Client:
+        base = self.client or Client(family_name="", municipality="warendorf")
+        values = {key: edit.text().strip() for key, edit in self.edits.items()}
+        languages = [
+            self.languages.item(row).data(Qt.ItemDataRole.UserRole)
+            for row in range(self.languages.count())
+            if self.languages.item(row).checkState() == Qt.CheckState.Checked
+        ]
+        household = []
+        for row in range(self.household.rowCount()):
+            cells = [self.household.item(row, col) for col in range(3)]
+            texts = [cell.text().strip() if cell is not None else "" for cell in cells]
+            relation = self.household.cellWidget(row, 3)
+            code = relation.currentData() if isinstance(relation, QComboBox) else "other"
+            if any(texts):
+                household.append(HouseholdMember(texts[0], texts[1], user_date(texts[2]), code))
+        return Client(
+            **values, municipality=self.municipality.currentData(), birth_date=user_date(self.birth_date.text()),
+            gender=self.gender.currentData(), languages=languages, residence_status=self.residence.currentData(),
+            permit_expires=user_date(self.permit_expires.text()), notes=self.notes.toPlainText(),
+            household=household, id=base.id, uid=base.uid,
+        )  # fmt: skip
+
+    def save(self) -> None:
+        client = self.collected()
+
+        def write(store: Store) -> int:
+            change = update_client(store, client) if client.id else create_client(store, client)
+            return change.id
+
+        validation.clear(self.fields, self.message)
+        self.ctx.runner.db(write, self._saved, self._failed)
+
+    def _saved(self, client_id: int) -> None:
+        self.ctx.notify(_("Gespeichert."))
+        self.saved.emit(client_id)
+        self.show_client(client_id)
+
+    def _failed(self, error: Exception) -> None:
+        if isinstance(error, ValidationError):
+            self.tabs.setCurrentIndex(0 if not error.field.startswith("household") else 1)
+            validation.show(self.fields, self.message, error.field, str(error))
+        else:
+            self.ctx.show_error(error)
+
+    # --- actions ---------------------------------------------------------------------
+    def _emit_for_client(self, signal: SignalInstance) -> None:
+        if self.client is not None and self.client.id is not None:
+            signal.emit(self.client.id)
+
+    def selected_case_id(self) -> int:
+        index = self.cases_view.currentIndex()
+        case = self.cases.record(index.row()) if index.isValid() else None
+        if case is None and self.file is not None:
+            open_cases = [c for c in self.file.cases if c.status != "closed"]
+            case = open_cases[0] if open_cases else None
+        return case.id if case is not None else 0
+
+    def print_selected(self) -> None:
+        if self.client is not None and self.client.id is not None:
+            self.request_print.emit(self.client.id, self.selected_case_id())
+
+    def _case_activated(self, index: QModelIndex) -> None:
+        case = self.cases.record(index.row())
+        if case is not None:
+            self.open_case.emit(case.id)
+
+    def retranslate(self) -> None:
+        retranslate(self.ui)
+        for row, (_code, title) in enumerate(GENDERS):
+            self.gender.setItemText(row, _(title))
+        self.residence.setItemText(0, _("keine Angabe"))
+        for row, entry in enumerate(RESIDENCE_STATUSES.values(), start=1):
+            self.residence.setItemText(row, _(entry.title))
+        self.household.setHorizontalHeaderLabels([_(t) for t in HOUSEHOLD_COLUMNS])
+        for model in (self.cases, self.appointments, self.contacts):
+            model.retranslate()
+        if self.client is not None and not self.client.id:
+            self.heading.setText(_("Neue Person"))

@@ -1,0 +1,119 @@
+"""Clients: search as you type over the whole database, and the selected client's file."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QItemSelection, QTimer
+from PySide6.QtWidgets import QLabel, QLineEdit, QPushButton, QTableView, QVBoxLayout, QWidget
+
+from kim_desk.gui import queries
+from kim_desk.gui.models.clients import ClientTableModel
+from kim_desk.gui.pages.base import Page, setup_table
+from kim_desk.gui.pages.client_panel import ClientPanel
+from kim_desk.gui.uiload import child
+from kim_desk.i18n import ngettext
+
+
+class ClientsPage(Page):
+    UI_NAME = "clients"
+
+    def __init__(self, ctx, parent=None) -> None:  # type: ignore[no-untyped-def]
+        super().__init__(ctx, parent)
+        self.search: QLineEdit = child(self.ui, QLineEdit, "search")
+        self.count: QLabel = child(self.ui, QLabel, "count")
+        self.new_button: QPushButton = child(self.ui, QPushButton, "newClientButton")
+        self.table: QTableView = child(self.ui, QTableView, "clientsTable")
+        self.model = ClientTableModel(ctx.runner, self)
+        self.table.setModel(self.model)
+        setup_table(self.table)
+        self.table.horizontalHeader().setDefaultSectionSize(130)
+        self.panel = ClientPanel(ctx)
+        host: QWidget = child(self.ui, QWidget, "detailHost")
+        layout = QVBoxLayout(host)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.panel)
+        self._debounce = QTimer(self)
+        self._debounce.setSingleShot(True)
+        self._debounce.setInterval(ctx.options.search_delay_ms)
+        self._query_serial = 0
+        self.last_query: str | None = None  # the text the table shows results for
+        self._pending_select: int | None = None
+        self._connect_signals()
+
+    def _connect_signals(self) -> None:
+        self.search.textEdited.connect(lambda _text: self._debounce.start())
+        self.search.returnPressed.connect(self.run_search)
+        self._debounce.timeout.connect(self.run_search)
+        self.table.selectionModel().selectionChanged.connect(self._selection_changed)
+        self.new_button.clicked.connect(self.new_client)
+        self.panel.saved.connect(self._client_saved)
+
+    # --- searching -------------------------------------------------------------------
+    def refresh(self) -> None:
+        self.run_search()
+
+    def run_search(self) -> None:
+        """Search on the DB worker; results of an older query that arrive late are dropped."""
+        self._debounce.stop()
+        text = self.search.text()
+        self._query_serial += 1
+        serial = self._query_serial
+        self.ctx.runner.db(lambda store: queries.client_ids(store, text), lambda ids: self._found(serial, text, ids))
+
+    def _found(self, serial: int, text: str, ids: list[int]) -> None:
+        if serial != self._query_serial:
+            return
+        self.last_query = text
+        self.model.set_ids(ids)
+        self.count.setText(ngettext("{n} Person", "{n} Personen", len(ids)).format(n=len(ids)))
+        if self._pending_select is not None:
+            self.select_client(self._pending_select)
+            self._pending_select = None
+        elif ids and text.strip():
+            self.table.selectRow(0)
+
+    def focus_search(self) -> None:
+        self.search.setFocus()
+        self.search.selectAll()
+
+    # --- selection -------------------------------------------------------------------
+    def select_client(self, client_id: int) -> None:
+        row = self.model.row_of(client_id)
+        if row >= 0:
+            self.table.selectRow(row)
+            self.table.scrollTo(self.model.index(row, 0))
+        else:
+            self.panel.show_client(client_id)
+
+    def open_client(self, client_id: int) -> None:
+        """Show one client (from Today, the calendar, a case)."""
+        if self.model.row_of(client_id) < 0 and self.search.text():
+            self.search.clear()
+            self._pending_select = client_id
+            self.run_search()
+            return
+        self.select_client(client_id)
+
+    def _selection_changed(self, selected: QItemSelection, _deselected: QItemSelection) -> None:
+        indexes = selected.indexes()
+        if not indexes:
+            return
+        client_id = self.model.client_id(indexes[0].row())
+        if client_id is not None:
+            self.panel.show_client(client_id)
+
+    def new_client(self) -> None:
+        self.table.clearSelection()
+        typed = self.search.text().strip()
+        self.panel.new_client(typed.split(",")[0].strip() if typed else "")
+
+    def _client_saved(self, client_id: int) -> None:
+        if self.model.row_of(client_id) >= 0:
+            self.model.forget(client_id)
+        else:
+            self._pending_select = client_id
+            self.run_search()
+
+    def retranslate(self) -> None:
+        super().retranslate()
+        self.model.retranslate()
+        self.panel.retranslate()

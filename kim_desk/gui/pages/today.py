@@ -1,0 +1,104 @@
+"""Today: appointments, deadlines in the next 14 days, applications waiting too long."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QModelIndex, Signal
+from PySide6.QtWidgets import QGroupBox, QLabel, QTableView
+
+from kim_desk.gui import queries
+from kim_desk.gui.format import code_text, date_text, time_text, type_title
+from kim_desk.gui.models.records import Column, RecordTableModel
+from kim_desk.gui.pages.base import Page, setup_table
+from kim_desk.gui.uiload import child
+from kim_desk.i18n import N_, _, ngettext
+from kim_desk.taxonomy import APPOINTMENT_STATUSES, CASE_STATUSES
+
+
+class TodayPage(Page):
+    UI_NAME = "today"
+    open_client = Signal(int)
+    open_case = Signal(int)
+
+    def __init__(self, ctx, parent=None) -> None:  # type: ignore[no-untyped-def]
+        super().__init__(ctx, parent)
+        catalog = ctx.catalog
+        self.heading: QLabel = child(self.ui, QLabel, "heading")
+        self.heading.setObjectName("heading")
+        self.appointments = RecordTableModel(
+            [
+                Column(N_("Uhrzeit"), lambda b: time_text(b.appointment.starts_at)),
+                Column(N_("Klient/in"), lambda b: b.client_name),
+                Column(N_("Thema"), lambda b: b.appointment.topic),
+                Column(N_("Ort"), lambda b: b.appointment.place),
+                Column(N_("Stand"), lambda b: code_text(APPOINTMENT_STATUSES, b.appointment.status)),
+            ],
+            self,
+        )
+        self.deadlines = RecordTableModel(
+            [
+                Column(N_("Fällig am"), lambda d: date_text(d.due)),
+                Column(N_("Frist"), lambda d: _(d.kind)),
+                Column(N_("Klient/in"), lambda d: d.client_name),
+                Column(N_("Antrag"), lambda d: type_title(catalog, d.type_code) if d.type_code else ""),
+            ],
+            self,
+        )
+        self.stalled = RecordTableModel(
+            [
+                Column(N_("Antrag"), lambda s: type_title(catalog, s.type_code)),
+                Column(N_("Klient/in"), lambda s: s.client_name),
+                Column(N_("Stand"), lambda s: code_text(CASE_STATUSES, s.status)),
+                Column(N_("Seit"), lambda s: date_text(s.since)),
+                Column(N_("Tage"), lambda s: str(s.days)),
+            ],
+            self,
+        )
+        self.tables: dict[str, QTableView] = {}
+        for name, model in (
+            ("appointmentsTable", self.appointments),
+            ("deadlinesTable", self.deadlines),
+            ("stalledTable", self.stalled),
+        ):
+            view: QTableView = child(self.ui, QTableView, name)
+            view.setModel(model)
+            setup_table(view)
+            self.tables[name] = view
+        self.tables["appointmentsTable"].doubleClicked.connect(self._appointment_activated)
+        self.tables["deadlinesTable"].doubleClicked.connect(self._deadline_activated)
+        self.tables["stalledTable"].doubleClicked.connect(self._stalled_activated)
+        self.data = queries.TodayData()
+
+    def refresh(self) -> None:
+        today = self.ctx.today()
+        catalog = self.ctx.catalog
+        self.ctx.runner.db(lambda store: queries.today_overview(store, catalog, today), self._show)
+
+    def _show(self, data: queries.TodayData) -> None:
+        self.data = data
+        self.heading.setText(_("Heute, {date}").format(date=date_text(self.ctx.today())))
+        self.appointments.set_rows(data.appointments)
+        self.deadlines.set_rows(data.deadlines)
+        self.stalled.set_rows(data.stalled)
+        box = child(self.ui, QGroupBox, "appointmentsBox")
+        box.setTitle(
+            ngettext("{n} Termin heute", "{n} Termine heute", len(data.appointments)).format(n=len(data.appointments))
+        )
+
+    def _appointment_activated(self, index: QModelIndex) -> None:
+        booked = self.appointments.record(index.row())
+        if booked is not None:
+            self.open_client.emit(booked.appointment.client_id)
+
+    def _deadline_activated(self, index: QModelIndex) -> None:
+        deadline = self.deadlines.record(index.row())
+        if deadline is None:
+            return
+        if deadline.case_id is not None:
+            self.open_case.emit(deadline.case_id)
+        else:
+            self.open_client.emit(deadline.client_id)
+
+    def _stalled_activated(self, index: QModelIndex) -> None:
+        stalled = self.stalled.record(index.row())
+        if stalled is not None:
+            self.open_case.emit(stalled.case_id)

@@ -1,0 +1,290 @@
+"""Read-only queries the pages run on the database worker. Plain data out, no Qt in here."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass, field
+
+from kim_desk.catalog import Catalog
+from kim_desk.i18n import N_
+from kim_desk.store import Store
+from kim_desk.store.appointments import Appointment, list_appointments
+from kim_desk.store.cases import Case, ChecklistItem, get_case, list_cases
+from kim_desk.store.clients import Client, get_client
+from kim_desk.store.contacts import Contact, list_contacts
+from kim_desk.store.search import search_clients
+from kim_desk.taxonomy import CASE_STATUSES
+
+DEADLINE_DAYS = 14
+OVERDUE_DAYS = 30  # older overdue deadlines are in Applications ("Nur überfällige"), not on Today
+# How long a case may wait before Today lists it: for documents, and for a decision.
+WAITING_FOR_DOCUMENTS_DAYS = 28
+WAITING_FOR_DECISION_DAYS = 42
+SEARCH_LIMIT = 200
+LIST_LIMIT = 300  # rows of one Today list; more is not readable, and costs the window its speed
+CASE_LIST_LIMIT = 2000  # open applications listed at once; the filters narrow the rest
+
+
+@dataclass(frozen=True)
+class ClientRow:
+    family_name: str
+    given_names: str
+    birth_date: str
+    municipality: str
+    languages: tuple[str, ...]
+    permit_expires: str
+
+
+def client_ids(store: Store, text: str) -> list[int]:
+    """Ids for the client table: the best search hits, or everyone in name order."""
+    if text.strip():
+        return [hit.client_id for hit in search_clients(store, text, limit=SEARCH_LIMIT)]
+    rows = store.rows("SELECT id FROM client ORDER BY family_name COLLATE NOCASE, given_names, id")
+    return [int(row[0]) for row in rows]
+
+
+def client_rows(store: Store, ids: list[int]) -> dict[int, ClientRow]:
+    marks = ", ".join("?" for _ in ids)
+    rows = store.rows(
+        "SELECT id, family_name, given_names, birth_date, municipality, languages, permit_expires "
+        f"FROM client WHERE id IN ({marks})",
+        ids,
+    )
+    return {
+        int(row["id"]): ClientRow(
+            row["family_name"],
+            row["given_names"],
+            row["birth_date"] or "",
+            row["municipality"],
+            tuple(json.loads(row["languages"] or "[]")),
+            row["permit_expires"] or "",
+        )
+        for row in rows
+    }
+
+
+def client_names(store: Store, ids: set[int]) -> dict[int, str]:
+    if not ids:
+        return {}
+    marks = ", ".join("?" for _ in ids)
+    rows = store.rows(f"SELECT id, family_name, given_names FROM client WHERE id IN ({marks})", sorted(ids))
+    return {int(r["id"]): f"{r['family_name']}, {r['given_names']}".strip(", ") for r in rows}
+
+
+@dataclass(frozen=True)
+class Booked:
+    appointment: Appointment
+    client_name: str
+
+
+def appointments_between(store: Store, start: dt.date, end: dt.date) -> list[Booked]:
+    found = list_appointments(store, start, end)
+    names = client_names(store, {a.client_id for a in found})
+    return [Booked(a, names.get(a.client_id, "")) for a in found]
+
+
+@dataclass(frozen=True)
+class Deadline:
+    due: str
+    kind: str  # German source label (catalogue or fixed), translate when shown
+    client_id: int
+    client_name: str
+    case_id: int | None = None
+    type_code: str = ""
+
+
+@dataclass(frozen=True)
+class Stalled:
+    case_id: int
+    client_id: int
+    client_name: str
+    type_code: str
+    status: str
+    since: str
+    days: int
+
+
+@dataclass
+class TodayData:
+    appointments: list[Booked] = field(default_factory=list)
+    deadlines: list[Deadline] = field(default_factory=list)
+    stalled: list[Stalled] = field(default_factory=list)
+
+
+PERMIT_EXPIRY = N_("Aufenthaltstitel läuft ab")
+
+
+def today_overview(store: Store, catalog: Catalog, today: dt.date) -> TodayData:
+    data = TodayData(appointments=appointments_between(store, today, today + dt.timedelta(days=1)))
+    horizon = (today + dt.timedelta(days=DEADLINE_DAYS)).isoformat()
+    for row in store.rows(
+        "SELECT c.id, c.client_id, c.type_code, c.deadline, c.deadline_kind, k.family_name, k.given_names "
+        "FROM \"case\" c JOIN client k ON k.id = c.client_id WHERE c.status != 'closed' AND c.deadline IS NOT NULL "
+        "AND c.deadline >= ? AND c.deadline <= ? ORDER BY c.deadline, c.id LIMIT ?",
+        ((today - dt.timedelta(days=OVERDUE_DAYS)).isoformat(), horizon, LIST_LIMIT),
+    ):
+        app_type = catalog.types.get(row["type_code"])
+        spec = next((d for d in app_type.deadlines if d.code == row["deadline_kind"]), None) if app_type else None
+        name = f"{row['family_name']}, {row['given_names']}"
+        label = spec.label if spec else row["deadline_kind"]
+        data.deadlines.append(
+            Deadline(row["deadline"], label, int(row["client_id"]), name, int(row["id"]), row["type_code"])
+        )
+    for row in store.rows(
+        "SELECT id, family_name, given_names, permit_expires FROM client WHERE permit_expires IS NOT NULL "
+        "AND permit_expires >= ? AND permit_expires <= ? ORDER BY permit_expires, id LIMIT ?",
+        (today.isoformat(), horizon, LIST_LIMIT),
+    ):
+        name = f"{row['family_name']}, {row['given_names']}"
+        data.deadlines.append(Deadline(row["permit_expires"], PERMIT_EXPIRY, int(row["id"]), name))
+    data.deadlines.sort(key=lambda d: (d.due, d.client_name))
+    del data.deadlines[LIST_LIMIT:]
+    data.stalled = stalled_cases(store, today)
+    return data
+
+
+def stalled_cases(store: Store, today: dt.date) -> list[Stalled]:
+    """Open cases waiting for documents or for a decision longer than allowed, longest first."""
+    documents_since = (today - dt.timedelta(days=WAITING_FOR_DOCUMENTS_DAYS)).isoformat()
+    decision_since = (today - dt.timedelta(days=WAITING_FOR_DECISION_DAYS)).isoformat()
+    rows = store.rows(
+        "SELECT * FROM (SELECT c.id, c.client_id, c.type_code, c.status, k.family_name, k.given_names, "
+        "(SELECT max(changed_on) FROM case_status_change s WHERE s.case_id = c.id) AS since "
+        'FROM "case" c JOIN client k ON k.id = c.client_id '
+        "WHERE c.status IN ('planned', 'collecting', 'submitted', 'waiting')) "
+        "WHERE since < CASE WHEN status IN ('planned', 'collecting') THEN ? ELSE ? END "
+        "ORDER BY since, id LIMIT ?",
+        (documents_since, decision_since, LIST_LIMIT),
+    )
+    return [
+        Stalled(
+            int(row["id"]),
+            int(row["client_id"]),
+            f"{row['family_name']}, {row['given_names']}",
+            row["type_code"],
+            row["status"],
+            row["since"],
+            (today - dt.date.fromisoformat(row["since"])).days,
+        )
+        for row in rows
+    ]
+
+
+@dataclass(frozen=True)
+class CaseRow:
+    case_id: int
+    client_id: int
+    client_name: str
+    type_code: str
+    status: str
+    opened_on: str
+    deadline: str
+    missing: int
+
+    def overdue(self, today: dt.date) -> bool:
+        return bool(self.deadline) and self.deadline < today.isoformat()
+
+
+@dataclass(frozen=True)
+class CaseQuery:
+    """Filter and order of the open-applications list; run as SQL so 100,000 clients stay fast."""
+
+    type_code: str | None = None
+    status: str | None = None
+    overdue_on: str | None = None  # ISO date: only deadlines before it
+    order: int = 3  # column of the list (see ORDER_BY)
+    descending: bool = False
+
+
+_STATUS_RANK = "CASE c.status " + " ".join(f"WHEN '{code}' THEN {n}" for n, code in enumerate(CASE_STATUSES)) + " END"
+ORDER_BY = {
+    0: ("k.family_name COLLATE NOCASE", "k.given_names"),
+    1: ("c.type_code",),
+    2: (_STATUS_RANK,),
+    3: ("c.deadline IS NULL", "c.deadline"),
+    4: ("c.deadline IS NULL", "c.deadline"),
+    5: ("missing",),
+    6: ("c.opened_on",),
+}
+
+
+def open_case_rows(store: Store, query: CaseQuery | None = None) -> list[CaseRow]:
+    query = query or CaseQuery()
+    conditions, params = ["c.status != 'closed'"], []
+    if query.type_code:
+        conditions.append("c.type_code = ?")
+        params.append(query.type_code)
+    if query.status:
+        conditions.append("c.status = ?")
+        params.append(query.status)
+    if query.overdue_on:
+        conditions.append("c.deadline IS NOT NULL AND c.deadline < ?")
+        params.append(query.overdue_on)
+    direction = " DESC" if query.descending else ""
+    order = ", ".join(part + direction for part in ORDER_BY.get(query.order, ORDER_BY[3]))
+    rows = store.rows(
+        "SELECT c.id, c.client_id, c.type_code, c.status, c.opened_on, c.deadline, k.family_name, k.given_names, "
+        "(SELECT count(*) FROM checklist_item i WHERE i.case_id = c.id AND i.state = 'missing' AND i.required) "
+        f'AS missing FROM "case" c JOIN client k ON k.id = c.client_id WHERE {" AND ".join(conditions)} '
+        f"ORDER BY {order}, c.id LIMIT ?",
+        [*params, CASE_LIST_LIMIT],
+    )
+    return [
+        CaseRow(
+            int(r["id"]),
+            int(r["client_id"]),
+            f"{r['family_name']}, {r['given_names']}",
+            r["type_code"],
+            r["status"],
+            r["opened_on"],
+            r["deadline"] or "",
+            int(r["missing"]),
+        )
+        for r in rows
+    ]
+
+
+@dataclass
+class ClientFile:
+    client: Client
+    cases: list[Case]
+    appointments: list[Appointment]
+    contacts: list[Contact]
+
+
+def client_file(store: Store, client_id: int) -> ClientFile:
+    return ClientFile(
+        get_client(store, client_id),
+        list_cases(store, client_id=client_id),
+        list_appointments(store, client_id=client_id),
+        list_contacts(store, client_id),
+    )
+
+
+@dataclass
+class CaseFile:
+    case: Case
+    client_name: str
+    history: list[tuple[str, str]]  # (status, changed_on)
+
+
+def case_file(store: Store, case_id: int) -> CaseFile:
+    case = get_case(store, case_id)
+    names = client_names(store, {case.client_id})
+    history = [
+        (r["status"], r["changed_on"])
+        for r in store.rows(
+            "SELECT status, changed_on FROM case_status_change WHERE case_id = ? ORDER BY id", (case_id,)
+        )
+    ]
+    return CaseFile(case, names.get(case.client_id, ""), history)
+
+
+def checklist_label(catalog: Catalog, type_code: str, item: ChecklistItem) -> str:
+    """The German source label of a checklist item (catalogue item or a custom one)."""
+    if item.label:
+        return item.label
+    app_type = catalog.types.get(type_code)
+    doc = app_type.document(item.code) if app_type else None
+    return doc.label if doc else item.code

@@ -1,0 +1,107 @@
+"""Load Qt Designer files from ui/ at runtime and translate their texts.
+
+The .ui files hold plain German source text. After loading, every text is passed
+through `_()`; the German source is kept in a dynamic property so that a live
+language switch can translate again (`retranslate`).
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QFile, QIODevice
+from PySide6.QtGui import QAction
+from PySide6.QtUiTools import QUiLoader
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QGroupBox,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QPlainTextEdit,
+    QTabWidget,
+    QWidget,
+    QWizardPage,
+)
+
+from kim_desk.i18n import _
+from kim_desk.resources import resource_path
+
+_PREFIX = "kd_src_"
+
+
+def load_ui(name: str, parent: QWidget | None = None) -> QWidget:
+    """Build the widget tree of ui/<name>.ui, translated into the current UI language."""
+    path = resource_path("ui", f"{name}.ui")
+    file = QFile(str(path))
+    if not file.open(QIODevice.OpenModeFlag.ReadOnly):
+        raise FileNotFoundError(str(path))
+    try:
+        widget = QUiLoader().load(file, parent)
+    finally:
+        file.close()
+    if widget is None:
+        raise RuntimeError(f"cannot load {path}")
+    retranslate(widget, remember=True)
+    return widget
+
+
+def child(root: QWidget, cls: type, name: str):  # type: ignore[no-untyped-def]
+    """The child named `name`; a missing one is a bug in the .ui file, so fail loudly."""
+    found: object | None = root.findChild(cls, name)
+    if found is None:
+        raise LookupError(f"{name} ({cls.__name__}) missing in {root.objectName()}")
+    return found
+
+
+class _Texts:
+    """Translates the German source of one property; only texts that came from a .ui file."""
+
+    def __init__(self, remember: bool) -> None:
+        self.remember = remember
+
+    def __call__(self, obj: object, prop: str, current: str) -> str:
+        key = _PREFIX + prop
+        source = obj.property(key)  # type: ignore[attr-defined]
+        if source is None:
+            if not self.remember:
+                return current  # set by code, which translates it itself
+            source = current
+            obj.setProperty(key, source)  # type: ignore[attr-defined]
+        return _(source) if source else ""
+
+
+def retranslate(root: QWidget, *, remember: bool = False) -> None:
+    """Translate the .ui texts of root and its children from their German source."""
+    _translate = _Texts(remember)
+    for widget in [root, *root.findChildren(QWidget)]:
+        if widget.windowTitle():
+            widget.setWindowTitle(_translate(widget, "windowTitle", widget.windowTitle()))
+        if widget.toolTip():
+            widget.setToolTip(_translate(widget, "toolTip", widget.toolTip()))
+        if widget.accessibleName():
+            widget.setAccessibleName(_translate(widget, "accessibleName", widget.accessibleName()))
+        if isinstance(widget, (QLabel, QAbstractButton)) and widget.text():
+            widget.setText(_translate(widget, "text", widget.text()))
+        if isinstance(widget, (QLineEdit, QPlainTextEdit)) and widget.placeholderText():
+            widget.setPlaceholderText(_translate(widget, "placeholderText", widget.placeholderText()))
+        if isinstance(widget, QGroupBox) and widget.title():
+            widget.setTitle(_translate(widget, "title", widget.title()))
+        if isinstance(widget, QWizardPage):
+            widget.setTitle(_translate(widget, "title", widget.title()))
+            widget.setSubTitle(_translate(widget, "subTitle", widget.subTitle()))
+        if isinstance(widget, QTabWidget):
+            for index in range(widget.count()):
+                page = widget.widget(index)
+                widget.setTabText(index, _translate(page, "tabText", widget.tabText(index)))
+        if isinstance(widget, QListWidget):
+            for row in range(widget.count()):
+                item = widget.item(row)
+                key = f"{_PREFIX}item{row}"
+                source = widget.property(key)
+                if source is None and remember:
+                    source = item.text()
+                    widget.setProperty(key, source)
+                if source is not None:
+                    item.setText(_(source))
+    for action in root.findChildren(QAction):
+        if action.text():
+            action.setText(_translate(action, "text", action.text()))

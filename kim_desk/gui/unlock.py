@@ -1,0 +1,165 @@
+"""Unlocking an existing desk: keyring first, then the passphrase dialog, or the recovery code.
+
+Every failure the vault reports gets a calm sentence. A failed unlock never leads to
+a new database: this module only opens what is there.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtWidgets import QDialog, QLabel, QLineEdit, QPushButton, QWidget
+
+from kim_desk import vault
+from kim_desk.catalog import load_catalog
+from kim_desk.desk import Desk
+from kim_desk.errors import (
+    DatabaseMissing,
+    DatabaseTooNew,
+    KnownError,
+    NotADatabase,
+    StorageError,
+    VaultMissing,
+    WrongPassphrase,
+)
+from kim_desk.gui.context import GuiOptions
+from kim_desk.gui.uiload import child, load_ui
+from kim_desk.i18n import _
+from kim_desk.paths import DataPaths
+from kim_desk.store import open_store
+
+# What the counsellor can do about each condition, shown under the vault's own message.
+ADVICE: list[tuple[type[Exception], str]] = [
+    (VaultMissing, "Bitte wenden Sie sich an die IT Ihrer Organisation; sie kann die Schlüsseldatei zurückspielen."),
+    (DatabaseMissing, "Bitte wenden Sie sich an die IT Ihrer Organisation; sie kann die Sicherung zurückspielen."),
+    (DatabaseTooNew, "Diese Datenbank stammt von einer neueren KIM-Desk-Version. Bitte KIM Desk aktualisieren."),
+    (NotADatabase, "Die Datei ist beschädigt oder gehört nicht zu diesem Schlüssel. Bitte die IT fragen."),
+    (StorageError, "Bitte prüfen Sie, ob der Datenträger voll oder schreibgeschützt ist."),
+]
+
+
+class _Cancelled(Exception):
+    pass
+
+
+class _UseRecovery(Exception):
+    pass
+
+
+class UnlockDialog:
+    """The dialog from ui/unlock_dialog.ui in one of three modes: passphrase, recovery, fatal."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        self.dialog: QDialog = load_ui("unlock_dialog", parent)  # type: ignore[assignment]
+        d = self.dialog
+        self.reason: QLabel = child(d, QLabel, "reason")
+        self.error: QLabel = child(d, QLabel, "error")
+        self.error.setProperty("role", "error")
+        self.heading: QLabel = child(d, QLabel, "heading")
+        self.passphrase: QLineEdit = child(d, QLineEdit, "passphrase")
+        self.recovery_code: QLineEdit = child(d, QLineEdit, "recoveryCode")
+        self.new_passphrase: QLineEdit = child(d, QLineEdit, "newPassphrase")
+        self.repeat_passphrase: QLineEdit = child(d, QLineEdit, "repeatPassphrase")
+        self.passphrase_page: QWidget = child(d, QWidget, "passphrasePage")
+        self.recovery_page: QWidget = child(d, QWidget, "recoveryPage")
+        self.recovery_button: QPushButton = child(d, QPushButton, "recoveryButton")
+        self.unlock_button: QPushButton = child(d, QPushButton, "unlockButton")
+        self.quit_button: QPushButton = child(d, QPushButton, "quitButton")
+        self.unlock_button.clicked.connect(d.accept)
+        self.quit_button.clicked.connect(d.reject)
+        self.recovery_button.clicked.connect(lambda: self.set_recovery(True))
+        self.recovery_mode = False
+        self.set_recovery(False)
+
+    def set_recovery(self, on: bool) -> None:
+        self.recovery_mode = on
+        self.passphrase_page.setVisible(not on)
+        self.recovery_page.setVisible(on)
+        self.recovery_button.setVisible(not on)
+        (self.recovery_code if on else self.passphrase).setFocus()
+
+    def prepare(self, reason: str, error: str) -> None:
+        self.reason.setText(reason)
+        self.reason.setVisible(bool(reason))
+        self.error.setText(error)
+        self.passphrase.clear()
+        self.passphrase.setFocus()
+
+    def show_fatal(self, message: str) -> None:
+        self.heading.setText(_("KIM Desk kann die Daten nicht öffnen."))
+        self.reason.setVisible(False)
+        self.error.setText(message)
+        self.passphrase_page.setVisible(False)
+        self.recovery_page.setVisible(False)
+        self.recovery_button.setVisible(False)
+        self.unlock_button.setVisible(False)
+
+
+Ask = Callable[[UnlockDialog], bool]  # show the dialog; True when the user pressed Entsperren
+
+
+def _exec(dialog: UnlockDialog) -> bool:
+    return dialog.dialog.exec() == QDialog.DialogCode.Accepted
+
+
+def describe(error: Exception) -> str:
+    """The vault's message plus what to do about it."""
+    for kind, advice in ADVICE:
+        if isinstance(error, kind):
+            return f"{error}\n\n{_(advice)}"
+    return str(error)
+
+
+class UnlockFlow:
+    """Ask until the desk is open, the user quits, or a condition no passphrase can fix appears."""
+
+    def __init__(self, paths: DataPaths, options: GuiOptions, parent: QWidget | None = None, ask: Ask = _exec) -> None:
+        self.paths = paths
+        self.options = options
+        self.ask = ask
+        self.dialog = UnlockDialog(parent)
+        self.fatal: Exception | None = None
+
+    def run(self) -> Desk | None:
+        error = ""
+        while True:
+            try:
+                return self._attempt(error)
+            except _Cancelled:
+                return None
+            except WrongPassphrase as exc:
+                error = str(exc)
+            except KnownError as exc:
+                if type(exc) is not KnownError:  # a vault or storage condition: no retry helps
+                    self.fatal = exc
+                    self.dialog.show_fatal(describe(exc))
+                    self.ask(self.dialog)
+                    return None
+                error = str(exc)  # passphrase rules (too short, not repeated alike)
+
+    def _attempt(self, error: str) -> Desk:
+        def source(reason: str) -> str:
+            self.dialog.prepare(reason, error)
+            if not self.ask(self.dialog):
+                raise _Cancelled
+            if self.dialog.recovery_mode:
+                raise _UseRecovery
+            return self.dialog.passphrase.text()
+
+        try:
+            key = vault.unlock(self.paths, source, self.options.keyring).key
+        except _UseRecovery:
+            key = self._recover()
+        store = open_store(self.paths.database, key, clock=self.options.clock)
+        return Desk(self.paths, store, load_catalog())
+
+    def _recover(self) -> bytes:
+        d = self.dialog
+        new = d.new_passphrase.text()
+        if new != d.repeat_passphrase.text():
+            raise KnownError(_("Die beiden Eingaben der neuen Passphrase stimmen nicht überein."))
+        vault.check_passphrase(new)
+        key = vault.unlock_with_recovery_code(self.paths, d.recovery_code.text())
+        vault.set_passphrase(self.paths, key, new, self.options.kdf)
+        d.set_recovery(False)
+        return key

@@ -1,0 +1,35 @@
+"""Showing a ValidationError at the field it names."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QLabel, QWidget
+
+
+def mark(widget: QWidget | None, invalid: bool) -> None:
+    """Highlight a field (style.qss styles [invalid="true"]) and tell screen readers."""
+    if widget is None:
+        return
+    widget.setProperty("invalid", invalid)
+    widget.style().unpolish(widget)
+    widget.style().polish(widget)
+
+
+def show(fields: dict[str, QWidget], message_label: QLabel, field: str, message: str) -> QWidget | None:
+    """Clear earlier marks, mark the field named by the error, focus it, say why."""
+    for widget in fields.values():
+        mark(widget, False)
+    target = fields.get(field) or fields.get(field.split(".", maxsplit=1)[0])
+    mark(target, True)
+    if target is not None:
+        target.setFocus()
+        target.setAccessibleDescription(message)
+    message_label.setText(message)
+    message_label.setProperty("role", "error")
+    return target
+
+
+def clear(fields: dict[str, QWidget], message_label: QLabel) -> None:
+    for widget in fields.values():
+        mark(widget, False)
+        widget.setAccessibleDescription("")
+    message_label.setText("")

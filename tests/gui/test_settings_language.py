@@ -1,0 +1,67 @@
+"""Settings are stored; the UI language switches live and mirrors for Arabic."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from babel.support import NullTranslations
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QGroupBox
+
+from kim_desk import i18n, settings
+
+
+class _Arabic(NullTranslations):
+    WORDS: ClassVar[dict[str, str]] = {
+        "Heute": "اليوم",
+        "Klienten": "العملاء",
+        "Fristen in den nächsten 14 Tagen": "المواعيد النهائية",
+    }
+
+    def gettext(self, message: str) -> str:
+        return self.WORDS.get(message, message)
+
+
+def test_settings_are_validated_and_stored(window, desk) -> None:  # type: ignore[no-untyped-def]
+    page = window.settings_page
+    window.show_page("settings")
+    page.counsellor.setText("Frau Neumann")
+    page.organisation.setText("Caritas Ahlen")
+    page.municipality.setCurrentIndex(page.municipality.findData("ahlen"))
+    page.district_url.setText("https://kim.example.org")
+    page.idle_minutes.setValue(15)
+    page.save()
+    stored = settings.all_settings(desk.store)
+    assert {key: stored[key] for key in page.fields} == {
+        "counsellor": "Frau Neumann", "organisation": "Caritas Ahlen", "municipality": "ahlen", "ui_language": "de",
+        "idle_lock_minutes": 15, "district_url": "https://kim.example.org", "place": "",
+    }  # fmt: skip
+    assert page.message.text() == "Gespeichert."
+    assert window.idle.interval_ms == 15 * window.options.minute_ms
+
+
+def test_language_names_are_in_their_own_script(window) -> None:  # type: ignore[no-untyped-def]
+    combo = window.settings_page.language
+    names = {combo.itemData(i): combo.itemText(i) for i in range(combo.count())}
+    assert names["ar"] == "العربية" and names["uk"] == "Українська" and names["de"] == "Deutsch"
+
+
+def test_switching_to_arabic_mirrors_and_retranslates_live(window, desk, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setattr(i18n, "translator", lambda lang: _Arabic() if lang == "ar" else NullTranslations())
+    page = window.settings_page
+    window.show_page("settings")
+    page.language.setCurrentIndex(page.language.findData("ar"))
+    page.save()
+    assert settings.get(desk.store, "ui_language") == "ar"
+    assert i18n.ui_language() == "ar"
+    assert QApplication.layoutDirection() == Qt.LayoutDirection.RightToLeft
+    assert window.navigation.item(0).text() == "اليوم"
+    assert window.navigation.item(1).text() == "العملاء"
+    box = window.today_page.ui.findChild(QGroupBox, "deadlinesBox")
+    assert box.title() == "المواعيد النهائية"
+    # and back: the German source was kept, so German returns
+    page.language.setCurrentIndex(page.language.findData("de"))
+    page.save()
+    assert window.navigation.item(0).text() == "Heute"
+    assert box.title() == "Fristen in den nächsten 14 Tagen"
+    assert QApplication.layoutDirection() == Qt.LayoutDirection.LeftToRight
