@@ -7,14 +7,16 @@ import datetime as dt
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import sqlcipher3
-import sqlite_utils
 
 from kim_desk.clock import Clock, SystemClock
 from kim_desk.store.connection import Connection, connect
 from kim_desk.store.migrations import migrate
+
+if TYPE_CHECKING:
+    import sqlite_utils
 
 
 @dataclass(frozen=True)
@@ -36,6 +38,8 @@ class Store:
 
     @property
     def db(self) -> sqlite_utils.Database:
+        import sqlite_utils  # imported on first use: it pulls in click and pluggy, slowing every start
+
         return sqlite_utils.Database(self.conn)
 
     @contextlib.contextmanager

@@ -17,6 +17,7 @@ from kim_desk.clock import FixedClock
 from kim_desk.desk import Desk, open_desk
 from kim_desk.errors import NotFound, StorageError
 from kim_desk.fileutil import storage_error
+from kim_desk.i18n import translator
 from kim_desk.logs import setup_logging
 from kim_desk.privacy import journal
 from kim_desk.privacy.erasure import anonymise_client, erase_client
@@ -171,8 +172,11 @@ def test_export_holds_everything_about_the_client_as_json_and_pdf(desk: Desk, tm
 
     text = subprocess.run(["pdftotext", str(files.pdf_path), "-"], capture_output=True, text=True, check=True).stdout
     assert "Auskunft über Ihre gespeicherten Daten" in text
-    assert f"Familienname: {CANARY}" in text
-    assert "Geburtsdatum: 02.04.1988" in text
+    # German label beside the client's language where a translation exists
+    flat = " ".join(text.split())
+    uk = translator("uk").gettext
+    assert f"Familienname / {uk('Familienname')}: {CANARY}" in flat
+    assert f"Geburtsdatum / {uk('Geburtsdatum')}: 02.04.1988" in flat
     assert "Кеззарович" in text
     assert desk.catalog.sorted()[0].title in text
     last = desk.store.one("SELECT action, entity_id FROM audit_event ORDER BY id DESC LIMIT 1")
