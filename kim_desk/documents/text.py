@@ -302,7 +302,24 @@ def _wrap(text: str, style: Style, width: float) -> tuple[str, ...]:
             current.append(piece)
             current_width += extra
         lines.append(" ".join(current))
-    return tuple(lines)
+    return tuple(_close_embeddings(lines))
+
+
+def _close_embeddings(lines: list[str]) -> list[str]:
+    """Each line is laid out on its own, so an embedding (LRE/RLE … PDF) that spans a line break
+    is closed at the end of its line and opened again on the next: a wrapped phone number or
+    German sentence keeps its left-to-right order inside right-to-left text."""
+    result: list[str] = []
+    open_marks: list[str] = []
+    for line in lines:
+        prefix = "".join(open_marks)
+        for char in line:
+            if char in (LRE, RLE):
+                open_marks.append(char)
+            elif char == PDF_ and open_marks:
+                open_marks.pop()
+        result.append(prefix + line + PDF_ * len(open_marks))
+    return result
 
 
 def _cut(word: str, style: Style, width: float) -> list[str]:

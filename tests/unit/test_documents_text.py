@@ -8,7 +8,7 @@ import pytest
 from reportlab.pdfbase import pdfmetrics
 
 from kim_desk.documents import KINDS, fonts, render_bytes
-from kim_desk.documents.text import LRE, PDF_, Style, isolate, recording, shape_line, wrap
+from kim_desk.documents.text import LRE, PDF_, Style, isolate, recording, shape_line, text_width, wrap
 from kim_desk.i18n import LANGUAGES
 from tests.unit.documents_support import planted_catalogue, sample_data
 
@@ -93,3 +93,15 @@ def test_wrap_keeps_lines_within_the_width() -> None:
     assert len(lines) > 3
     assert all(shape_line(line, style).width <= 150 for line in lines)
     assert " ".join(lines) == text.strip()
+
+
+def test_a_wrapped_left_to_right_line_keeps_its_order_in_right_to_left_text() -> None:
+    # an untranslated contact line in the Arabic column wraps; its second line is only a phone number
+    first = "Frau Müller, Caritas Ahlen – Migrationsberatung,"
+    contact = f"{first} 02382 8934-12"
+    lines = wrap(isolate(contact, True), ARABIC, text_width(LRE + first, ARABIC) + 1)
+    assert len(lines) == 2
+    last = shape_line(lines[-1], ARABIC)
+    logical = lines[-1].replace(LRE, "").replace(PDF_, "")
+    assert "".join(run.text for run in last.runs).strip() == logical.strip()
+    assert logical.strip() == "02382 8934-12"
