@@ -29,7 +29,7 @@ import httpx
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from benchmarks.common import summary_ms, write_result  # noqa: E402
+from benchmarks.common import row, summary_ms, write_result  # noqa: E402
 from kim_desk import taxonomy  # noqa: E402
 from kim_desk.district import picture  # noqa: E402
 from kim_desk.district.store import DistrictStore  # noqa: E402
@@ -152,8 +152,20 @@ def main() -> None:
         store.close()
     statuses = sorted({status for status, _ms in results})
     write_result(
-        "bench_intake",
+        "intake",
         {
+            "rows": [
+                row(
+                    f"district intake of {args.desks} desks x {args.quarters} quarters over HTTP",
+                    intake_s * 1000,
+                    "ms",
+                    "",
+                    None,
+                    "all stored once",
+                ),
+                row("intake request, p95", summary_ms([ms for _s, ms in results])["p95_ms"], "ms"),
+                row("district picture of one quarter, merged and protected again", picture_s * 1000, "ms"),
+            ],
             "desks": args.desks,
             "quarters": args.quarters,
             "threads": args.threads,
