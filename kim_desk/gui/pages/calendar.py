@@ -21,8 +21,9 @@ from PySide6.QtWidgets import (
 
 from kim_desk import ics
 from kim_desk.fileutil import write_atomic
-from kim_desk.gui import queries
+from kim_desk.gui import printing, queries
 from kim_desk.gui.dialogs.appointment import AppointmentDialog
+from kim_desk.gui.dialogs.print_dialog import PrintDialog, open_print_dialog
 from kim_desk.gui.models.week import WeekModel
 from kim_desk.gui.pages.base import Page
 from kim_desk.gui.uiload import child
@@ -58,6 +59,7 @@ class CalendarPage(Page):
         self.day.setDate(QDate(today.year, today.month, today.day))
         self.booked: list[queries.Booked] = []
         self.dialog: AppointmentDialog | None = None
+        self.print_dialog: PrintDialog | None = None
         self._connect_signals()
 
     def _connect_signals(self) -> None:
@@ -69,6 +71,7 @@ class CalendarPage(Page):
         child(ui, QPushButton, "editButton").clicked.connect(self.edit_selected)
         child(ui, QPushButton, "cancelButton").clicked.connect(self.cancel_selected)
         child(ui, QPushButton, "exportButton").clicked.connect(self.export_ics)
+        child(ui, QPushButton, "printButton").clicked.connect(self.print_selected)
         self.day.dateChanged.connect(lambda _d: self.refresh())
         self.view_mode.currentIndexChanged.connect(lambda _i: self.refresh())
         self.grid.doubleClicked.connect(self._activated)
@@ -157,6 +160,14 @@ class CalendarPage(Page):
     def _cancelled(self, entry: queries.Booked) -> None:
         self.message.setText(_("Termin mit {name} abgesagt.").format(name=entry.client_name))
         self.refresh()
+
+    def print_selected(self) -> None:
+        """The print dialog with the appointment slip of the chosen appointment."""
+        entry = self.selected()
+        if entry is None:
+            self.message.setText(_("Bitte zuerst einen Termin im Kalender auswählen."))
+            return
+        self.print_dialog = open_print_dialog(self.ctx, self, [printing.appointment_target(entry.appointment)])
 
     def _activated(self, index: QModelIndex) -> None:
         if self.model.booked_at(index):

@@ -21,8 +21,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kim_desk.gui import queries
+from kim_desk.gui import printing, queries
 from kim_desk.gui.context import Context
+from kim_desk.gui.dialogs.print_dialog import PrintDialog, open_print_dialog
 from kim_desk.gui.format import code_text, date_text, type_title
 from kim_desk.gui.models.checklist import ChecklistModel
 from kim_desk.gui.pages.base import setup_table
@@ -37,7 +38,7 @@ from kim_desk.taxonomy import BARRIERS, CASE_STATUSES, CASE_TRANSITIONS, OUTCOME
 class CaseView(QWidget):
     changed = Signal(int)  # case id, after any change was stored
     open_client = Signal(int)
-    request_print = Signal(int, int)  # client id, case id
+    request_print = Signal(int, int)  # client id, case id; kept for the main window's old hook
 
     def __init__(self, ctx: Context, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -47,6 +48,7 @@ class CaseView(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.ui)
         self.file: queries.CaseFile | None = None
+        self.print_dialog: PrintDialog | None = None
         self._setup_widgets()
         self._connect_signals()
         self.setEnabled(False)
@@ -233,8 +235,10 @@ class CaseView(QWidget):
             self.open_client.emit(self.file.case.client_id)
 
     def print_case(self) -> None:
+        """The print dialog for this case (checklist, next steps, application aid)."""
         if self.file is not None:
-            self.request_print.emit(self.file.case.client_id, self.file.case.id)
+            target = printing.case_target(self.ctx.catalog, self.file.case)
+            self.print_dialog = open_print_dialog(self.ctx, self, [target])
 
     def retranslate(self) -> None:
         retranslate(self.ui)

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 from PySide6.QtCore import QModelIndex, Qt, Signal, SignalInstance
 from PySide6.QtWidgets import (
     QComboBox,
+    QFileDialog,
     QLabel,
     QLineEdit,
     QListWidget,
@@ -22,13 +24,17 @@ from PySide6.QtWidgets import (
 )
 
 from kim_desk.errors import ValidationError
-from kim_desk.gui import queries, validation
+from kim_desk.gui import printing, queries, validation
 from kim_desk.gui.context import Context
+from kim_desk.gui.dialogs.erase_dialog import EraseDialog
+from kim_desk.gui.dialogs.print_dialog import PrintDialog, open_print_dialog
 from kim_desk.gui.format import code_text, date_text, datetime_text, type_title
 from kim_desk.gui.models.records import Column, RecordTableModel
 from kim_desk.gui.pages.base import setup_table
 from kim_desk.gui.uiload import child, load_ui, retranslate
 from kim_desk.i18n import LANGUAGES, N_, _
+from kim_desk.privacy.erasure import erase_client
+from kim_desk.privacy.export import ExportFiles, export_client
 from kim_desk.store import Store
 from kim_desk.store.clients import Client, HouseholdMember, create_client, update_client
 from kim_desk.taxonomy import (
@@ -68,8 +74,9 @@ class ClientPanel(QWidget):
     saved = Signal(int)
     request_appointment = Signal(int)
     request_case = Signal(int)
-    request_print = Signal(int, int)  # client id, case id (0: none)
+    request_print = Signal(int, int)  # client id, case id (0: none); kept for the main window's old hook
     open_case = Signal(int)
+    erased = Signal(int)  # client id, after the erasure is stored: the list must search again
 
     def __init__(self, ctx: Context, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -80,6 +87,8 @@ class ClientPanel(QWidget):
         layout.addWidget(self.ui)
         self.client: Client | None = None
         self.file: queries.ClientFile | None = None
+        self.print_dialog: PrintDialog | None = None
+        self.erase_dialog: EraseDialog | None = None
         self._setup_fields()
         self._setup_tables()
         self._connect_signals()
@@ -103,7 +112,7 @@ class ClientPanel(QWidget):
         self.buttons = {
             name: child(ui, QPushButton, name)
             for name in ("saveButton", "newAppointmentButton", "newCaseButton", "printButton",
-                         "addMemberButton", "removeMemberButton")
+                         "exportButton", "eraseButton", "addMemberButton", "removeMemberButton")
         }  # fmt: skip
         for code, title in GENDERS:
             self.gender.addItem(_(title), code)
@@ -169,6 +178,8 @@ class ClientPanel(QWidget):
         self.buttons["newAppointmentButton"].clicked.connect(lambda: self._emit_for_client(self.request_appointment))
         self.buttons["newCaseButton"].clicked.connect(lambda: self._emit_for_client(self.request_case))
         self.buttons["printButton"].clicked.connect(self.print_selected)
+        self.buttons["exportButton"].clicked.connect(self._export_clicked)
+        self.buttons["eraseButton"].clicked.connect(self.ask_erase)
         self.buttons["addMemberButton"].clicked.connect(lambda: self._add_member(HouseholdMember()))
         self.buttons["removeMemberButton"].clicked.connect(self._remove_member)
         self.cases_view.doubleClicked.connect(self._case_activated)
@@ -241,7 +252,7 @@ class ClientPanel(QWidget):
 
     def _set_enabled(self, enabled: bool) -> None:
         self.tabs.setEnabled(enabled)
-        for name in ("newAppointmentButton", "newCaseButton", "printButton"):
+        for name in ("newAppointmentButton", "newCaseButton", "printButton", "exportButton", "eraseButton"):
             self.buttons[name].setEnabled(enabled and self.client is not None and self.client.id is not None)
 
     # --- saving ----------------------------------------------------------------------
@@ -303,9 +314,85 @@ class ClientPanel(QWidget):
             case = open_cases[0] if open_cases else None
         return case.id if case is not None else 0
 
+    def print_targets(self) -> tuple[list[printing.Target], int]:
+        """The client's cases (the selected one first chosen) and coming appointments."""
+        if self.file is None:
+            return [], 0
+        targets = [printing.case_target(self.ctx.catalog, case) for case in self.file.cases]
+        selected = self.selected_case_id()
+        chosen = next((row for row, t in enumerate(targets) if t.case_id == selected), 0)
+        now = self.ctx.now()
+        targets += [
+            printing.appointment_target(a)
+            for a in self.file.appointments
+            if a.status != "cancelled" and a.starts_at >= now - dt.timedelta(days=1)
+        ]
+        return targets, chosen
+
     def print_selected(self) -> None:
-        if self.client is not None and self.client.id is not None:
-            self.request_print.emit(self.client.id, self.selected_case_id())
+        if self.client is None or self.client.id is None:
+            return
+        targets, chosen = self.print_targets()
+        self.print_dialog = open_print_dialog(self.ctx, self, targets, chosen)
+
+    # --- data protection (GDPR Art. 15/20 and 17) ------------------------------------
+    def _export_clicked(self) -> None:
+        self.export_data()
+
+    def export_data(self, folder: Path | None = None) -> None:
+        """Everything about this client as JSON and a readable PDF in their language (asks where unless given)."""
+        client = self.client
+        if client is None or client.id is None:
+            return
+        if folder is None:
+            chosen = QFileDialog.getExistingDirectory(self, _("Ordner für die Auskunft wählen"), str(Path.home()))
+            if not chosen:
+                return
+            folder = Path(chosen)
+        client_id, catalog, target = client.id, self.ctx.catalog, folder
+        self.ctx.notify(_("Auskunft wird erstellt …"))
+        self.ctx.runner.db(
+            lambda store: export_client(store, client_id, target, catalog=catalog), self._exported, self.ctx.show_error
+        )
+
+    def _exported(self, files: ExportFiles) -> None:
+        text = _("Auskunft gespeichert: {json} und {pdf} in {folder}").format(
+            json=files.json_path.name, pdf=files.pdf_path.name, folder=files.json_path.parent
+        )
+        self.message.setText(text)
+        self.ctx.notify(text)
+
+    def ask_erase(self) -> None:
+        client = self.client
+        if client is None or client.id is None:
+            return
+        self.erase_dialog = EraseDialog(self, client.display_name, client.family_name)
+        self.erase_dialog.confirmed.connect(lambda: self._erase(client.id or 0))
+        self.erase_dialog.open()
+
+    def _erase(self, client_id: int) -> None:
+        if self.client is None or self.client.id != client_id:
+            return  # another file is open now; nothing is erased without its own confirmation
+        paths = self.ctx.paths
+        self.ctx.runner.db(lambda store: erase_client(store, paths, client_id), lambda _c: self._erased(client_id),
+                           self.ctx.show_error)  # fmt: skip
+
+    def _erased(self, client_id: int) -> None:
+        if self.client is not None and self.client.id == client_id:
+            self.client = None
+            self.file = None
+            for edit in (*self.edits.values(), self.birth_date, self.permit_expires):
+                edit.clear()
+            self._fill_languages([])
+            self.heading.setText("")
+            self.cases.set_rows([])
+            self.appointments.set_rows([])
+            self.contacts.set_rows([])
+            self.household.setRowCount(0)
+            self.notes.clear()
+            self._set_enabled(False)
+        self.ctx.notify(_("Die Person und alle ihre Daten wurden gelöscht."))
+        self.erased.emit(client_id)
 
     def _case_activated(self, index: QModelIndex) -> None:
         case = self.cases.record(index.row())
