@@ -84,9 +84,12 @@ def search_clients(store: Store, text: str, limit: int = 50) -> list[Hit]:
     query = fts_query(text)
     if query is None:
         return []
+    # One typed letter matches a large share of the district; ranking all of them with bm25 costs
+    # tens of milliseconds per keystroke and says little, so such a query browses in index order.
+    browse = all(len(token) < 2 for token, _skeletons in query_terms(text))
+    order = "rowid" if browse else "bm25(client_search, 10.0, 1.0)"
     rows = store.rows(
-        "SELECT rowid, names, skeletons FROM client_search WHERE client_search MATCH ? "
-        "ORDER BY bm25(client_search, 10.0, 1.0) LIMIT ?",
+        f"SELECT rowid, names, skeletons FROM client_search WHERE client_search MATCH ? ORDER BY {order} LIMIT ?",
         (query, CANDIDATES),
     )
     terms = query_terms(text)
