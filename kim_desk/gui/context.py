@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 from kim_desk import i18n, vault
 from kim_desk.catalog import Catalog
@@ -26,6 +27,13 @@ class GuiOptions:
     kdf: vault.KdfParams = vault.DEFAULT_KDF
     minute_ms: int = 60_000  # length of an idle-lock "minute"; tests shorten it
     search_delay_ms: int = 250  # debounce of search-as-you-type
+    sync_interval_ms: int = 15 * 60_000  # background sending of due reports to the district
+    sync_attempts: int = 2  # tries per report and run; the DB worker waits meanwhile, so few
+    # Opens the HTTP client for an enrolment (kim_desk.sync.client.make_client when None);
+    # tests put a fake transport behind it.
+    sync_connect: Callable[[Any], Any] | None = None
+    backup_check_ms: int = 60 * 60_000  # how often to ask whether the daily backup is due
+    auto_backup: bool = True  # backup_if_due after unlock and then on the timer
 
 
 @dataclass

@@ -6,7 +6,7 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import Qt, QUrl
+from PySide6.QtCore import Qt, QTimer, QUrl
 from PySide6.QtGui import QCloseEvent, QDesktopServices, QKeySequence, QShortcut
 from PySide6.QtWidgets import QApplication, QLabel, QListWidget, QMainWindow, QMessageBox, QPushButton, QStackedWidget
 
@@ -46,12 +46,14 @@ class MainWindow(QMainWindow):
         self.last_error = ""
         self.dialogs: list[Any] = []  # open non-modal dialogs, kept alive here
         self.opened_files: list[str] = []
+        self._key: bytes | None = desk.key or None  # for backups; dropped on lock
         self.setObjectName("MainWindow")
         self.resize(1280, 800)
         self._setup_frame()
         self._setup_status_bar()
         self._setup_shortcuts()
         self._setup_idle_lock()
+        self._setup_background()
         self._build_content()
         self.load_settings()
 
@@ -89,6 +91,23 @@ class MainWindow(QMainWindow):
         self.idle.set_minutes(settings.SETTINGS["idle_lock_minutes"].default)
         self.idle.idle.connect(self.lock)
 
+    def _setup_background(self) -> None:
+        """Timers for sending due reports and for the daily backup; they run while unlocked."""
+        self.sync_timer = QTimer(self)
+        self.sync_timer.setInterval(self.options.sync_interval_ms)
+        self.sync_timer.timeout.connect(self.send_due_reports)
+        self.backup_timer = QTimer(self)
+        self.backup_timer.setInterval(self.options.backup_check_ms)
+        self.backup_timer.timeout.connect(self.backup_if_due)
+        self._sending = False
+
+    def _start_background(self) -> None:
+        if self.options.auto_backup:
+            self.backup_if_due()
+            self.backup_timer.start()
+        self.send_due_reports()
+        self.sync_timer.start()
+
     def _build_content(self) -> None:
         """Build the pages fresh (after every unlock), so nothing shown survives a lock."""
         self.content = load_ui("main_window", self.frame)
@@ -114,6 +133,7 @@ class MainWindow(QMainWindow):
         self._update_lock_label(False)
         self.refresh_status()
         self.idle.start()
+        self._start_background()
 
     def _connect_signals(self) -> None:
         self.navigation.currentRowChanged.connect(lambda row: self.show_page(PAGES[row]) if row >= 0 else None)
@@ -128,6 +148,10 @@ class MainWindow(QMainWindow):
         case_view.open_client.connect(self.open_client)
         case_view.request_print.connect(self.print_for)
         self.settings_page.saved.connect(self.apply_settings)
+        self.settings_page.key_source = lambda: self._key
+        self.settings_page.backup_made.connect(self.refresh_status)
+        self.statistics_page.sync_started.connect(self._show_sending)
+        self.statistics_page.sync_finished.connect(self.refresh_status)
 
     # --- navigation ------------------------------------------------------------------
     def show_page(self, name: str) -> None:
@@ -193,6 +217,8 @@ class MainWindow(QMainWindow):
             self.applications_page.case_view.print_case()
         elif self.current_page() == "clients":
             self.clients_page.panel.print_selected()
+        elif self.current_page() == "calendar":
+            self.calendar_page.print_selected()
 
     def print_for(self, _client_id: int, case_id: int) -> None:
         if not printing.documents_available():
@@ -247,6 +273,66 @@ class MainWindow(QMainWindow):
         self._update_lock_label(self.runner.locked)
         self.refresh_status()
 
+    # --- sending and backups in the background ---------------------------------------
+    def send_due_reports(self) -> None:
+        """The timer's run: only when the district address is set and the desk is enrolled."""
+        if self.runner.locked or self._sending:
+            return
+        self._sending = True
+        options = self.options
+        status.send_in_background(
+            self.runner, options.sync_connect, options.sync_attempts, self.ctx.today(),
+            self._reports_sent, self._sending_failed, only_if_configured=True,
+            on_sending=self._show_sending,
+        )  # fmt: skip
+
+    def _show_sending(self) -> None:
+        self.sync_label.setText(status.sending_text())
+        self.sync_label.setToolTip("")
+
+    def _reports_sent(self, summary: Any) -> None:
+        self._sending = False
+        if self.runner.locked:
+            return
+        if summary is not None:
+            log.info("sync.background", extra={"sent": len(summary.sent), "pending": len(summary.pending)})
+            if self.content is not None and self.current_page() == "statistics":
+                self.statistics_page.refresh()
+        self.refresh_status()
+
+    def _sending_failed(self, error: Exception) -> None:
+        """Calm: the reports wait in the outbox and the timer tries again; no dialog."""
+        self._sending = False
+        if self.runner.locked:
+            return
+        minutes = max(1, self.options.sync_interval_ms // 60_000)
+        self.sync_label.setText(
+            _("Senden an den Kreis: nicht erreichbar, neuer Versuch in {minutes} Min.").format(minutes=minutes)
+        )
+        self.sync_label.setToolTip(str(error) if isinstance(error, KnownError) else "")
+
+    def backup_if_due(self) -> None:
+        """The daily backup (kim_desk.backup.core.backup_if_due) on the DB worker: it copies
+        through the open connection."""
+        key, paths = self._key, self.paths
+        if self.runner.locked or key is None:
+            return
+        self.runner.db(lambda store: status.backup_if_due(store, paths, key), self._backup_done, self._backup_failed)
+
+    def _backup_done(self, info: Any) -> None:
+        if info is not None and not self.runner.locked:
+            log.info("backup.automatic", extra={"backup": info.name})
+            self.refresh_status()
+
+    def _backup_failed(self, error: Exception) -> None:
+        if self.runner.locked:
+            return
+        if isinstance(error, KnownError):  # disk full, folder not writable: say it where it stays visible
+            self.backup_label.setText(_("Letzte Sicherung: fehlgeschlagen"))
+            self.backup_label.setToolTip(str(error))
+        else:
+            self.show_error(error)
+
     # --- status bar ------------------------------------------------------------------
     def refresh_status(self) -> None:
         paths = self.paths
@@ -262,7 +348,14 @@ class MainWindow(QMainWindow):
             self.backup_label.setText(_("Letzte Sicherung: noch keine Sicherung"))
         else:
             self.backup_label.setText(_("Letzte Sicherung: {when}").format(when=datetime_text(backup)))
-        self.sync_label.setText(sync)
+        self.backup_label.setToolTip("")
+        if not self._sending and not self.statistics_page_sending():
+            self.sync_label.setText(sync)
+            self.sync_label.setToolTip("")
+
+    def statistics_page_sending(self) -> bool:
+        page = self.pages.get("statistics")
+        return isinstance(page, StatisticsPage) and page.sending
 
     def _update_lock_label(self, locked: bool) -> None:
         self.lock_label.setText(_("Gesperrt") if locked else _("Entsperrt"))
@@ -289,6 +382,9 @@ class MainWindow(QMainWindow):
         if self.runner.locked:
             return
         self.idle.stop()
+        self.sync_timer.stop()
+        self.backup_timer.stop()
+        self._key = None
         for dialog in self.dialogs:
             target = getattr(dialog, "dialog", dialog)
             target.close()
@@ -314,6 +410,7 @@ class MainWindow(QMainWindow):
         if desk is None:
             return False
         self.runner.set_store(desk.store)
+        self._key = desk.key or None
         self._build_content()
         self.load_settings()
         log.info("unlocked")
@@ -321,6 +418,8 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.idle.stop()
+        self.sync_timer.stop()
+        self.backup_timer.stop()
         self.idle.detach()
         self.runner.close_store()
         self.runner.shutdown()

@@ -1,19 +1,27 @@
 """What the status bar reports besides the lock: last backup and sending to the district.
 
-Both read from other parts of the desk when they are present (kim_desk.backup,
-kim_desk.sync) and say so plainly when they are not. Run on the DB worker.
+Also the two jobs behind it, sending due reports and the automatic backup. They are plain
+functions of the store, run on the DB worker (both use the connection); none touches a widget.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import logging
+from collections.abc import Callable
+from typing import Any
 
-from kim_desk.i18n import _
+import httpx
+
+from kim_desk import settings
+from kim_desk.i18n import _, ngettext
 from kim_desk.paths import DataPaths
 from kim_desk.store import Store
 
 log = logging.getLogger(__name__)
+
+# Opens the HTTP client for an enrolment; tests inject one with a fake transport.
+Connect = Callable[[Any], httpx.Client]
 
 
 def last_backup(paths: DataPaths) -> dt.datetime | None:
@@ -35,8 +43,168 @@ def sync_state(store: Store) -> str:
         return _("Senden an den Kreis: noch nicht verfügbar")
     if enrolment(store.conn) is None:
         return _("Senden an den Kreis: nicht eingerichtet")
-    entries = state.outbox(store.conn)
-    waiting = sum(1 for entry in entries if entry.state != "sent")
+    line = _outbox_line(state.outbox(store.conn))
+    if not settings.get(store, "district_url"):
+        return _("{state}; automatisch: aus").format(state=line)
+    return line
+
+
+def _outbox_line(entries: list[Any]) -> str:
+    waiting = [entry for entry in entries if entry.state == "queued"]
+    refused = [entry for entry in entries if entry.state == "refused"]
+    if refused:
+        return ngettext(
+            "Senden an den Kreis: {n} Bericht abgelehnt", "Senden an den Kreis: {n} Berichte abgelehnt", len(refused)
+        ).format(n=len(refused))
+    if waiting and any(entry.last_error for entry in waiting):
+        return ngettext(
+            "Senden an den Kreis: {n} Bericht wartet, Dienst nicht erreichbar",
+            "Senden an den Kreis: {n} Berichte warten, Dienst nicht erreichbar",
+            len(waiting),
+        ).format(n=len(waiting))
     if waiting:
-        return _("Senden an den Kreis: {n} Bericht(e) warten").format(n=waiting)
+        return ngettext(
+            "Senden an den Kreis: {n} Bericht wartet", "Senden an den Kreis: {n} Berichte warten", len(waiting)
+        ).format(n=len(waiting))
+    if not entries:
+        return _("Senden an den Kreis: noch nichts gesendet")
     return _("Senden an den Kreis: alles gesendet")
+
+
+def sending_text() -> str:
+    return _("Senden an den Kreis: wird gesendet …")
+
+
+def default_connect(enrolled: Any) -> httpx.Client:
+    from kim_desk.sync.client import make_client
+
+    return make_client(enrolled.url, enrolled.ca_bundle)
+
+
+def sending_configured(store: Store) -> bool:
+    """Background sending only once the district address is set and the desk is enrolled."""
+    from kim_desk.sync.service import enrolment
+
+    return bool(settings.get(store, "district_url")) and enrolment(store.conn) is not None
+
+
+def send_due(store: Store, connect: Connect | None, today: dt.date, attempts: int = 2) -> Any:
+    """Freeze the due reports and send the outbox (kim_desk.sync.service.run_sync).
+
+    Runs on the DB worker because run_sync uses the connection; few, short retries, so the
+    worker is not held for long when the district service is down (the timer tries again).
+    """
+    from kim_desk.sync.client import unreachable
+    from kim_desk.sync.service import Backoff, require_enrolment, run_sync
+
+    enrolled = require_enrolment(store.conn)
+    backoff = Backoff(attempts=max(1, attempts), base=1.0, cap=4.0)
+    try:
+        with (connect or default_connect)(enrolled) as client:
+            return run_sync(store.conn, client, today, backoff)
+    except httpx.HTTPError as error:  # anything send_report does not classify: calm words, not a crash
+        raise unreachable(error) from error
+
+
+def probe(connect: Connect | None, enrolled: Any) -> None:
+    """Is the district service answering at all? Asked on the pool, so an unreachable service
+    costs the DB worker nothing; any HTTP answer counts (run_sync judges the rest)."""
+    from kim_desk.sync.client import unreachable
+
+    try:
+        with (connect or default_connect)(enrolled) as client:
+            client.get("/healthz", timeout=PROBE_TIMEOUT)
+    except httpx.HTTPError as error:
+        raise unreachable(error) from error
+
+
+PROBE_TIMEOUT = httpx.Timeout(5.0, connect=3.0)
+
+
+def send_in_background(
+    runner: Any,
+    connect: Connect | None,
+    attempts: int,
+    today: dt.date,
+    on_done: Callable[[Any], None],
+    on_error: Callable[[Exception], None],
+    *,
+    only_if_configured: bool,
+    on_sending: Callable[[], None] | None = None,
+) -> None:
+    """Find the enrolment (DB worker), probe the service (pool), then run_sync (DB worker).
+
+    on_done gets the RunSummary, or None when sending is not set up (only_if_configured);
+    on_sending is called once it is clear that something will be sent.
+    """
+    from kim_desk.sync.service import enrolment, require_enrolment
+
+    def target(store: Store) -> Any:
+        if only_if_configured:
+            return enrolment(store.conn) if sending_configured(store) else None
+        return require_enrolment(store.conn)
+
+    def send(_answer: object) -> None:
+        runner.db(lambda store: send_due(store, connect, today, attempts), on_done, on_error)
+
+    def found(enrolled: Any) -> None:
+        if enrolled is None:
+            on_done(None)
+            return
+        if on_sending is not None:
+            on_sending()
+        runner.run(lambda _progress: probe(connect, enrolled), send, on_error)
+
+    runner.db(target, found, on_error)
+
+
+def summary_text(summary: Any) -> str:
+    """What one sending run did, in one or two sentences."""
+    parts = [
+        _("Gesendet: {sent}; schon beim Kreis: {already}; abgelehnt: {refused}; wartend: {pending}.").format(
+            sent=len(summary.sent),
+            already=len(summary.already),
+            refused=len(summary.refused),
+            pending=len(summary.pending),
+        )
+    ]
+    if summary.pending:
+        parts.append(_("Der Dienst des Kreises ist gerade nicht erreichbar; die Berichte bleiben im Postausgang."))
+    if summary.refused:
+        parts.append(_("Der Kreis hat einen Bericht abgelehnt: bitte die KIM-Stelle ansprechen."))
+    return " ".join(parts)
+
+
+class BackupDesk:
+    """What kim_desk.backup.core.backup_if_due reads from a desk: paths, store (its clock and connection)."""
+
+    def __init__(self, paths: DataPaths, store: Store) -> None:
+        self.paths = paths
+        self.store = store
+
+
+def backup_if_due(store: Store, paths: DataPaths, key: bytes) -> Any:
+    """A backup when the newest is a day old (on the DB worker: it copies through the connection)."""
+    from kim_desk.backup.core import backup_if_due as due
+
+    return due(BackupDesk(paths, store), key)
+
+
+def backup_now(store: Store, paths: DataPaths, key: bytes) -> Any:
+    """A backup right away (the button); create_backup rotates the old ones itself."""
+    from kim_desk.backup.core import create_backup
+
+    return create_backup(store, paths, key)
+
+
+def list_backups(paths: DataPaths) -> list[Any]:
+    from kim_desk.backup.core import list_backups as listed
+
+    return listed(paths)
+
+
+def verify_backup(folder: Any, key: bytes) -> list[str]:
+    """The problems found in one backup (empty when it is sound); opens its own connection."""
+    from kim_desk.backup.core import verify_backup as verify
+
+    return verify(folder, key)

@@ -81,6 +81,8 @@ def test_erase_after_confirmation_removes_rows_and_search_hits(window, desk, qtb
     window.open_client(client_id)
     panel = window.clients_page.panel
     assert client_id in queries.client_ids(desk.store, client.family_name)
+    window.clients_page.run_search()
+    assert window.clients_page.model.row_of(client_id) >= 0
 
     panel.buttons["eraseButton"].click()
     dialog = panel.erase_dialog
@@ -97,6 +99,7 @@ def test_erase_after_confirmation_removes_rows_and_search_hits(window, desk, qtb
     assert client_id not in queries.client_ids(desk.store, "")
     assert panel.client is None and panel.heading.text() == ""
     assert panel.edits["family_name"].text() == ""
+    assert window.clients_page.model.row_of(client_id) == -1  # the list searched again: the row is gone
     assert not panel.buttons["eraseButton"].isEnabled()
     erased_events = desk.store.one(
         "SELECT count(*) FROM audit_event WHERE action = 'erase' AND entity = 'client' AND entity_id = ?",

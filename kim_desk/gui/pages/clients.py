@@ -46,6 +46,7 @@ class ClientsPage(Page):
         self.table.selectionModel().selectionChanged.connect(self._selection_changed)
         self.new_button.clicked.connect(self.new_client)
         self.panel.saved.connect(self._client_saved)
+        self.panel.erased.connect(lambda _client_id: self.run_search())  # the erased person leaves the list
 
     # --- searching -------------------------------------------------------------------
     def refresh(self) -> None:

@@ -1,18 +1,26 @@
-"""Settings: counsellor, organisation, municipality, UI language, idle lock, district service."""
+"""Settings: counsellor, organisation, municipality, UI language, idle lock, district service, backups.
+
+Backups: the list, "Jetzt sichern" (on the DB worker, it copies through the connection) and
+"Prüfen" (on the pool, it opens the backup with its own connection). Restoring stays on the
+command line, with the app closed. The database key comes from the main window (`key_source`).
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QComboBox, QLabel, QLineEdit, QPushButton, QSpinBox, QWidget
+from PySide6.QtWidgets import QComboBox, QLabel, QLineEdit, QPushButton, QSpinBox, QTableView, QWidget
 
 from kim_desk import settings
-from kim_desk.errors import ValidationError
-from kim_desk.gui import validation
-from kim_desk.gui.pages.base import Page
+from kim_desk.errors import KnownError, ValidationError
+from kim_desk.gui import status, validation
+from kim_desk.gui.format import datetime_text
+from kim_desk.gui.models.records import Column, RecordTableModel
+from kim_desk.gui.pages.base import Page, setup_table
 from kim_desk.gui.uiload import child
-from kim_desk.i18n import LANGUAGES, _
+from kim_desk.i18n import LANGUAGES, N_, _
 from kim_desk.store import Store
 from kim_desk.taxonomy import MUNICIPALITIES
 
@@ -20,6 +28,7 @@ from kim_desk.taxonomy import MUNICIPALITIES
 class SettingsPage(Page):
     UI_NAME = "settings"
     saved = Signal(dict)  # the settings as stored
+    backup_made = Signal()
 
     def __init__(self, ctx, parent=None) -> None:  # type: ignore[no-untyped-def]
         super().__init__(ctx, parent)
@@ -46,9 +55,33 @@ class SettingsPage(Page):
         }  # fmt: skip
         self.save_button.clicked.connect(self.save)
         self.values: dict[str, Any] = {}
+        self._setup_backups()
+
+    def _setup_backups(self) -> None:
+        ui = self.ui
+        self.key_source: Callable[[], bytes | None] = lambda: None  # set by the main window
+        self.backup_message: QLabel = child(ui, QLabel, "backupMessage")
+        self.backup_button: QPushButton = child(ui, QPushButton, "backupButton")
+        self.verify_button: QPushButton = child(ui, QPushButton, "verifyButton")
+        self.checked: dict[str, str] = {}  # folder name -> result of "Prüfen"
+        self.backups = RecordTableModel(
+            [
+                Column(N_("Angelegt"), lambda b: datetime_text(b.created_at)),
+                Column(N_("Klient/innen"), lambda b: str(b.clients)),
+                Column(N_("Ordner"), lambda b: b.name),
+                Column(N_("Zustand"), lambda b: b.problem or self.checked.get(b.name, "")),
+            ],
+            self,
+        )
+        self.backup_table: QTableView = child(ui, QTableView, "backupTable")
+        self.backup_table.setModel(self.backups)
+        setup_table(self.backup_table)
+        self.backup_button.clicked.connect(self.backup_now)
+        self.verify_button.clicked.connect(self.verify_selected)
 
     def refresh(self) -> None:
         self.ctx.runner.db(settings.all_settings, self._show)
+        self.list_backups()
 
     def _show(self, values: dict[str, Any]) -> None:
         self.values = values
@@ -95,3 +128,61 @@ class SettingsPage(Page):
             validation.show(self.fields, self.message, error.field, str(error))
         else:
             self.ctx.show_error(error)
+
+    # --- backups -----------------------------------------------------------------------
+    def list_backups(self) -> None:
+        paths = self.ctx.paths
+        self.ctx.runner.run(lambda _progress: status.list_backups(paths), self.backups.set_rows, self._backup_failed)
+
+    def backup_now(self) -> None:
+        key = self.key_source()
+        if key is None:
+            return
+        paths = self.ctx.paths
+        self.backup_button.setEnabled(False)
+        self.backup_message.setText(_("Sicherung läuft …"))
+        self.ctx.runner.db(lambda store: status.backup_now(store, paths, key), self._backed_up, self._backup_failed)
+
+    def _backed_up(self, info: Any) -> None:
+        self.backup_button.setEnabled(True)
+        self.checked[info.name] = _("geprüft, in Ordnung")  # create_backup verifies before it keeps one
+        self.backup_message.setText(_("Sicherung angelegt: {name}").format(name=info.name))
+        self.backup_made.emit()
+        self.list_backups()
+
+    def _backup_failed(self, error: Exception) -> None:
+        self.backup_button.setEnabled(True)
+        self.verify_button.setEnabled(True)
+        if isinstance(error, KnownError):  # disk full, folder not writable: said on the page
+            self.backup_message.setText(str(error))
+        else:
+            self.backup_message.setText("")
+            self.ctx.show_error(error)
+
+    def selected_backup(self) -> Any:
+        rows = self.backup_table.selectionModel().selectedRows()
+        return self.backups.record(rows[0].row()) if rows else self.backups.record(0)
+
+    def verify_selected(self) -> None:
+        info, key = self.selected_backup(), self.key_source()
+        if info is None or key is None:
+            self.backup_message.setText(_("Es gibt noch keine Sicherung."))
+            return
+        self.verify_button.setEnabled(False)
+        self.backup_message.setText(_("Sicherung {name} wird geprüft …").format(name=info.name))
+        folder = info.path
+        self.ctx.runner.run(
+            lambda _progress: status.verify_backup(folder, key),
+            lambda problems: self._verified(info.name, problems),
+            self._backup_failed,
+        )
+
+    def _verified(self, name: str, problems: list[str]) -> None:
+        self.verify_button.setEnabled(True)
+        if problems:
+            result = _("fehlerhaft: {problems}").format(problems="; ".join(problems))
+        else:
+            result = _("geprüft, in Ordnung")
+        self.checked[name] = result
+        self.backup_message.setText(_("Sicherung {name}: {result}").format(name=name, result=result))
+        self.backups.retranslate()  # redraw the state column
