@@ -36,25 +36,20 @@ def _add_common(parser: argparse.ArgumentParser, *, top: bool = False) -> None:
 
 
 def _registrars() -> list[Registrar]:
-    from kim_desk import cli_records
+    from kim_desk import cli_records, i18n_cli
+    from kim_desk.backup import cli as backup_cli
+    from kim_desk.documents import cli as documents_cli
+    from kim_desk.stats import cli as stats_cli
+    from kim_desk.sync import cli as sync_cli
 
-    registrars: list[Registrar] = [cli_records.register]
-    # optional parts of the app register only when present
-    for module_name in (
-        "kim_desk.documents.cli",
-        "kim_desk.stats.cli",
-        "kim_desk.sync.cli",
-        "kim_desk.backup.cli",
-        "kim_desk.i18n_cli",
-    ):
-        try:
-            module = __import__(module_name, fromlist=["register"])
-        except ModuleNotFoundError as exc:
-            if exc.name and module_name.startswith(exc.name):
-                continue
-            raise
-        registrars.append(module.register)
-    return registrars
+    return [
+        cli_records.register,
+        documents_cli.register,
+        stats_cli.register,
+        sync_cli.register,
+        backup_cli.register,
+        i18n_cli.register,
+    ]
 
 
 def build_parser() -> Parser:

@@ -100,46 +100,39 @@ def list_clients(args: argparse.Namespace, paths: DataPaths) -> int:
     return 0
 
 
-def list_cases(args: argparse.Namespace, paths: DataPaths) -> int:
+def _list_rows(args: argparse.Namespace, paths: DataPaths, sql: str, line: Any) -> int:
+    """Print the rows of `sql` as JSON or, one `line(row)` each, as text."""
     desk = _open(paths)
     try:
-        rows = [
-            dict(row)
-            for row in desk.store.rows(
-                "SELECT id, client_id, type_code, status, outcome, opened_on, submitted_on, decided_on, closed_on, "
-                'deadline, deadline_kind FROM "case" ORDER BY id'
-            )
-        ]
+        rows = [dict(row) for row in desk.store.rows(sql)]
     finally:
         desk.close()
     if args.json:
         print_json(rows)
     else:
         for row in rows:
-            deadline = row["deadline"] or ""
-            print(f"{row['id']:>6}  {row['client_id']:>6}  {row['type_code']:<32} {row['status']:<20} {deadline}")
+            print(line(row))
     return 0
+
+
+def list_cases(args: argparse.Namespace, paths: DataPaths) -> int:
+    return _list_rows(
+        args,
+        paths,
+        "SELECT id, client_id, type_code, status, outcome, opened_on, submitted_on, decided_on, closed_on, "
+        'deadline, deadline_kind FROM "case" ORDER BY id',
+        lambda r: f"{r['id']:>6}  {r['client_id']:>6}  {r['type_code']:<32} {r['status']:<20} {r['deadline'] or ''}",
+    )
 
 
 def list_appointments(args: argparse.Namespace, paths: DataPaths) -> int:
-    desk = _open(paths)
-    try:
-        rows = [
-            dict(row)
-            for row in desk.store.rows(
-                "SELECT id, client_id, case_id, starts_at, duration_min, place, counsellor, status FROM appointment "
-                "ORDER BY starts_at, id"
-            )
-        ]
-    finally:
-        desk.close()
-    if args.json:
-        print_json(rows)
-    else:
-        for row in rows:
-            when = f"{row['starts_at']}  {row['duration_min']:>3} min"
-            print(f"{row['id']:>6}  {when}  {row['client_id']:>6}  {row['status']}")
-    return 0
+    return _list_rows(
+        args,
+        paths,
+        "SELECT id, client_id, case_id, starts_at, duration_min, place, counsellor, status FROM appointment "
+        "ORDER BY starts_at, id",
+        lambda r: f"{r['id']:>6}  {r['starts_at']}  {r['duration_min']:>3} min  {r['client_id']:>6}  {r['status']}",
+    )
 
 
 def run_self_test(args: argparse.Namespace, paths: DataPaths) -> int:

@@ -1,6 +1,6 @@
 """Headless check of an installed or frozen app: each check returns None or what failed.
 
-Other parts of the app add their checks to CHECKS (documents, .ui files, translations).
+Each part of the app keeps its checks beside it (documents, gui, translations, backup).
 """
 
 from __future__ import annotations
@@ -51,26 +51,24 @@ CHECKS: list[tuple[str, Check]] = [
 ]
 
 
-def _optional_checks() -> list[tuple[str, Check]]:
-    extra: list[tuple[str, Check]] = []
-    for module_name in (
-        "kim_desk.documents.selftest",
-        "kim_desk.gui.selftest",
-        "kim_desk.i18n_selftest",
-        "kim_desk.backup.selftest",
-    ):
-        try:
-            module = __import__(module_name, fromlist=["CHECKS"])
-        except ModuleNotFoundError as exc:
-            if exc.name and module_name.startswith(exc.name):
-                continue
-            raise
-        extra.extend(module.CHECKS)
-    return extra
+def _all_checks() -> list[tuple[str, Check]]:
+    # imported here: each part's checks import this module for the Check type
+    from kim_desk import i18n_selftest
+    from kim_desk.backup import selftest as backup_selftest
+    from kim_desk.documents import selftest as documents_selftest
+    from kim_desk.gui import selftest as gui_selftest
+
+    return [
+        *CHECKS,
+        *documents_selftest.CHECKS,
+        *gui_selftest.CHECKS,
+        *i18n_selftest.CHECKS,
+        *backup_selftest.CHECKS,
+    ]
 
 
 def run_checks() -> Iterator[tuple[str, str | None]]:
-    for name, check in CHECKS + _optional_checks():
+    for name, check in _all_checks():
         with tempfile.TemporaryDirectory(prefix="kim-self-test-") as tmp:
             try:
                 check(Path(tmp))
