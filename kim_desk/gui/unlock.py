@@ -151,7 +151,7 @@ class UnlockFlow:
         except _UseRecovery:
             key = self._recover()
         store = open_store(self.paths.database, key, clock=self.options.clock)
-        return Desk(self.paths, store, load_catalog())
+        return Desk(self.paths, store, load_catalog(), key)  # the key stays for the daily backups
 
     def _recover(self) -> bytes:
         d = self.dialog

@@ -85,6 +85,21 @@ def test_wrong_passphrase_is_said_calmly_and_asked_again(qtbot, desk_paths, opti
     desk.close()
 
 
+def test_a_desk_unlocked_in_the_app_makes_its_daily_backup(qtbot, desk_paths, options) -> None:  # type: ignore[no-untyped-def]
+    from kim_desk.backup.core import list_backups
+    from kim_desk.gui.main_window import MainWindow
+
+    ask, _shown = _answers(PASSPHRASE)
+    desk = UnlockFlow(desk_paths, options, ask=ask).run()
+    assert desk is not None and desk.key  # the key stays with the desk for the backups
+    window = MainWindow(desk, options)
+    qtbot.addWidget(window)
+    backups = list_backups(desk_paths)
+    assert len(backups) == 1 and not backups[0].problem
+    assert "Letzte Sicherung: 23.11." in window.backup_label.text()
+    window.close()
+
+
 def test_recovery_code_unlocks_and_sets_a_new_passphrase(qtbot, tmp_path, options) -> None:  # type: ignore[no-untyped-def]
     from kim_desk.desk import create_desk
 
