@@ -15,6 +15,7 @@ from kim_desk.gui.compat import protect_none
 from kim_desk.gui.context import GuiOptions
 from kim_desk.gui.first_run import FirstRunWizard
 from kim_desk.gui.main_window import MainWindow
+from kim_desk.gui.qt_translations import install_qt_translations
 from kim_desk.gui.unlock import UnlockFlow
 from kim_desk.paths import DataPaths
 from kim_desk.resources import resource_path
@@ -52,6 +53,7 @@ def add_fonts() -> None:
 def apply_direction(app: QApplication, lang: str) -> None:
     rtl = i18n.is_rtl(lang)
     app.setLayoutDirection(Qt.LayoutDirection.RightToLeft if rtl else Qt.LayoutDirection.LeftToRight)
+    install_qt_translations(app, lang)
 
 
 def open_or_create(paths: DataPaths, options: GuiOptions, parent: QWidget | None = None) -> Desk | None:

@@ -26,6 +26,7 @@ from kim_desk.gui.pages.clients import ClientsPage
 from kim_desk.gui.pages.settings import SettingsPage
 from kim_desk.gui.pages.statistics import StatisticsPage
 from kim_desk.gui.pages.today import TodayPage
+from kim_desk.gui.qt_translations import install_qt_translations
 from kim_desk.gui.uiload import child, load_ui, retranslate
 from kim_desk.i18n import _
 from kim_desk.store import Store
@@ -264,6 +265,7 @@ class MainWindow(QMainWindow):
         app = QApplication.instance()
         if isinstance(app, QApplication):
             app.setLayoutDirection(direction)
+            install_qt_translations(app, lang)
         self.setLayoutDirection(direction)
         retranslate(self.lock_screen)
         if self.content is not None:

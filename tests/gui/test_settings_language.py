@@ -65,3 +65,20 @@ def test_switching_to_arabic_mirrors_and_retranslates_live(window, desk, monkeyp
     assert window.navigation.item(0).text() == "Heute"
     assert box.title() == "Fristen in den nächsten 14 Tagen"
     assert QApplication.layoutDirection() == Qt.LayoutDirection.LeftToRight
+
+
+def test_real_arabic_catalogue_and_qt_own_texts(window, desk) -> None:  # type: ignore[no-untyped-def]
+    from PySide6.QtCore import QCoreApplication
+
+    page = window.settings_page
+    window.show_page("settings")
+    page.language.setCurrentIndex(page.language.findData("ar"))
+    page.save()
+    # the shipped (compiled) Arabic catalogue, not a test double
+    assert window.navigation.item(0).text() == i18n.translator("ar").gettext("Heute") != "Heute"
+    # Qt's own standard buttons come from Qt's Arabic translation
+    assert QCoreApplication.translate("QPlatformTheme", "Cancel") != "Cancel"
+    page.language.setCurrentIndex(page.language.findData("de"))
+    page.save()
+    assert window.navigation.item(0).text() == "Heute"
+    assert QCoreApplication.translate("QPlatformTheme", "Cancel") == "Abbrechen"
