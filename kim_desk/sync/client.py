@@ -8,6 +8,7 @@ honoured (trust_env). The transport can be injected for fault tests.
 from __future__ import annotations
 
 import ipaddress
+import re
 import ssl
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,6 +19,7 @@ import httpx
 
 from kim_desk.errors import KnownError
 from kim_desk.i18n import _
+from kim_desk.taxonomy import MUNICIPALITIES
 
 TIMEOUT = httpx.Timeout(20.0, connect=10.0)
 
@@ -115,6 +117,23 @@ def enrol(client: httpx.Client, code: str, first_period: str, app_version: str) 
     if response.status_code != 200 or not {"desk_id", "token", "k", "municipality"} <= set(data):
         raise SyncError(
             _("Der Dienst des Kreises hat die Anmeldung abgelehnt (HTTP {status}).").format(status=response.status_code)
+        )
+    return _checked_enrolment(data)
+
+
+_TEXT_ANSWER = re.compile(r"^[A-Za-z0-9_.:\-]{1,200}$")
+
+
+def _checked_enrolment(data: dict[str, Any]) -> dict[str, Any]:
+    """The enrolment answer is outside input: identifiers as short plain text, k a sensible number."""
+    k = data["k"]
+    texts_ok = all(isinstance(data[key], str) and _TEXT_ANSWER.match(data[key]) for key in ("desk_id", "token"))
+    municipality_ok = isinstance(data["municipality"], str) and data["municipality"] in MUNICIPALITIES
+    first = data.get("first_period")
+    first_ok = first is None or (isinstance(first, str) and re.match(r"^\d{4}Q[1-4]$", first) is not None)
+    if not (texts_ok and municipality_ok and first_ok and type(k) is int and 2 <= k <= 100):
+        raise SyncError(
+            _("Der Dienst des Kreises hat eine unverständliche Anmeldung geschickt; nichts wurde gespeichert.")
         )
     return data
 
