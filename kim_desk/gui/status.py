@@ -9,19 +9,20 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections.abc import Callable
-from typing import Any
-
-import httpx
+from typing import TYPE_CHECKING, Any
 
 from kim_desk import settings
 from kim_desk.i18n import _, ngettext
 from kim_desk.paths import DataPaths
 from kim_desk.store import Store
 
+if TYPE_CHECKING:  # httpx is imported when something is sent: it adds ~70 ms to every start
+    import httpx
+
 log = logging.getLogger(__name__)
 
 # Opens the HTTP client for an enrolment; tests inject one with a fake transport.
-Connect = Callable[[Any], httpx.Client]
+Connect = Callable[[Any], "httpx.Client"]
 
 
 def last_backup(paths: DataPaths) -> dt.datetime | None:
@@ -94,6 +95,8 @@ def send_due(store: Store, connect: Connect | None, today: dt.date, attempts: in
     Runs on the DB worker because run_sync uses the connection; few, short retries, so the
     worker is not held for long when the district service is down (the timer tries again).
     """
+    import httpx
+
     from kim_desk.sync.client import unreachable
     from kim_desk.sync.service import Backoff, require_enrolment, run_sync
 
@@ -109,16 +112,15 @@ def send_due(store: Store, connect: Connect | None, today: dt.date, attempts: in
 def probe(connect: Connect | None, enrolled: Any) -> None:
     """Is the district service answering at all? Asked on the pool, so an unreachable service
     costs the DB worker nothing; any HTTP answer counts (run_sync judges the rest)."""
+    import httpx
+
     from kim_desk.sync.client import unreachable
 
     try:
         with (connect or default_connect)(enrolled) as client:
-            client.get("/healthz", timeout=PROBE_TIMEOUT)
+            client.get("/healthz", timeout=httpx.Timeout(5.0, connect=3.0))
     except httpx.HTTPError as error:
         raise unreachable(error) from error
-
-
-PROBE_TIMEOUT = httpx.Timeout(5.0, connect=3.0)
 
 
 def send_in_background(
@@ -137,9 +139,11 @@ def send_in_background(
     on_done gets the RunSummary, or None when sending is not set up (only_if_configured);
     on_sending is called once it is clear that something will be sent.
     """
-    from kim_desk.sync.service import enrolment, require_enrolment
 
     def target(store: Store) -> Any:
+        # imported here, on the DB worker: sync pulls in httpx, which the start of the window must not wait for
+        from kim_desk.sync.service import enrolment, require_enrolment
+
         if only_if_configured:
             return enrolment(store.conn) if sending_configured(store) else None
         return require_enrolment(store.conn)

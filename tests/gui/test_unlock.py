@@ -163,7 +163,9 @@ def test_ctrl_l_locks_hides_data_and_unlock_brings_it_back(qtbot, desk_paths, op
     assert window.runner.locked
     assert window.frame.currentWidget() is window.lock_screen
     assert window.lock_label.text() == "Gesperrt"
-    qtbot.waitUntil(lambda: window.content is None and not window.findChildren(type(window.clients_page)))
+    from kim_desk.gui.pages.clients import ClientsPage
+
+    qtbot.waitUntil(lambda: window.content is None and not window.findChildren(ClientsPage))
     import sqlcipher3
 
     try:

@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import io
 import threading
-
-import pypdfium2
+from typing import TYPE_CHECKING
 
 from kim_desk.errors import KnownError
 from kim_desk.gui.background import Progress
 from kim_desk.i18n import _
+
+if TYPE_CHECKING:
+    import pypdfium2
 
 _pdfium = threading.Lock()
 
@@ -24,6 +26,8 @@ class PreviewUnavailable(KnownError):
 
 
 def _open(pdf: bytes) -> pypdfium2.PdfDocument:
+    import pypdfium2  # loaded on the first preview, not at every start
+
     try:
         return pypdfium2.PdfDocument(pdf)
     except pypdfium2.PdfiumError as exc:
