@@ -33,6 +33,7 @@ from kim_desk.store import Store
 
 log = logging.getLogger(__name__)
 PAGES = ("today", "clients", "calendar", "applications", "statistics", "settings")
+PREBUILD_DELAY_MS = 1500
 PAGE_CLASSES: dict[str, type[Page]] = {
     "today": TodayPage,
     "clients": ClientsPage,
@@ -133,6 +134,17 @@ class MainWindow(QMainWindow):
         self.refresh_status()
         self.idle.start()
         self._start_background()
+        # the other pages are built one per event-loop turn once the window is up, so neither the
+        # start nor the first click on a page waits for a page to be built
+        QTimer.singleShot(PREBUILD_DELAY_MS, self._prebuild_next_page)
+
+    def _prebuild_next_page(self) -> None:
+        if self.content is None:
+            return
+        missing = [name for name in PAGES if name not in self.pages]
+        if missing:
+            self.page(missing[0])
+            QTimer.singleShot(0, self._prebuild_next_page)
 
     def page(self, name: str) -> Page:
         """The page `name`, built and wired on first use (only while unlocked)."""

@@ -84,9 +84,11 @@ def default_connect(enrolled: Any) -> httpx.Client:
 
 def sending_configured(store: Store) -> bool:
     """Background sending only once the district address is set and the desk is enrolled."""
+    if not settings.get(store, "district_url"):
+        return False  # decided without importing sync (httpx): an import holds the interpreter lock
     from kim_desk.sync.service import enrolment
 
-    return bool(settings.get(store, "district_url")) and enrolment(store.conn) is not None
+    return enrolment(store.conn) is not None
 
 
 def send_due(store: Store, connect: Connect | None, today: dt.date, attempts: int = 2) -> Any:
@@ -141,12 +143,13 @@ def send_in_background(
     """
 
     def target(store: Store) -> Any:
-        # imported here, on the DB worker: sync pulls in httpx, which the start of the window must not wait for
+        # sync pulls in httpx; a desk that does not send never imports it (even on a worker an import
+        # holds the interpreter lock and stalls the window)
+        if only_if_configured and not sending_configured(store):
+            return None
         from kim_desk.sync.service import enrolment, require_enrolment
 
-        if only_if_configured:
-            return enrolment(store.conn) if sending_configured(store) else None
-        return require_enrolment(store.conn)
+        return enrolment(store.conn) if only_if_configured else require_enrolment(store.conn)
 
     def send(_answer: object) -> None:
         runner.db(lambda store: send_due(store, connect, today, attempts), on_done, on_error)
