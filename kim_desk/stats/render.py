@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Any
 
 from kim_desk import taxonomy
@@ -39,9 +40,23 @@ _OWN_TITLES = {
 }
 
 
+@cache
+def _type_titles() -> dict[str, str]:
+    """Application type code -> German title from the catalogue (codes stay codes if it cannot load)."""
+    from kim_desk.catalog import load_catalog
+    from kim_desk.errors import KnownError
+
+    try:
+        return {code: app_type.title for code, app_type in load_catalog().types.items()}
+    except KnownError:
+        return {}
+
+
 def code_title(dim: str, code: str) -> str:
     if code == TOTAL:
         return _("insgesamt")
+    if dim == "application_type" and code in _type_titles():
+        return _(_type_titles()[code])
     lists: dict[str, dict[str, taxonomy.Code]] = {
         "municipality": taxonomy.MUNICIPALITIES,
         "barrier": taxonomy.BARRIERS,

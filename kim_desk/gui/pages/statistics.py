@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QComboBox, QLabel, QPlainTextEdit, QPushButton, QTableView
+from PySide6.QtWidgets import QComboBox, QHeaderView, QLabel, QPlainTextEdit, QPushButton, QTableView
 
 from kim_desk.errors import KnownError
 from kim_desk.gui import status
@@ -195,6 +195,11 @@ class StatisticsPage(Page):
             view.setModel(model)
             setup_table(view)
             self.tables[name] = view
+        # figures: the table and characteristic texts are long, the count is short
+        figures_header = self.tables["figuresTable"].horizontalHeader()
+        figures_header.setStretchLastSection(False)
+        figures_header.setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        figures_header.setSectionResizeMode(figures_header.count() - 1, QHeaderView.ResizeMode.ResizeToContents)
         self.data = StatisticsData()
         self.sending = False
         self.quarter.activated.connect(self._quarter_chosen)
