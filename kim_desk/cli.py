@@ -62,10 +62,18 @@ def build_parser() -> Parser:
     gui.set_defaults(handler=_run_gui)
     for register in _registrars():
         register(sub)
-    for choice in sub.choices.values():
-        if not any("--data-dir" in action.option_strings for action in choice._actions):
-            _add_common(choice)
+    _add_data_dir_everywhere(parser)
     return parser
+
+
+def _add_data_dir_everywhere(parser: argparse.ArgumentParser) -> None:
+    """Every sub-command at every depth accepts --data-dir too (`kim-desk sync run --data-dir D`)."""
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for choice in action.choices.values():
+                if not any("--data-dir" in option.option_strings for option in choice._actions):
+                    _add_common(choice)
+                _add_data_dir_everywhere(choice)
 
 
 def _run_gui(args: argparse.Namespace, paths: DataPaths) -> int:

@@ -16,8 +16,6 @@ def register(sub: argparse._SubParsersAction[Any]) -> None:
     commands = parser.add_subparsers(dest="i18n_command", required=True)
     status = commands.add_parser("status", help=_("Anteil übersetzt und Prüfstand je Sprache"))
     status.add_argument("--json", action="store_true", help=_("als JSON ausgeben"))
-    # accepted after the action too, like every command; SUPPRESS keeps a value given before it
-    status.add_argument("--data-dir", default=argparse.SUPPRESS, help=_("Datenordner"))
     status.set_defaults(handler=_status)
 
 

@@ -53,14 +53,6 @@ def register(sub: argparse._SubParsersAction[Any]) -> None:
     apply.add_argument("--mode", choices=("erase", "anonymise"), default="erase", help=_("löschen oder anonymisieren"))
     apply.add_argument("--yes", action="store_true", help=_("ohne Rückfrage"))
     apply.set_defaults(handler=retention_apply)
-    for parsers in (actions, client_actions, audit_actions, retention_actions):
-        _add_data_dir(parsers)
-
-
-def _add_data_dir(parsers: argparse._SubParsersAction[Any]) -> None:
-    """Accept --data-dir after the action too; SUPPRESS keeps a value given before it."""
-    for parser in parsers.choices.values():
-        parser.add_argument("--data-dir", default=argparse.SUPPRESS, help=_("Datenordner"))
 
 
 def _unlock(paths: DataPaths) -> bytes:

@@ -11,18 +11,12 @@ from kim_desk.i18n import _
 from kim_desk.paths import DataPaths
 
 
-def _data_dir_option(parser: argparse.ArgumentParser) -> None:
-    # Also accepted after the sub-command; SUPPRESS keeps an earlier --data-dir.
-    parser.add_argument("--data-dir", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
-
-
 def register(sub: argparse._SubParsersAction[Any]) -> None:
     stats = sub.add_parser("stats", help=_("anonymisierte Quartalszahlen"))
     actions = stats.add_subparsers(dest="stats_command", required=True)
     preview = actions.add_parser("preview", help=_("zeigen, was an den Kreis gesendet wird"))
     preview.add_argument("--period", help=_("Quartal, z. B. 2026Q3 (Standard: das letzte abgeschlossene)"))
     preview.add_argument("--json", action="store_true", help=_("die Rohdaten (JSON) ausgeben"))
-    _data_dir_option(preview)
     preview.set_defaults(handler=run_preview)
 
 

@@ -9,11 +9,6 @@ from kim_desk.i18n import _
 from kim_desk.paths import DataPaths
 
 
-def _data_dir_option(parser: argparse.ArgumentParser) -> None:
-    # Also accepted after the sub-command; SUPPRESS keeps an earlier --data-dir.
-    parser.add_argument("--data-dir", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
-
-
 def register(sub: argparse._SubParsersAction[Any]) -> None:
     sync = sub.add_parser("sync", help=_("Quartalsberichte an den Kreis senden"))
     actions = sync.add_subparsers(dest="sync_command", required=True)
@@ -21,13 +16,10 @@ def register(sub: argparse._SubParsersAction[Any]) -> None:
     enrol.add_argument("url", help=_("Adresse des Kreisdienstes (https://…)"))
     enrol.add_argument("code", help=_("einmaliger Anmeldecode vom Kreis"))
     enrol.add_argument("--ca-bundle", help=_("Zertifikatsdatei der eigenen Organisation (PEM)"))
-    _data_dir_option(enrol)
     enrol.set_defaults(handler=run_enrol)
     run = actions.add_parser("run", help=_("fällige Berichte bilden und senden"))
-    _data_dir_option(run)
     run.set_defaults(handler=run_run)
     status = actions.add_parser("status", help=_("Anmeldung, Postausgang und Journal zeigen"))
-    _data_dir_option(status)
     status.set_defaults(handler=run_status)
 
 
