@@ -35,8 +35,12 @@ def _quote(term: str) -> str:
 
 def fts_query(text: str) -> str | None:
     """The FTS5 MATCH expression for typed text, or None when nothing can be searched."""
+    return _match(query_terms(text))
+
+
+def _match(terms: list[tuple[str, set[str]]]) -> str | None:
     groups = []
-    for token, skeletons in query_terms(text):
+    for token, skeletons in terms:
         options = [f"names : {_quote(token)}*"]
         # a one-letter skeleton would match half the district
         options += [f"skeletons : {_quote(skel)}*" for skel in sorted(skeletons) if len(skel) > 1]
@@ -81,18 +85,18 @@ def _score(terms: list[tuple[str, set[str]]], names: str, skeletons: str) -> flo
 
 def search_clients(store: Store, text: str, limit: int = 50) -> list[Hit]:
     """Clients whose names match `text` in any spelling or script, best first."""
-    query = fts_query(text)
+    terms = query_terms(text)  # transliterated once per keystroke
+    query = _match(terms)
     if query is None:
         return []
     # One typed letter matches a large share of the district; ranking all of them with bm25 costs
     # tens of milliseconds per keystroke and says little, so such a query browses in index order.
-    browse = all(len(token) < 2 for token, _skeletons in query_terms(text))
+    browse = all(len(token) < 2 for token, _skeletons in terms)
     order = "rowid" if browse else "bm25(client_search, 10.0, 1.0)"
     rows = store.rows(
         f"SELECT rowid, names, skeletons FROM client_search WHERE client_search MATCH ? ORDER BY {order} LIMIT ?",
         (query, CANDIDATES),
     )
-    terms = query_terms(text)
     hits = [Hit(int(row[0]), _score(terms, row[1], row[2])) for row in rows]
     hits.sort(key=lambda hit: -hit.score)  # stable: bm25 order breaks ties
     return hits[:limit]
