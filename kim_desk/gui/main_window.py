@@ -6,14 +6,14 @@ import logging
 from collections.abc import Callable
 from typing import Any, cast
 
-from PySide6.QtCore import Qt, QTimer, QUrl
-from PySide6.QtGui import QCloseEvent, QDesktopServices, QKeySequence, QShortcut
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import QApplication, QLabel, QListWidget, QMainWindow, QMessageBox, QPushButton, QStackedWidget
 
 from kim_desk import i18n, settings
 from kim_desk.desk import Desk
 from kim_desk.errors import KnownError
-from kim_desk.gui import printing, status
+from kim_desk.gui import status
 from kim_desk.gui.background import Runner
 from kim_desk.gui.context import Context, GuiOptions
 from kim_desk.gui.dialogs.new_case import NewCaseDialog
@@ -55,7 +55,6 @@ class MainWindow(QMainWindow):
         self.ctx = Context(desk.paths, desk.catalog, self.runner, options, self.notify, self.show_error)
         self.last_error = ""
         self.dialogs: list[Any] = []  # open non-modal dialogs, kept alive here
-        self.opened_files: list[str] = []
         self._key: bytes | None = desk.key or None  # for backups; dropped on lock
         self.setObjectName("MainWindow")
         self.resize(1280, 800)
@@ -165,7 +164,6 @@ class MainWindow(QMainWindow):
         panel = page.panel
         panel.request_appointment.connect(self.new_appointment_for)
         panel.request_case.connect(self.new_case_for)
-        panel.request_print.connect(self.print_for)
         panel.open_case.connect(self.open_case)
 
     def _wire_calendar(self, page: CalendarPage) -> None:
@@ -173,7 +171,6 @@ class MainWindow(QMainWindow):
 
     def _wire_applications(self, page: ApplicationsPage) -> None:
         page.case_view.open_client.connect(self.open_client)
-        page.case_view.request_print.connect(self.print_for)
 
     def _wire_statistics(self, page: StatisticsPage) -> None:
         page.sync_started.connect(self._show_sending)
@@ -276,30 +273,6 @@ class MainWindow(QMainWindow):
         elif self.current_page() == "calendar":
             self.calendar_page.print_selected()
 
-    def print_for(self, _client_id: int, case_id: int) -> None:
-        if not printing.documents_available():
-            self.notify(printing.unavailable_message())
-            return
-        if not case_id:
-            self.notify(_("Bitte zuerst einen Antrag wählen; gedruckt wird seine Checkliste."))
-            return
-        job = printing.PrintJob("checklist", case_id=case_id)
-        catalog, paths = self.ctx.catalog, self.paths
-
-        def rendered(path: Any) -> None:
-            self.opened_files.append(str(path))
-            self.notify(_("Checkliste erstellt."))
-            if not self.options.synchronous:
-                QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
-
-        def prepared(result: tuple[object, str]) -> None:
-            data, lang = result
-            self.runner.run(lambda _p: printing.render_to_file(paths, job, data, lang), rendered, self.show_error)
-
-        self.notify(_("Checkliste wird erstellt …"))
-        self.runner.db(lambda store: printing.prepare(store, catalog, job), prepared)
-
-    # --- settings and language -------------------------------------------------------
     def load_settings(self) -> None:
         self.runner.db(settings.all_settings, self.apply_settings)
 

@@ -307,9 +307,6 @@ def open_print_dialog(
     if not targets:
         ctx.notify(_("Es gibt noch keinen Antrag und keinen Termin zum Drucken."))
         return None
-    if not printing.documents_available():
-        ctx.notify(printing.unavailable_message())
-        return None
     dialog = PrintDialog(ctx, parent, targets, selected)
     dialog.open()
     return dialog

@@ -38,7 +38,6 @@ from kim_desk.taxonomy import BARRIERS, CASE_STATUSES, CASE_TRANSITIONS, OUTCOME
 class CaseView(QWidget):
     changed = Signal(int)  # case id, after any change was stored
     open_client = Signal(int)
-    request_print = Signal(int, int)  # client id, case id; kept for the main window's old hook
 
     def __init__(self, ctx: Context, parent: QWidget | None = None) -> None:
         super().__init__(parent)

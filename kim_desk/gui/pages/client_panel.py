@@ -74,7 +74,6 @@ class ClientPanel(QWidget):
     saved = Signal(int)
     request_appointment = Signal(int)
     request_case = Signal(int)
-    request_print = Signal(int, int)  # client id, case id (0: none); kept for the main window's old hook
     open_case = Signal(int)
     erased = Signal(int)  # client id, after the erasure is stored: the list must search again
 
