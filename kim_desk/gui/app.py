@@ -60,10 +60,8 @@ def open_or_create(paths: DataPaths, options: GuiOptions, parent: QWidget | None
     """The first-run wizard for an empty folder, the unlock dialog otherwise; None when the user quits."""
     if not vault.is_initialised(paths):
         wizard = FirstRunWizard(paths, options, parent)
-        accepted = wizard.exec()
-        if wizard.desk is not None and not accepted:
-            return wizard.desk  # the desk exists now; closing the last page must not lose it
-        return wizard.desk
+        wizard.exec()
+        return wizard.desk  # also when the last page was closed: the desk exists now and must open
     return UnlockFlow(paths, options, parent).run()
 
 
