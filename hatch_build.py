@@ -22,7 +22,7 @@ class CompileTranslations(BuildHookInterface):  # type: ignore[misc]
             return
         sys.path.insert(0, self.root)
         try:
-            from kim_desk.i18n_po import compile_all
+            from kim_desk.i18n.po import compile_all
         finally:
             sys.path.remove(self.root)
         translations = Path(self.root) / "translations"

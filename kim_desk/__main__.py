@@ -2,7 +2,7 @@
 
 import sys
 
-from kim_desk.cli import main
+from kim_desk.commands import main
 
 if __name__ == "__main__":
     sys.exit(main())

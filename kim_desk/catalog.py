@@ -1,6 +1,6 @@
 """The catalogue of application types, loaded and validated from forms/applications/*.toml.
 
-German source text; translatable strings are extracted by kim_desk.i18n_extract.
+German source text; translatable strings are extracted by kim_desk.i18n.extract.
 Every problem is reported with its file and field, all at once.
 """
 

@@ -12,7 +12,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from kim_desk.i18n_po import compile_all  # noqa: E402 - after making the checkout importable
+from kim_desk.i18n.po import compile_all  # noqa: E402 - after making the checkout importable
 
 
 def main(argv: list[str]) -> int:

@@ -21,9 +21,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from kim_desk import i18n_po  # noqa: E402 - after making the checkout importable
 from kim_desk.i18n import LANGUAGES, SOURCE_LANGUAGE  # noqa: E402
-from kim_desk.i18n_extract import extract_catalog  # noqa: E402
+from kim_desk.i18n import po as i18n_po  # noqa: E402 - after making the checkout importable
+from kim_desk.i18n.extract import extract_catalog  # noqa: E402
 
 TRANSLATIONS = ROOT / "translations"
 TEMPLATE = TRANSLATIONS / i18n_po.TEMPLATE_NAME

@@ -12,4 +12,5 @@ done
 .venv/bin/ruff check $lint_paths
 .venv/bin/ruff format --check $lint_paths
 .venv/bin/mypy
+.venv/bin/lint-imports --no-cache
 .venv/bin/pytest -p no:cacheprovider "$@"

@@ -13,11 +13,9 @@ from PySide6.QtWidgets import QApplication, QLabel, QListWidget, QMainWindow, QM
 from kim_desk import i18n, settings
 from kim_desk.desk import Desk
 from kim_desk.errors import KnownError
-from kim_desk.gui import status
 from kim_desk.gui.background import Runner
 from kim_desk.gui.context import Context, GuiOptions
 from kim_desk.gui.dialogs.new_case import NewCaseDialog
-from kim_desk.gui.format import datetime_text
 from kim_desk.gui.idle import IdleWatcher
 from kim_desk.gui.pages.applications import ApplicationsPage
 from kim_desk.gui.pages.base import Page
@@ -30,6 +28,8 @@ from kim_desk.gui.qt_translations import install_qt_translations
 from kim_desk.gui.uiload import child, load_ui, retranslate
 from kim_desk.i18n import _
 from kim_desk.store import Store
+from kim_desk.views import jobs
+from kim_desk.views.format import datetime_text
 
 log = logging.getLogger(__name__)
 PAGES = ("today", "clients", "calendar", "applications", "statistics", "settings")
@@ -310,14 +310,14 @@ class MainWindow(QMainWindow):
             return
         self._sending = True
         options = self.options
-        status.send_in_background(
+        jobs.send_in_background(
             self.runner, options.sync_connect, options.sync_attempts, self.ctx.today(),
             self._reports_sent, self._sending_failed, only_if_configured=True,
             on_sending=self._show_sending,
         )  # fmt: skip
 
     def _show_sending(self) -> None:
-        self.sync_label.setText(status.sending_text())
+        self.sync_label.setText(jobs.sending_text())
         self.sync_label.setToolTip("")
 
     def _reports_sent(self, summary: Any) -> None:
@@ -347,7 +347,7 @@ class MainWindow(QMainWindow):
         key, paths = self._key, self.paths
         if self.runner.locked or key is None:
             return
-        self.runner.db(lambda store: status.backup_if_due(store, paths, key), self._backup_done, self._backup_failed)
+        self.runner.db(lambda store: jobs.backup_if_due(store, paths, key), self._backup_done, self._backup_failed)
 
     def _backup_done(self, info: Any) -> None:
         if info is not None and not self.runner.locked:
@@ -368,7 +368,7 @@ class MainWindow(QMainWindow):
         paths = self.paths
 
         def read(store: Store) -> tuple[Any, str]:
-            return status.last_backup(paths), status.sync_state(store)
+            return jobs.last_backup(paths), jobs.sync_state(store)
 
         self.runner.db(read, self._show_status, lambda _exc: None)
 

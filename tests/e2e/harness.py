@@ -28,7 +28,7 @@ def run_kim(
     if passphrase_file is not None:
         environment["KIM_DESK_PASSPHRASE_FILE"] = str(passphrase_file)
     environment.update(env or {})
-    command = [sys.executable, "-m", "kim_desk.cli", *args]
+    command = [sys.executable, "-m", "kim_desk", *args]
     if data_dir is not None:
         command += ["--data-dir", str(data_dir)]
     done = subprocess.run(

@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 from kim_desk.i18n import LANGUAGES
-from kim_desk.i18n_po import po_path
-from kim_desk.i18n_status import COMPLETE_CONTENT, COMPLETE_UI
+from kim_desk.i18n.po import po_path
+from kim_desk.i18n.status import COMPLETE_CONTENT, COMPLETE_UI
 from tests.e2e.harness import run_kim
 
 pytestmark = pytest.mark.e2e

@@ -9,9 +9,9 @@ import pytest
 from PySide6.QtWidgets import QFileDialog
 
 from kim_desk.errors import NotFound
-from kim_desk.gui import queries
 from kim_desk.store.cases import list_cases
 from kim_desk.store.clients import get_client
+from kim_desk.views import lists
 
 
 def _client_with_cases(desk) -> int:  # type: ignore[no-untyped-def]
@@ -71,7 +71,7 @@ def test_erase_needs_the_typed_family_name(window, desk) -> None:  # type: ignor
     dialog.buttons.rejected.emit()
     assert not dialog.dialog.isVisible()
     assert _rows_of(desk, client_id) == rows
-    assert client_id in queries.client_ids(desk.store, client.family_name)
+    assert client_id in lists.client_ids(desk.store, client.family_name)
     assert panel.client is not None and panel.client.id == client_id
 
 
@@ -80,7 +80,7 @@ def test_erase_after_confirmation_removes_rows_and_search_hits(window, desk, qtb
     client = get_client(desk.store, client_id)
     window.open_client(client_id)
     panel = window.clients_page.panel
-    assert client_id in queries.client_ids(desk.store, client.family_name)
+    assert client_id in lists.client_ids(desk.store, client.family_name)
     window.clients_page.run_search()
     assert window.clients_page.model.row_of(client_id) >= 0
 
@@ -95,8 +95,8 @@ def test_erase_after_confirmation_removes_rows_and_search_hits(window, desk, qtb
     assert _rows_of(desk, client_id) == 0
     with pytest.raises(NotFound):
         get_client(desk.store, client_id)
-    assert client_id not in queries.client_ids(desk.store, client.family_name)
-    assert client_id not in queries.client_ids(desk.store, "")
+    assert client_id not in lists.client_ids(desk.store, client.family_name)
+    assert client_id not in lists.client_ids(desk.store, "")
     assert panel.client is None and panel.heading.text() == ""
     assert panel.edits["family_name"].text() == ""
     assert window.clients_page.model.row_of(client_id) == -1  # the list searched again: the row is gone

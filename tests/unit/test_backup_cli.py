@@ -1,4 +1,4 @@
-"""The command line of backups, export, erasure, audit and retention, run through kim_desk.cli.main."""
+"""The command line of backups, export, erasure, audit and retention, run through kim_desk.commands.main."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from kim_desk import vault
-from kim_desk.cli import main
+from kim_desk.commands import main
 from kim_desk.logs import setup_logging
 from kim_desk.paths import DataPaths
 from tests.conftest import PASSPHRASE

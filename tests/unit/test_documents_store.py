@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
+from kim_desk.commands.printing import register
 from kim_desk.desk import Desk
 from kim_desk.documents import render
 from kim_desk.documents.adapter import document_data
-from kim_desk.documents.cli import register
 from kim_desk.errors import UsageError
 from kim_desk.paths import DataPaths
 from kim_desk.store.cases import list_cases
@@ -44,7 +44,7 @@ def passphrase_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 def _print(argv: list[str], paths: DataPaths) -> int:
-    """The `print` sub-command as kim_desk.cli registers it (parsed and run without the rest of the CLI)."""
+    """The `print` sub-command as kim_desk.commands registers it (parsed and run without the rest of the CLI)."""
     parser = argparse.ArgumentParser(prog="kim-desk")
     register(parser.add_subparsers(dest="command"))
     args = parser.parse_args(argv)

@@ -11,7 +11,7 @@ import pytest
 from babel.support import Translations
 
 from kim_desk.i18n import LANGUAGES, SOURCE_LANGUAGE
-from kim_desk.i18n_po import (
+from kim_desk.i18n.po import (
     TEMPLATE_NAME,
     catalogue_languages,
     compile_catalogue,
@@ -21,7 +21,7 @@ from kim_desk.i18n_po import (
     po_path,
     read_catalogue,
 )
-from kim_desk.i18n_status import COMPLETE_CONTENT, COMPLETE_UI, catalogue_status, is_content, is_ui
+from kim_desk.i18n.status import COMPLETE_CONTENT, COMPLETE_UI, catalogue_status, is_content, is_ui
 
 ROOT = Path(__file__).resolve().parents[2]
 TRANSLATIONS = ROOT / "translations"

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from babel.support import Translations
 
-from kim_desk.i18n_extract import extract_catalog
-from kim_desk.i18n_po import (
+from kim_desk.i18n.extract import extract_catalog
+from kim_desk.i18n.po import (
     REVIEWED_BY,
     TEMPLATE_NAME,
     compile_all,
@@ -22,7 +22,7 @@ from kim_desk.i18n_po import (
     update_catalogue,
     write_if_changed,
 )
-from kim_desk.i18n_status import catalogue_status, is_reviewed
+from kim_desk.i18n.status import catalogue_status, is_reviewed
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -256,8 +256,8 @@ def test_placeholder_check_names_the_wrong_translation(tmp_path: Path) -> None:
 
 
 def test_self_test_reports_a_complete_language_without_compiled_catalogue(tmp_path: Path) -> None:
-    from kim_desk.i18n_selftest import check_catalogues_load
-    from kim_desk.i18n_status import COMPLETE_UI
+    from kim_desk.commands.selftest_i18n import check_catalogues_load
+    from kim_desk.i18n.status import COMPLETE_UI
 
     shipped = tmp_path / "translations"
     shutil.copytree(ROOT / "translations", shipped, ignore=shutil.ignore_patterns("*.mo"))

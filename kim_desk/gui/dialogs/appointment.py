@@ -22,9 +22,8 @@ from PySide6.QtWidgets import (
 
 from kim_desk import settings
 from kim_desk.errors import ValidationError
-from kim_desk.gui import queries, validation
+from kim_desk.gui import validation
 from kim_desk.gui.context import Context
-from kim_desk.gui.format import code_text, time_text, type_title
 from kim_desk.gui.uiload import child, load_ui
 from kim_desk.i18n import _
 from kim_desk.store import Store
@@ -32,6 +31,8 @@ from kim_desk.store.appointments import Appointment, conflicts, create_appointme
 from kim_desk.store.cases import list_cases
 from kim_desk.store.search import search_clients
 from kim_desk.taxonomy import APPOINTMENT_STATUSES, CASE_STATUSES
+from kim_desk.views import lists
+from kim_desk.views.format import code_text, time_text, type_title
 
 
 class AppointmentDialog(QObject):
@@ -143,7 +144,7 @@ class AppointmentDialog(QObject):
 
         def find(store: Store) -> list[tuple[int, str]]:
             ids = [hit.client_id for hit in search_clients(store, text, limit=20)]
-            names = queries.client_names(store, set(ids))
+            names = lists.client_names(store, set(ids))
             return [(client_id, names[client_id]) for client_id in ids if client_id in names]
 
         self.ctx.runner.db(find, self._hits)

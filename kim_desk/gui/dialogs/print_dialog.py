@@ -18,13 +18,13 @@ from PySide6.QtWidgets import QComboBox, QDialog, QFileDialog, QLabel, QPushButt
 
 from kim_desk.errors import KnownError
 from kim_desk.fileutil import write_atomic
-from kim_desk.gui import printing
 from kim_desk.gui.background import Job, Progress
 from kim_desk.gui.context import Context
 from kim_desk.gui.dialogs import pdf_pages
 from kim_desk.gui.uiload import child, load_ui
 from kim_desk.i18n import LANGUAGES, _, ngettext
 from kim_desk.store import Store
+from kim_desk.views import printing
 
 log = logging.getLogger(__name__)
 

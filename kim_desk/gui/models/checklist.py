@@ -8,10 +8,10 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 
 from kim_desk.catalog import Catalog
-from kim_desk.gui.queries import checklist_label
 from kim_desk.i18n import N_, _
 from kim_desk.store.cases import ChecklistItem
 from kim_desk.taxonomy import CHECKLIST_STATES
+from kim_desk.views.lists import checklist_label
 
 Index = QModelIndex | QPersistentModelIndex
 COLUMNS = (N_("Unterlage"), N_("Stand"), N_("Pflicht"))

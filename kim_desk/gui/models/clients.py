@@ -8,10 +8,10 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 
 from kim_desk import i18n
-from kim_desk.gui import queries
 from kim_desk.gui.background import Runner
 from kim_desk.i18n import N_, _
 from kim_desk.taxonomy import MUNICIPALITIES
+from kim_desk.views import lists
 
 Index = QModelIndex | QPersistentModelIndex
 BLOCK = 100
@@ -26,7 +26,7 @@ class ClientTableModel(QAbstractTableModel):
         super().__init__(parent)
         self._runner = runner
         self._ids: list[int] = []
-        self._cache: dict[int, queries.ClientRow] = {}
+        self._cache: dict[int, lists.ClientRow] = {}
         self._requested: set[int] = set()  # block numbers asked for
         self._generation = 0
         self._in_data = False
@@ -58,7 +58,7 @@ class ClientTableModel(QAbstractTableModel):
         self._requested.discard(row // BLOCK)
         self.dataChanged.emit(self.index(row, 0), self.index(row, len(COLUMNS) - 1))
 
-    def cached(self, client_id: int) -> queries.ClientRow | None:
+    def cached(self, client_id: int) -> lists.ClientRow | None:
         return self._cache.get(client_id)
 
     # --- lazy loading ----------------------------------------------------------------
@@ -69,12 +69,12 @@ class ClientTableModel(QAbstractTableModel):
         ids = self._ids[block * BLOCK : (block + 1) * BLOCK]
         generation = self._generation
         self._runner.db(
-            lambda store: queries.client_rows(store, ids),
+            lambda store: lists.client_rows(store, ids),
             lambda rows: self._loaded(generation, block, rows),
             lambda _exc: self._requested.discard(block),
         )
 
-    def _loaded(self, generation: int, block: int, rows: dict[int, queries.ClientRow]) -> None:
+    def _loaded(self, generation: int, block: int, rows: dict[int, lists.ClientRow]) -> None:
         if generation != self._generation:
             return  # a newer search replaced the ids
         self._cache.update(rows)
@@ -85,7 +85,7 @@ class ClientTableModel(QAbstractTableModel):
         if last >= first:
             self.dataChanged.emit(self.index(first, 0), self.index(last, len(COLUMNS) - 1))
 
-    def _row(self, row: int) -> queries.ClientRow | None:
+    def _row(self, row: int) -> lists.ClientRow | None:
         found = self._cache.get(self._ids[row])
         if found is None:
             self._in_data = True
@@ -128,7 +128,7 @@ class ClientTableModel(QAbstractTableModel):
             self.dataChanged.emit(self.index(0, 0), self.index(len(self._ids) - 1, len(COLUMNS) - 1))
 
 
-def _cell(record: queries.ClientRow, column: int) -> str:
+def _cell(record: lists.ClientRow, column: int) -> str:
     lang = i18n.ui_language()
     if column == 0:
         return record.family_name

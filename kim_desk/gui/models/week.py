@@ -8,9 +8,9 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor
 
-from kim_desk.gui.format import date_text, time_text
-from kim_desk.gui.queries import Booked
 from kim_desk.i18n import _, format_weekday, ui_language
+from kim_desk.views.format import date_text, time_text
+from kim_desk.views.lists import Booked
 
 Index = QModelIndex | QPersistentModelIndex
 FIRST_HOUR = 7

@@ -10,14 +10,14 @@ from __future__ import annotations
 from PySide6.QtCore import QItemSelection, Qt
 from PySide6.QtWidgets import QCheckBox, QComboBox, QLabel, QTableView, QVBoxLayout, QWidget
 
-from kim_desk.gui import queries
-from kim_desk.gui.format import code_text, date_text, type_title
 from kim_desk.gui.models.records import Column, RecordTableModel
 from kim_desk.gui.pages.base import Page, setup_table
 from kim_desk.gui.pages.case_view import CaseView
 from kim_desk.gui.uiload import child
 from kim_desk.i18n import N_, _, ngettext
 from kim_desk.taxonomy import CASE_STATUSES
+from kim_desk.views import lists
+from kim_desk.views.format import code_text, date_text, type_title
 
 
 class ApplicationsPage(Page):
@@ -86,10 +86,10 @@ class ApplicationsPage(Page):
         self.table.selectionModel().selectionChanged.connect(self._selection_changed)
         self.case_view.changed.connect(lambda _id: self.refresh())
 
-    def query(self) -> queries.CaseQuery:
+    def query(self) -> lists.CaseQuery:
         header = self.table.horizontalHeader()
         overdue = self.ctx.today().isoformat() if self.overdue_filter.isChecked() else None
-        return queries.CaseQuery(
+        return lists.CaseQuery(
             self.type_filter.currentData(), self.status_filter.currentData(), overdue,
             header.sortIndicatorSection(), header.sortIndicatorOrder() == Qt.SortOrder.DescendingOrder,
         )  # fmt: skip
@@ -98,16 +98,16 @@ class ApplicationsPage(Page):
         query = self.query()
         self._serial += 1
         serial = self._serial
-        self.ctx.runner.db(lambda store: queries.open_case_rows(store, query), lambda rows: self._show(serial, rows))
+        self.ctx.runner.db(lambda store: lists.open_case_rows(store, query), lambda rows: self._show(serial, rows))
 
-    def _show(self, serial: int, rows: list[queries.CaseRow]) -> None:
+    def _show(self, serial: int, rows: list[lists.CaseRow]) -> None:
         if serial != self._serial:
             return  # a newer filter is on its way
         shown = self.case_view.case_id
         self.model.set_rows(rows)
         count = len(rows)
         text = ngettext("{n} offener Antrag", "{n} offene Anträge", count).format(n=count)
-        if count >= queries.CASE_LIST_LIMIT:
+        if count >= lists.CASE_LIST_LIMIT:
             text = _("Die ersten {n} offenen Anträge – bitte mit den Filtern eingrenzen").format(n=count)
         self.count.setText(text)
         if shown is not None:

@@ -21,7 +21,6 @@ from PySide6.QtWidgets import (
 
 from kim_desk import ics
 from kim_desk.fileutil import write_atomic
-from kim_desk.gui import printing, queries
 from kim_desk.gui.dialogs.appointment import AppointmentDialog
 from kim_desk.gui.dialogs.print_dialog import PrintDialog, open_print_dialog
 from kim_desk.gui.models.week import WeekModel
@@ -30,6 +29,7 @@ from kim_desk.gui.uiload import child
 from kim_desk.i18n import N_, _
 from kim_desk.store import Store
 from kim_desk.store.appointments import Appointment, update_appointment
+from kim_desk.views import lists, printing
 
 VIEWS = (("week", N_("Woche")), ("day", N_("Tag")))
 
@@ -57,7 +57,7 @@ class CalendarPage(Page):
             self.view_mode.addItem(_(title), code)
         today = ctx.today()
         self.day.setDate(QDate(today.year, today.month, today.day))
-        self.booked: list[queries.Booked] = []
+        self.booked: list[lists.Booked] = []
         self.dialog: AppointmentDialog | None = None
         self.print_dialog: PrintDialog | None = None
         self._connect_signals()
@@ -101,18 +101,18 @@ class CalendarPage(Page):
     def refresh(self) -> None:
         days = self.days()
         self.ctx.runner.db(
-            lambda store: queries.appointments_between(store, days[0], days[-1] + dt.timedelta(days=1)),
+            lambda store: lists.appointments_between(store, days[0], days[-1] + dt.timedelta(days=1)),
             lambda booked: self._show(days, booked),
         )
 
-    def _show(self, days: list[dt.date], booked: list[queries.Booked]) -> None:
+    def _show(self, days: list[dt.date], booked: list[lists.Booked]) -> None:
         if days != self.days():
             return  # the counsellor moved on meanwhile
         self.booked = booked
         self.model.set_week(days, booked)
 
     # --- actions ---------------------------------------------------------------------
-    def selected(self) -> queries.Booked | None:
+    def selected(self) -> lists.Booked | None:
         entries = self.model.booked_at(self.grid.currentIndex())
         return entries[0] if entries else None
 
@@ -157,7 +157,7 @@ class CalendarPage(Page):
 
         self.ctx.runner.db(write, lambda _r: self._cancelled(entry), self.ctx.show_error)
 
-    def _cancelled(self, entry: queries.Booked) -> None:
+    def _cancelled(self, entry: lists.Booked) -> None:
         self.message.setText(_("Termin mit {name} abgesagt.").format(name=entry.client_name))
         self.refresh()
 

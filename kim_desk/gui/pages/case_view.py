@@ -21,10 +21,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kim_desk.gui import printing, queries
 from kim_desk.gui.context import Context
 from kim_desk.gui.dialogs.print_dialog import PrintDialog, open_print_dialog
-from kim_desk.gui.format import code_text, date_text, type_title
 from kim_desk.gui.models.checklist import ChecklistModel
 from kim_desk.gui.pages.base import setup_table
 from kim_desk.gui.uiload import child, load_ui, retranslate
@@ -33,6 +31,8 @@ from kim_desk.store import Change, Store
 from kim_desk.store import cases as case_store
 from kim_desk.store.cases import ChecklistItem
 from kim_desk.taxonomy import BARRIERS, CASE_STATUSES, CASE_TRANSITIONS, OUTCOMES
+from kim_desk.views import lists, printing
+from kim_desk.views.format import code_text, date_text, type_title
 
 
 class CaseView(QWidget):
@@ -46,7 +46,7 @@ class CaseView(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.ui)
-        self.file: queries.CaseFile | None = None
+        self.file: lists.CaseFile | None = None
         self.print_dialog: PrintDialog | None = None
         self._setup_widgets()
         self._connect_signals()
@@ -105,7 +105,7 @@ class CaseView(QWidget):
         return self.file.case.id if self.file else None
 
     def show_case(self, case_id: int) -> None:
-        self.ctx.runner.db(lambda store: queries.case_file(store, case_id), self._show, self.ctx.show_error)
+        self.ctx.runner.db(lambda store: lists.case_file(store, case_id), self._show, self.ctx.show_error)
 
     def clear(self) -> None:
         self.file = None
@@ -114,7 +114,7 @@ class CaseView(QWidget):
         self.heading.setText("")
         self.summary.setText("")
 
-    def _show(self, file: queries.CaseFile) -> None:
+    def _show(self, file: lists.CaseFile) -> None:
         keep_steps = (
             self.file is not None and self.file.case.id == file.case.id and self.next_steps.document().isModified()
         )

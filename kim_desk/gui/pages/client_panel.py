@@ -24,11 +24,10 @@ from PySide6.QtWidgets import (
 )
 
 from kim_desk.errors import ValidationError
-from kim_desk.gui import printing, queries, validation
+from kim_desk.gui import validation
 from kim_desk.gui.context import Context
 from kim_desk.gui.dialogs.erase_dialog import EraseDialog
 from kim_desk.gui.dialogs.print_dialog import PrintDialog, open_print_dialog
-from kim_desk.gui.format import code_text, date_text, datetime_text, type_title
 from kim_desk.gui.models.records import Column, RecordTableModel
 from kim_desk.gui.pages.base import setup_table
 from kim_desk.gui.uiload import child, load_ui, retranslate
@@ -45,6 +44,8 @@ from kim_desk.taxonomy import (
     MUNICIPALITIES,
     RESIDENCE_STATUSES,
 )
+from kim_desk.views import lists, printing
+from kim_desk.views.format import code_text, date_text, datetime_text, type_title
 
 GENDERS = (("", N_("keine Angabe")), ("f", N_("weiblich")), ("m", N_("männlich")), ("d", N_("divers")))
 HOUSEHOLD_COLUMNS = (N_("Familienname"), N_("Vornamen"), N_("Geburtsdatum"), N_("Beziehung"))
@@ -85,7 +86,7 @@ class ClientPanel(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.ui)
         self.client: Client | None = None
-        self.file: queries.ClientFile | None = None
+        self.file: lists.ClientFile | None = None
         self.print_dialog: PrintDialog | None = None
         self.erase_dialog: EraseDialog | None = None
         self._setup_fields()
@@ -185,7 +186,7 @@ class ClientPanel(QWidget):
 
     # --- showing ---------------------------------------------------------------------
     def show_client(self, client_id: int) -> None:
-        self.ctx.runner.db(lambda store: queries.client_file(store, client_id), self._show)
+        self.ctx.runner.db(lambda store: lists.client_file(store, client_id), self._show)
 
     def new_client(self, family_name: str = "") -> None:
         municipality = self.municipality.itemData(max(0, self.municipality.currentIndex())) or "warendorf"
@@ -197,7 +198,7 @@ class ClientPanel(QWidget):
         self.tabs.setCurrentIndex(0)
         self.edits["family_name"].setFocus()
 
-    def _show(self, file: queries.ClientFile) -> None:
+    def _show(self, file: lists.ClientFile) -> None:
         self.file = file
         self._fill(file.client)
         self.cases.set_rows(file.cases)

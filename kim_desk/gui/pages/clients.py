@@ -5,12 +5,12 @@ from __future__ import annotations
 from PySide6.QtCore import QItemSelection, QTimer
 from PySide6.QtWidgets import QLabel, QLineEdit, QPushButton, QTableView, QVBoxLayout, QWidget
 
-from kim_desk.gui import queries
 from kim_desk.gui.models.clients import ClientTableModel
 from kim_desk.gui.pages.base import Page, setup_table
 from kim_desk.gui.pages.client_panel import ClientPanel
 from kim_desk.gui.uiload import child
 from kim_desk.i18n import ngettext
+from kim_desk.views import lists
 
 
 class ClientsPage(Page):
@@ -58,7 +58,7 @@ class ClientsPage(Page):
         text = self.search.text()
         self._query_serial += 1
         serial = self._query_serial
-        self.ctx.runner.db(lambda store: queries.client_ids(store, text), lambda ids: self._found(serial, text, ids))
+        self.ctx.runner.db(lambda store: lists.client_ids(store, text), lambda ids: self._found(serial, text, ids))
 
     def _found(self, serial: int, text: str, ids: list[int]) -> None:
         if serial != self._query_serial:

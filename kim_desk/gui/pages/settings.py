@@ -15,14 +15,15 @@ from PySide6.QtWidgets import QComboBox, QLabel, QLineEdit, QPushButton, QSpinBo
 
 from kim_desk import settings
 from kim_desk.errors import KnownError, ValidationError
-from kim_desk.gui import status, validation
-from kim_desk.gui.format import datetime_text
+from kim_desk.gui import validation
 from kim_desk.gui.models.records import Column, RecordTableModel
 from kim_desk.gui.pages.base import Page, setup_table
 from kim_desk.gui.uiload import child
 from kim_desk.i18n import LANGUAGES, N_, _
 from kim_desk.store import Store
 from kim_desk.taxonomy import MUNICIPALITIES
+from kim_desk.views import jobs
+from kim_desk.views.format import datetime_text
 
 
 class SettingsPage(Page):
@@ -132,7 +133,7 @@ class SettingsPage(Page):
     # --- backups -----------------------------------------------------------------------
     def list_backups(self) -> None:
         paths = self.ctx.paths
-        self.ctx.runner.run(lambda _progress: status.list_backups(paths), self.backups.set_rows, self._backup_failed)
+        self.ctx.runner.run(lambda _progress: jobs.list_backups(paths), self.backups.set_rows, self._backup_failed)
 
     def backup_now(self) -> None:
         key = self.key_source()
@@ -141,7 +142,7 @@ class SettingsPage(Page):
         paths = self.ctx.paths
         self.backup_button.setEnabled(False)
         self.backup_message.setText(_("Sicherung läuft …"))
-        self.ctx.runner.db(lambda store: status.backup_now(store, paths, key), self._backed_up, self._backup_failed)
+        self.ctx.runner.db(lambda store: jobs.backup_now(store, paths, key), self._backed_up, self._backup_failed)
 
     def _backed_up(self, info: Any) -> None:
         self.backup_button.setEnabled(True)
@@ -172,7 +173,7 @@ class SettingsPage(Page):
         self.backup_message.setText(_("Sicherung {name} wird geprüft …").format(name=info.name))
         folder = info.path
         self.ctx.runner.run(
-            lambda _progress: status.verify_backup(folder, key),
+            lambda _progress: jobs.verify_backup(folder, key),
             lambda problems: self._verified(info.name, problems),
             self._backup_failed,
         )

@@ -17,13 +17,13 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QComboBox, QHeaderView, QLabel, QPlainTextEdit, QPushButton, QTableView
 
 from kim_desk.errors import KnownError
-from kim_desk.gui import status
-from kim_desk.gui.format import datetime_text
 from kim_desk.gui.models.records import Column, RecordTableModel
 from kim_desk.gui.pages.base import Page, setup_table
 from kim_desk.gui.uiload import child
 from kim_desk.i18n import N_, _
 from kim_desk.store import Store
+from kim_desk.views import jobs
+from kim_desk.views.format import datetime_text
 
 # How the outbox and the journal name their states.
 STATES = {
@@ -267,14 +267,14 @@ class StatisticsPage(Page):
         self.message.setText(_("Die Berichte werden gesendet …"))
         self.sync_started.emit()
         options = self.ctx.options
-        status.send_in_background(
+        jobs.send_in_background(
             self.ctx.runner, options.sync_connect, options.sync_attempts, self.ctx.today(),
             self._sent, self._send_failed, only_if_configured=False,
         )  # fmt: skip
 
     def _sent(self, summary: Any) -> None:
         self.sending = False
-        self.message.setText(status.summary_text(summary))
+        self.message.setText(jobs.summary_text(summary))
         self.sync_finished.emit()
         self.refresh()
 

@@ -5,13 +5,13 @@ from __future__ import annotations
 from PySide6.QtCore import QModelIndex, Signal
 from PySide6.QtWidgets import QGroupBox, QLabel, QTableView
 
-from kim_desk.gui import queries
-from kim_desk.gui.format import code_text, date_text, time_text, type_title
 from kim_desk.gui.models.records import Column, RecordTableModel
 from kim_desk.gui.pages.base import Page, setup_table
 from kim_desk.gui.uiload import child
 from kim_desk.i18n import N_, _, ngettext
 from kim_desk.taxonomy import APPOINTMENT_STATUSES, CASE_STATUSES
+from kim_desk.views import lists
+from kim_desk.views.format import code_text, date_text, time_text, type_title
 
 
 class TodayPage(Page):
@@ -66,14 +66,14 @@ class TodayPage(Page):
         self.tables["appointmentsTable"].doubleClicked.connect(self._appointment_activated)
         self.tables["deadlinesTable"].doubleClicked.connect(self._deadline_activated)
         self.tables["stalledTable"].doubleClicked.connect(self._stalled_activated)
-        self.data = queries.TodayData()
+        self.data = lists.TodayData()
 
     def refresh(self) -> None:
         today = self.ctx.today()
         catalog = self.ctx.catalog
-        self.ctx.runner.db(lambda store: queries.today_overview(store, catalog, today), self._show)
+        self.ctx.runner.db(lambda store: lists.today_overview(store, catalog, today), self._show)
 
-    def _show(self, data: queries.TodayData) -> None:
+    def _show(self, data: lists.TodayData) -> None:
         self.data = data
         self.heading.setText(_("Heute, {date}").format(date=date_text(self.ctx.today())))
         self.appointments.set_rows(data.appointments)

@@ -11,12 +11,12 @@ import logging
 from dataclasses import dataclass
 
 from kim_desk.catalog import Catalog
-from kim_desk.gui.format import code_text, datetime_text, type_title
 from kim_desk.i18n import N_, _
 from kim_desk.store import Store, audit
 from kim_desk.store.appointments import Appointment
 from kim_desk.store.cases import Case
 from kim_desk.taxonomy import CASE_STATUSES
+from kim_desk.views.format import code_text, datetime_text, type_title
 
 log = logging.getLogger(__name__)
 

@@ -6,7 +6,7 @@ import argparse
 import sys
 from typing import Any
 
-from kim_desk.cli import print_json
+from kim_desk.commands.base import open_desk, print_json
 from kim_desk.errors import KnownError
 from kim_desk.i18n import _
 from kim_desk.paths import DataPaths
@@ -64,32 +64,21 @@ def run_demo(args: argparse.Namespace, paths: DataPaths) -> int:
     return 0
 
 
-def _open(paths: DataPaths) -> Any:
-    from kim_desk.desk import open_desk
-
-    return open_desk(paths)
-
-
 def list_clients(args: argparse.Namespace, paths: DataPaths) -> int:
-    from kim_desk.store.clients import get_client, list_clients
-    from kim_desk.store.search import search_clients
+    from kim_desk.views import lists
 
-    desk = _open(paths)
+    desk = open_desk(paths)
     try:
-        if args.search:
-            clients = [
-                get_client(desk.store, hit.client_id, with_household=False)
-                for hit in search_clients(desk.store, args.search)
-            ]
-        else:
-            clients = list_clients(desk.store)
+        # the same rows as the app's client table: the best search hits, or everyone in name order
+        ids = lists.client_ids(desk.store, args.search)
+        found = lists.client_rows(desk.store, ids)
     finally:
         desk.close()
     rows = [
-        {"id": c.id, "family_name": c.family_name, "given_names": c.given_names, "family_name_orig": c.family_name_orig,
-         "given_names_orig": c.given_names_orig, "birth_date": c.birth_date, "municipality": c.municipality,
-         "languages": c.languages}
-        for c in clients
+        {"id": i, "family_name": c.family_name, "given_names": c.given_names, "family_name_orig": c.family_name_orig,
+         "given_names_orig": c.given_names_orig, "birth_date": c.birth_date or None, "municipality": c.municipality,
+         "languages": list(c.languages)}
+        for i, c in ((i, found[i]) for i in ids if i in found)
     ]  # fmt: skip
     if args.json:
         print_json(rows)
@@ -100,13 +89,8 @@ def list_clients(args: argparse.Namespace, paths: DataPaths) -> int:
     return 0
 
 
-def _list_rows(args: argparse.Namespace, paths: DataPaths, sql: str, line: Any) -> int:
-    """Print the rows of `sql` as JSON or, one `line(row)` each, as text."""
-    desk = _open(paths)
-    try:
-        rows = [dict(row) for row in desk.store.rows(sql)]
-    finally:
-        desk.close()
+def _print_rows(args: argparse.Namespace, rows: list[dict[str, Any]], line: Any) -> int:
+    """The rows as JSON or, one `line(row)` each, as text."""
     if args.json:
         print_json(rows)
     else:
@@ -116,27 +100,37 @@ def _list_rows(args: argparse.Namespace, paths: DataPaths, sql: str, line: Any) 
 
 
 def list_cases(args: argparse.Namespace, paths: DataPaths) -> int:
-    return _list_rows(
+    from kim_desk.views import lists
+
+    desk = open_desk(paths)
+    try:
+        rows = lists.case_records(desk.store)
+    finally:
+        desk.close()
+    return _print_rows(
         args,
-        paths,
-        "SELECT id, client_id, type_code, status, outcome, opened_on, submitted_on, decided_on, closed_on, "
-        'deadline, deadline_kind FROM "case" ORDER BY id',
+        rows,
         lambda r: f"{r['id']:>6}  {r['client_id']:>6}  {r['type_code']:<32} {r['status']:<20} {r['deadline'] or ''}",
     )
 
 
 def list_appointments(args: argparse.Namespace, paths: DataPaths) -> int:
-    return _list_rows(
+    from kim_desk.views import lists
+
+    desk = open_desk(paths)
+    try:
+        rows = lists.appointment_records(desk.store)
+    finally:
+        desk.close()
+    return _print_rows(
         args,
-        paths,
-        "SELECT id, client_id, case_id, starts_at, duration_min, place, counsellor, status FROM appointment "
-        "ORDER BY starts_at, id",
+        rows,
         lambda r: f"{r['id']:>6}  {r['starts_at']}  {r['duration_min']:>3} min  {r['client_id']:>6}  {r['status']}",
     )
 
 
 def run_self_test(args: argparse.Namespace, paths: DataPaths) -> int:
-    from kim_desk.selftest import run_checks
+    from kim_desk.commands.selftest import run_checks
 
     failures = 0
     for name, problem in run_checks():

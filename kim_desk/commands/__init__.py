@@ -1,16 +1,16 @@
-"""The `kim-desk` command line; the desktop app is its default sub-command."""
+"""The application layer: the `kim-desk` command line; the desktop app is its default sub-command."""
 
 from __future__ import annotations
 
 import argparse
-import json
 import logging
 import sys
 from collections.abc import Callable, Sequence
-from typing import Any, NoReturn
+from typing import Any
 
 from kim_desk import __version__
-from kim_desk.errors import KnownError, UsageError
+from kim_desk.commands.base import Parser, add_data_dir
+from kim_desk.errors import KnownError
 from kim_desk.i18n import _
 from kim_desk.paths import DataPaths, data_paths
 
@@ -21,44 +21,27 @@ log = logging.getLogger(__name__)
 Registrar = Callable[["argparse._SubParsersAction[Any]"], None]
 
 
-class Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> NoReturn:
-        raise UsageError(f"{message} ({self.prog} --help)")
-
-
-def _add_common(parser: argparse.ArgumentParser, *, top: bool = False) -> None:
-    # On sub-commands the default is SUPPRESS, so `kim-desk --data-dir X clients` keeps X.
-    parser.add_argument(
-        "--data-dir",
-        default=None if top else argparse.SUPPRESS,
-        help=_("Datenordner (sonst KIM_DESK_HOME oder der Standardordner)"),
-    )
-
-
 def _registrars() -> list[Registrar]:
-    from kim_desk import cli_records, i18n_cli
-    from kim_desk.backup import cli as backup_cli
-    from kim_desk.documents import cli as documents_cli
-    from kim_desk.stats import cli as stats_cli
-    from kim_desk.sync import cli as sync_cli
+    from kim_desk.commands import backup, i18n, printing, privacy, records, stats, sync
 
     return [
-        cli_records.register,
-        documents_cli.register,
-        stats_cli.register,
-        sync_cli.register,
-        backup_cli.register,
-        i18n_cli.register,
+        records.register,
+        printing.register,
+        stats.register,
+        sync.register,
+        backup.register,
+        privacy.register,
+        i18n.register,
     ]
 
 
 def build_parser() -> Parser:
     parser = Parser(prog="kim-desk", description=_("KIM Desk – Beratung für Zugewanderte im Kreis Warendorf"))
     parser.add_argument("--version", action="version", version=f"KIM Desk {__version__}")
-    _add_common(parser, top=True)
+    add_data_dir(parser, top=True)
     sub = parser.add_subparsers(dest="command", parser_class=Parser)
     gui = sub.add_parser("gui", help=_("die Desktop-Anwendung starten (Standard)"))
-    _add_common(gui)
+    add_data_dir(gui)
     gui.set_defaults(handler=_run_gui)
     for register in _registrars():
         register(sub)
@@ -72,7 +55,7 @@ def _add_data_dir_everywhere(parser: argparse.ArgumentParser) -> None:
         if isinstance(action, argparse._SubParsersAction):
             for choice in action.choices.values():
                 if not any("--data-dir" in option.option_strings for option in choice._actions):
-                    _add_common(choice)
+                    add_data_dir(choice)
                 _add_data_dir_everywhere(choice)
 
 
@@ -116,11 +99,6 @@ def main(argv: Sequence[str] | None = None) -> int:
             file=sys.stderr,
         )
         return 70
-
-
-def print_json(data: Any) -> None:
-    json.dump(data, sys.stdout, ensure_ascii=False, indent=2, default=str)
-    sys.stdout.write("\n")
 
 
 if __name__ == "__main__":

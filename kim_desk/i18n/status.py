@@ -18,7 +18,7 @@ from typing import Any
 from babel.messages.catalog import Catalog, Message
 
 from kim_desk.i18n import LANGUAGES, SOURCE_LANGUAGE, translator
-from kim_desk.i18n_po import (
+from kim_desk.i18n.po import (
     REVIEWED_BY,
     REVIEWED_FLAG,
     TEMPLATE_NAME,

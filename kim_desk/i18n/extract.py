@@ -21,7 +21,8 @@ from babel.messages.extract import extract_from_dir
 from babel.messages.frontend import parse_mapping_cfg
 
 from kim_desk import __version__
-from kim_desk.i18n_po import DOMAIN, PROJECT, brace_names
+from kim_desk.i18n import DOMAIN
+from kim_desk.i18n.po import PROJECT, brace_names
 
 # forms/<folder>/*.toml -> the key paths whose string values are German text for the client.
 # Addresses, phone numbers, URLs, codes and legal citations stay as they are.
@@ -49,8 +50,8 @@ PYTHON_KEYWORDS: dict[str, Any] = {"_": None, "N_": None, "ngettext": (1, 2), "p
 COMMENT_TAGS = ["TRANSLATORS:"]
 # Extraction methods of babel.cfg, resolved here so extraction works before the package is installed.
 _METHODS = {
-    "kim_forms": "kim_desk.i18n_extract:extract_forms",
-    "kim_ui": "kim_desk.i18n_extract:extract_ui",
+    "kim_forms": "kim_desk.i18n.extract:extract_forms",
+    "kim_ui": "kim_desk.i18n.extract:extract_ui",
 }
 
 Extracted = tuple[int, str | None, str, list[str]]

@@ -20,8 +20,8 @@ def register(sub: argparse._SubParsersAction[Any]) -> None:
 
 
 def _status(args: argparse.Namespace, _paths: DataPaths) -> int:
-    from kim_desk.cli import print_json
-    from kim_desk.i18n_status import COMPLETE_CONTENT, COMPLETE_UI, catalogue_status
+    from kim_desk.commands.base import print_json
+    from kim_desk.i18n.status import COMPLETE_CONTENT, COMPLETE_UI, catalogue_status
 
     rows = catalogue_status()
     if args.json:

@@ -1,15 +1,15 @@
 """Headless check of an installed or frozen app: each check returns None or what failed.
 
-Each part of the app keeps its checks beside it (documents, gui, translations, backup).
+The checks of each part sit beside this module (selftest_*.py); the GUI keeps its own in kim_desk.gui.selftest.
 """
 
 from __future__ import annotations
 
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
-Check = Callable[[Path], None]  # gets a fresh temporary folder; raises on failure
+from kim_desk.commands.base import Check
 
 
 def check_catalog(_tmp: Path) -> None:
@@ -52,18 +52,16 @@ CHECKS: list[tuple[str, Check]] = [
 
 
 def _all_checks() -> list[tuple[str, Check]]:
-    # imported here: each part's checks import this module for the Check type
-    from kim_desk import i18n_selftest
-    from kim_desk.backup import selftest as backup_selftest
-    from kim_desk.documents import selftest as documents_selftest
-    from kim_desk.gui import selftest as gui_selftest
+    # imported here: the GUI checks import Qt
+    from kim_desk.commands import selftest_backup, selftest_documents, selftest_i18n
+    from kim_desk.gui import selftest as selftest_gui
 
     return [
         *CHECKS,
-        *documents_selftest.CHECKS,
-        *gui_selftest.CHECKS,
-        *i18n_selftest.CHECKS,
-        *backup_selftest.CHECKS,
+        *selftest_documents.CHECKS,
+        *selftest_gui.CHECKS,
+        *selftest_i18n.CHECKS,
+        *selftest_backup.CHECKS,
     ]
 
 

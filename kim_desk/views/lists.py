@@ -34,6 +34,8 @@ class ClientRow:
     municipality: str
     languages: tuple[str, ...]
     permit_expires: str
+    family_name_orig: str = ""
+    given_names_orig: str = ""
 
 
 def client_ids(store: Store, text: str) -> list[int]:
@@ -47,8 +49,8 @@ def client_ids(store: Store, text: str) -> list[int]:
 def client_rows(store: Store, ids: list[int]) -> dict[int, ClientRow]:
     marks = ", ".join("?" for _ in ids)
     rows = store.rows(
-        "SELECT id, family_name, given_names, birth_date, municipality, languages, permit_expires "
-        f"FROM client WHERE id IN ({marks})",
+        "SELECT id, family_name, given_names, birth_date, municipality, languages, permit_expires, "
+        f"family_name_orig, given_names_orig FROM client WHERE id IN ({marks})",
         ids,
     )
     return {
@@ -59,9 +61,29 @@ def client_rows(store: Store, ids: list[int]) -> dict[int, ClientRow]:
             row["municipality"],
             tuple(json.loads(row["languages"] or "[]")),
             row["permit_expires"] or "",
+            row["family_name_orig"] or "",
+            row["given_names_orig"] or "",
         )
         for row in rows
     }
+
+
+def case_records(store: Store) -> list[dict[str, object]]:
+    """Every application with its dates, for `kim-desk cases`."""
+    sql = (
+        "SELECT id, client_id, type_code, status, outcome, opened_on, submitted_on, decided_on, closed_on, "
+        'deadline, deadline_kind FROM "case" ORDER BY id'
+    )
+    return [dict(row) for row in store.rows(sql)]
+
+
+def appointment_records(store: Store) -> list[dict[str, object]]:
+    """Every appointment in time order, for `kim-desk appointments`."""
+    sql = (
+        "SELECT id, client_id, case_id, starts_at, duration_min, place, counsellor, status FROM appointment "
+        "ORDER BY starts_at, id"
+    )
+    return [dict(row) for row in store.rows(sql)]
 
 
 def client_names(store: Store, ids: set[int]) -> dict[int, str]:

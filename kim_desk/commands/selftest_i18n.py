@@ -11,8 +11,8 @@ from pathlib import Path
 from babel.support import Translations
 
 from kim_desk.i18n import DOMAIN, LANGUAGES
-from kim_desk.i18n_po import TEMPLATE_NAME, messages, read_catalogue
-from kim_desk.i18n_status import COMPLETE_CONTENT, COMPLETE_UI, is_content, is_ui
+from kim_desk.i18n.po import TEMPLATE_NAME, messages, read_catalogue
+from kim_desk.i18n.status import COMPLETE_CONTENT, COMPLETE_UI, is_content, is_ui
 from kim_desk.resources import resource_dir
 
 

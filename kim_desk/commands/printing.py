@@ -25,11 +25,11 @@ def register(sub: argparse._SubParsersAction[Any]) -> None:
 
 
 def run_print(args: argparse.Namespace, paths: DataPaths) -> int:
-    from kim_desk.desk import open_desk
+    from kim_desk.commands.base import open_desk
     from kim_desk.documents import acroform, render
     from kim_desk.documents.adapter import client_language, document_data
     from kim_desk.i18n import language
-    from kim_desk.store import audit
+    from kim_desk.views import printing
 
     if args.kind == "appointment" and args.appointment is None:
         raise UsageError(_("Der Terminzettel braucht --appointment."))
@@ -39,19 +39,16 @@ def run_print(args: argparse.Namespace, paths: DataPaths) -> int:
         language(args.lang)  # an unknown code fails before the database is opened
     desk = open_desk(paths)
     try:
+        target = printing.Target("", case_id=args.case, appointment_id=args.appointment)
         lang = args.lang or client_language(desk.store, case_id=args.case, appointment_id=args.appointment)
         data = document_data(desk.store, desk.catalog, case_id=args.case, appointment_id=args.appointment)
-        # The file name carries only the kind, the record number and the language: no personal data.
-        record = f"case-{args.case}" if args.case is not None else f"appointment-{args.appointment}"
-        out = args.output or Path(f"{args.kind}-{record}-{lang}.pdf")
+        out = args.output or Path(printing.suggested_file_name(args.kind, target, lang))
         if args.official:
             assert data.case is not None
             written = acroform.fill(data.case.type, data, out)
         else:
             written = render(args.kind, data, lang, out)
-        with desk.store.transaction():
-            entity, entity_id = ("case", args.case) if args.case is not None else ("appointment", args.appointment)
-            audit.record(desk.store, "print", entity, entity_id)
+        printing.record_print(desk.store, target)
     finally:
         desk.close()
     print(written)

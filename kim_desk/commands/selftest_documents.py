@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from kim_desk.selftest import Check
+from kim_desk.commands.base import Check
 
 
 def check_documents(tmp: Path) -> None:
@@ -12,7 +12,7 @@ def check_documents(tmp: Path) -> None:
     from kim_desk.desk import create_desk
     from kim_desk.documents import KINDS, render_bytes
     from kim_desk.documents.adapter import document_data
-    from kim_desk.i18n_status import COMPLETE_CONTENT
+    from kim_desk.i18n.status import COMPLETE_CONTENT
     from kim_desk.paths import DataPaths
 
     fast = vault.KdfParams(iterations=1, lanes=1, memory_kib=8 * 1024)

@@ -24,7 +24,8 @@ from babel.messages.catalog import Catalog, Message
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import PoFileParser, write_po
 
-DOMAIN = "kim_desk"
+from kim_desk.i18n import DOMAIN
+
 TEMPLATE_NAME = f"{DOMAIN}.pot"
 REVIEWED_BY = "X-Reviewed-By"  # who reviewed the catalogue, with the date; empty = not reviewed
 REVIEWED_FLAG = "X-Reviewed"  # derived into the .mo only, for readers of compiled catalogues
