@@ -15,7 +15,7 @@ from typing import Any
 
 from kim_desk.errors import CatalogError
 from kim_desk.i18n import _
-from kim_desk.resources import resource_dir
+from kim_desk.resources import content_dir
 
 FIELD_SOURCES = (
     "client.family_name", "client.given_names", "client.family_name_orig",
@@ -231,7 +231,7 @@ def parse_application_type(data: Any, file_name: str) -> tuple[ApplicationType |
 
 def load_catalog(folder: Path | None = None) -> Catalog:
     """Load every application type; raise CatalogError listing all problems found."""
-    folder = folder or resource_dir("forms") / "applications"
+    folder = folder or content_dir("forms", "applications")
     catalog = Catalog()
     problems: list[str] = []
     files = sorted(folder.glob("*.toml"))

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from kim_desk import vault
 from kim_desk.catalog import Catalog, load_catalog
 from kim_desk.clock import Clock
+from kim_desk.content.active import activate as activate_content
 from kim_desk.paths import DataPaths
 from kim_desk.store import Store, open_store
 
@@ -35,6 +36,7 @@ def open_desk(
     result = vault.unlock(paths, passphrase_source, keyring if keyring is not None else vault.SystemKeyring())
     log.info("unlocked", extra={"method": result.method})
     store = open_store(paths.database, result.key, clock=clock)
+    activate_content(paths)  # the district's installed content pack, when whole and valid, overrides the shipped
     return Desk(paths, store, load_catalog(), result.key)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import json
 from dataclasses import dataclass
 from typing import Any
@@ -32,6 +33,8 @@ SETTINGS: dict[str, Setting] = {
         Setting("district_url", str, "", N_("Adresse des Kreisdienstes (KIM)")),
         Setting("place", str, "", N_("Ort der Beratung (für Terminzettel)")),
         Setting("retention_years", int, 3, N_("Aufbewahrung nach Abschluss des letzten Antrags (Jahre)")),
+        # pinned at enrolment: the district's Ed25519 key that signs content packs (base64 of 32 bytes)
+        Setting("content_key", str, "", N_("Schlüssel des Kreises für Inhaltspakete")),
     )
 }
 
@@ -51,9 +54,18 @@ def check_value(key: str, value: Any) -> Any:
         raise ValidationError(key, _("Falscher Wert für „{key}“.").format(key=key))
     if setting.choices and value not in setting.choices:
         raise ValidationError(key, _("„{value}“ ist für „{key}“ nicht zulässig.").format(value=value, key=key))
+    if key == "content_key" and isinstance(value, str) and value and not _is_public_key(value):
+        raise ValidationError(key, _("Das ist kein gültiger Schlüssel des Kreises."))
     if key == "idle_lock_minutes" and isinstance(value, int) and not 1 <= value <= 240:
         raise ValidationError(key, _("Bitte zwischen 1 und 240 Minuten wählen."))
     return value
+
+
+def _is_public_key(value: str) -> bool:
+    try:
+        return len(base64.b64decode(value, validate=True)) == 32
+    except ValueError:
+        return False
 
 
 def get(store: Store, key: str) -> Any:

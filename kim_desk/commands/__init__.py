@@ -22,7 +22,7 @@ Registrar = Callable[["argparse._SubParsersAction[Any]"], None]
 
 
 def _registrars() -> list[Registrar]:
-    from kim_desk.commands import backup, i18n, printing, privacy, records, stats, sync
+    from kim_desk.commands import backup, content, i18n, printing, privacy, records, stats, sync
 
     return [
         records.register,
@@ -31,6 +31,7 @@ def _registrars() -> list[Registrar]:
         sync.register,
         backup.register,
         privacy.register,
+        content.register,
         i18n.register,
     ]
 

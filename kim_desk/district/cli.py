@@ -127,7 +127,9 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("--period", required=True)
     report.add_argument("-o", "--output", required=True)
     report.set_defaults(func=cmd_report)
-    for sub_parser in (serve, add, desk_list, set_k, report):
+    from kim_desk.district import content
+
+    for sub_parser in (serve, add, desk_list, set_k, report, *content.register(sub, data_dir)):
         sub_parser.add_argument("--data-dir", default=argparse.SUPPRESS)
     return parser
 

@@ -18,7 +18,7 @@ from babel import dates as babel_dates
 from babel import numbers as babel_numbers
 from babel.support import NullTranslations, Translations
 
-from kim_desk.resources import resource_dir
+from kim_desk.resources import translation_dirs
 
 DOMAIN = "kim_desk"
 SOURCE_LANGUAGE = "de"
@@ -85,12 +85,10 @@ def translator(lang: str) -> NullTranslations:
     """The compiled catalogue of `lang`; German and missing catalogues translate to the source."""
     if lang == SOURCE_LANGUAGE:
         return NullTranslations()
-    try:
-        directory = resource_dir("translations")
-    except FileNotFoundError:
-        return NullTranslations()
-    translations = Translations.load(str(directory), [lang], DOMAIN)
-    return translations
+    for directory in translation_dirs():  # an installed content pack first, then the shipped catalogues
+        if (directory / lang / "LC_MESSAGES" / f"{DOMAIN}.mo").is_file():
+            return Translations.load(str(directory), [lang], DOMAIN)
+    return NullTranslations()
 
 
 class _State:

@@ -1,0 +1,30 @@
+"""Child process of the content crash test: installs the packs in a folder one after the other."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+from pathlib import Path
+
+from kim_desk.content.install import install_pack, read_state
+from kim_desk.content.pack import PackRefused
+from kim_desk.paths import DataPaths
+
+
+def main() -> None:
+    paths = DataPaths(Path(sys.argv[1]))
+    packs = sorted(Path(sys.argv[2]).glob("pack-*.kimpack"))
+    key = bytes.fromhex(sys.argv[3])
+    now = dt.datetime.fromisoformat(sys.argv[4])
+    for blob in packs:
+        if int(blob.stem.split("-")[1]) <= read_state(paths).current:
+            continue
+        try:
+            install_pack(paths, blob.read_bytes(), key, now)
+        except PackRefused:
+            continue
+        print(blob.stem, flush=True)
+
+
+if __name__ == "__main__":
+    main()
