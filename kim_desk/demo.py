@@ -7,6 +7,7 @@ import json
 import random
 import uuid
 from dataclasses import dataclass
+from typing import Any
 
 from kim_desk.catalog import Catalog
 from kim_desk.demo_names import POOLS, POSTCODES, STREETS, WEIGHTS
@@ -33,6 +34,9 @@ class DemoSummary:
     cases: int
     appointments: int
     contacts: int
+    referrals: int = 0
+    needs: int = 0
+    mediator_requests: int = 0
 
 
 def _choice(rng: random.Random, weights: dict[str, int]) -> str:
@@ -134,7 +138,58 @@ def generate(
                 )  # fmt: skip
                 counts.appointments += 1
             counts.clients += 1
+        _demo_referrals(conn, random.Random(seed + 7919), today, counts)
     return counts
+
+
+# How referrals end, how often a need finds no offer, and how often an interpreter comes (synthetic weights).
+_OUTCOME_WEIGHTS = {"taken_up": 40, "open": 17, "waiting_list": 15, "no_place": 10, "not_offered_here": 8,
+                    "not_eligible": 5, "declined": 5}  # fmt: skip
+_NEED_WEIGHTS = {"childcare_place": 20, "course_with_childcare": 15, "language_course": 12, "housing": 14,
+                 "psychosocial": 10, "interpreter": 8, "training_work": 7, "health_care": 5, "mobility": 4,
+                 "school_place": 2, "legal_advice": 1, "debt_counselling": 1, "digital_access": 1}  # fmt: skip
+_MEDIATOR_WEIGHTS = {"came": 60, "none_available": 25, "did_not_come": 15}
+
+
+def _demo_referrals(conn: Any, rng: random.Random, today: dt.date, counts: DemoSummary) -> None:
+    """Referrals, unmet needs and interpreter requests, from their own random stream so the rest stays as it was."""
+    from kim_desk.services import load_services, services_for
+
+    services = load_services()
+    clients = conn.execute("SELECT id, municipality, languages FROM client ORDER BY id").fetchall()
+    for client_id, municipality, languages in clients:
+        if rng.random() < 0.3:
+            offers = services_for(services, municipality)
+            for service in rng.sample(offers, k=min(len(offers), rng.choice([1, 1, 2]))):
+                on = today - dt.timedelta(days=rng.randint(0, 400))
+                outcome = _choice(rng, _OUTCOME_WEIGHTS)
+                answered = None if outcome == "open" else (on + dt.timedelta(days=rng.randint(3, 40))).isoformat()
+                conn.execute(
+                    "INSERT INTO referral (client_id, service_code, referred_on, outcome, outcome_on) "
+                    "VALUES (?, ?, ?, ?, ?)",
+                    (client_id, service.code, on.isoformat(), outcome, answered),
+                )
+                counts.referrals += 1
+        if rng.random() < 0.12:
+            conn.execute(
+                "INSERT INTO unmet_need (client_id, category, noted_on) VALUES (?, ?, ?)",
+                (client_id, _choice(rng, _NEED_WEIGHTS), (today - dt.timedelta(days=rng.randint(0, 400))).isoformat()),
+            )
+            counts.needs += 1
+        spoken = [lang for lang in json.loads(languages or "[]") if lang != "de"]
+        if not spoken:
+            continue
+        for appointment_id, starts_at in conn.execute(
+            "SELECT id, starts_at FROM appointment WHERE client_id = ?", (client_id,)
+        ).fetchall():
+            if rng.random() < 0.5:
+                when = dt.datetime.fromisoformat(starts_at).date()
+                result = _choice(rng, _MEDIATOR_WEIGHTS) if when < today else "requested"
+                conn.execute(
+                    "INSERT INTO mediator_request (appointment_id, language, result, requested_on) VALUES (?, ?, ?, ?)",
+                    (appointment_id, spoken[0], result, (when - dt.timedelta(days=7)).isoformat()),
+                )
+                counts.mediator_requests += 1
 
 
 def _demo_case(

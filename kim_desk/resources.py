@@ -36,7 +36,7 @@ def resource_path(name: str, *parts: str) -> Path:
 
 # Installed content (a district pack, kim_desk.content) overrides the shipped content, folder by folder.
 _installed: dict[str, Path] = {}
-OVERRIDABLE = ("forms/applications", "forms/documents", "translations")
+OVERRIDABLE = ("forms/applications", "forms/documents", "forms/services", "translations")
 
 
 def use_installed_content(root: Path | None) -> None:

@@ -125,3 +125,40 @@ RESIDENCE_STATUSES = _codes(
     ("eu_citizen", N_("EU-Freizügigkeit")),
     ("german", N_("Deutsche Staatsangehörigkeit")),
 )
+
+# What became of a referral to a local offer (DESIGN.md §7); "open" until the counsellor hears back.
+REFERRAL_OUTCOMES = _codes(
+    ("open", N_("Offen")),
+    ("taken_up", N_("Angenommen")),
+    ("waiting_list", N_("Warteliste")),
+    ("no_place", N_("Kein Platz frei")),
+    ("not_offered_here", N_("In dieser Kommune nicht angeboten")),
+    ("not_eligible", N_("Nicht berechtigt")),
+    ("declined", N_("Von der Person abgelehnt")),
+)
+
+# Needs a counsellor saw with no offer that fits; a fixed list, so the district can count them.
+UNMET_NEEDS = _codes(
+    ("childcare_place", N_("Betreuungsplatz für ein Kind")),
+    ("language_course", N_("Sprachkurs")),
+    ("course_with_childcare", N_("Sprachkurs mit Kinderbetreuung")),
+    ("interpreter", N_("Sprachmittlung")),
+    ("school_place", N_("Schulplatz")),
+    ("training_work", N_("Ausbildung oder Arbeit")),
+    ("housing", N_("Wohnung")),
+    ("psychosocial", N_("Psychosoziale Unterstützung")),
+    ("health_care", N_("Ärztliche Versorgung")),
+    ("legal_advice", N_("Rechtsberatung")),
+    ("debt_counselling", N_("Schuldnerberatung")),
+    ("digital_access", N_("Zugang zu digitalen Verfahren")),
+    ("mobility", N_("Erreichbarkeit (Fahrt, Fahrtkosten)")),
+    ("other", N_("Anderer Bedarf")),
+)
+
+# A language-mediator request on an appointment: whether an interpreter came.
+MEDIATOR_RESULTS = _codes(
+    ("requested", N_("Angefragt")),
+    ("came", N_("Gekommen")),
+    ("did_not_come", N_("Nicht gekommen")),
+    ("none_available", N_("Niemand verfügbar")),
+)

@@ -22,10 +22,11 @@ Registrar = Callable[["argparse._SubParsersAction[Any]"], None]
 
 
 def _registrars() -> list[Registrar]:
-    from kim_desk.commands import backup, content, i18n, printing, privacy, records, stats, sync
+    from kim_desk.commands import backup, content, i18n, printing, privacy, records, referrals, stats, sync
 
     return [
         records.register,
+        referrals.register,
         printing.register,
         stats.register,
         sync.register,

@@ -31,6 +31,7 @@ MAX_FILES = 500
 ALLOWED = (
     re.compile(r"forms/applications/[a-z0-9_]+\.toml"),
     re.compile(r"forms/documents/[a-z0-9_]+\.toml"),
+    re.compile(r"forms/services/[a-z0-9_]+\.toml"),
     re.compile(r"translations/[a-z]{2,3}/LC_MESSAGES/kim_desk\.po"),
 )
 

@@ -12,6 +12,7 @@ from kim_desk.errors import KnownError
 from kim_desk.i18n import LANGUAGES, _
 from kim_desk.i18n.po import placeholder_problems
 from kim_desk.resources import resource_dir
+from kim_desk.services import load_services
 
 
 def content_problems(root: Path) -> list[str]:
@@ -28,6 +29,17 @@ def content_problems(root: Path) -> list[str]:
             _("forms/applications: die Antragsart „{code}“ fehlt").format(code=code)
             for code in sorted(set(shipped.types) - set(catalog.types))
         )
+    if (root / "forms" / "services").is_dir():
+        try:
+            services = load_services(root / "forms" / "services")
+        except KnownError as exc:
+            problems.extend(str(exc).splitlines())
+        else:  # referrals name a service by its code: a pack may add offers, never drop a shipped one
+            shipped_services = load_services(resource_dir("forms") / "services")
+            problems.extend(
+                _("forms/services: das Angebot „{code}“ fehlt").format(code=code)
+                for code in sorted(set(shipped_services) - set(services))
+            )
     for kind in KINDS:
         try:
             load_template(kind, root / "forms" / "documents")

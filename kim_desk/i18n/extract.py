@@ -42,6 +42,8 @@ TRANSLATABLE_KEYS: dict[str, tuple[str, ...]] = {
     ),
     # handout templates: every text except the kind; tables of texts (status_texts.*) too
     "documents": ("*", "*.*"),
+    # local offers: what the client reads on a referral slip (provider, contacts and sources are not translated)
+    "services": ("title", "summary", "target_group", "how_to_refer", "bring[]"),
 }
 NOT_TRANSLATABLE = ("kind", "code", "*.code", "*[].code")
 
