@@ -64,7 +64,7 @@ def enrol(desk, district: DistrictStore, network: Network, options, address: boo
         settings.put(desk.store, "district_url", URL)
     _desk, code = district.add_desk("Caritas Ahlen", "ahlen", first_period="2026Q3")
     with make_client(URL, transport=network) as client:
-        enrol_desk(desk.store.conn, client, URL, code, TODAY.date())
+        enrol_desk(desk.store, client, URL, code, TODAY.date())
     network.paths.clear()
     options.sync_connect = lambda enrolled: make_client(enrolled.url, transport=network)
     options.sync_attempts = 1
@@ -109,9 +109,9 @@ def test_send_now_stores_a_journal_row_and_shows_it(qtbot, window, desk, distric
     qtbot.mouseClick(page.send_button, Qt.MouseButton.LeftButton)
 
     assert page.message.text().startswith("Gesendet: 1;")
-    assert [row[2] for row in state.journal_rows(desk.store.conn)] == ["sent", "queued"]
+    assert [row[2] for row in state.journal_rows(desk.store)] == ["sent", "queued"]
     assert texts(page.journal, 2) == ["gesendet", "gebildet und eingereiht"]
-    assert texts(page.journal, 1) == [row[1] for row in state.journal_rows(desk.store.conn)]
+    assert texts(page.journal, 1) == [row[1] for row in state.journal_rows(desk.store)]
     assert texts(page.outbox, 0) == ["2026Q3"] and texts(page.outbox, 1) == ["gesendet"]
     assert page.quarter_state.text() == "gesendet"
     # What the district stored is exactly the raw payload the page shows.
@@ -137,7 +137,7 @@ def test_unreachable_service_is_reported_calmly_and_nothing_is_lost(
     qtbot.mouseClick(page.send_button, Qt.MouseButton.LeftButton)
     assert network.paths == ["/healthz", "/api/v1/reports"]
     assert "wartend: 1" in page.message.text()
-    assert [entry.state for entry in state.outbox(desk.store.conn)] == ["queued"]
+    assert [entry.state for entry in state.outbox(desk.store)] == ["queued"]
     assert texts(page.outbox, 1) == ["wartet auf das Senden"]
     assert window.sync_label.text() == "Senden an den Kreis: 1 Bericht wartet, Dienst nicht erreichbar"
     assert received(district) == []
