@@ -40,7 +40,9 @@ class Store:
     def db(self) -> sqlite_utils.Database:
         import sqlite_utils  # imported on first use: it pulls in click and pluggy, slowing every start
 
-        return sqlite_utils.Database(self.conn)
+        # Not its defaults: they would switch recursive triggers on for the shared connection and
+        # let installed sqlite-utils plugins act on it.
+        return sqlite_utils.Database(self.conn, recursive_triggers=False, execute_plugins=False)
 
     @contextlib.contextmanager
     def transaction(self) -> Iterator[Connection]:
