@@ -67,7 +67,7 @@ def _linked_tables(db: sqlite_utils.Database) -> tuple[dict[str, str], dict[str,
 
 
 def _rows(db: sqlite_utils.Database, table: str, column: str, value: int) -> list[dict[str, Any]]:
-    found = db[table]
+    found = db.table(table)
     order = _ORDER.get(table) or ", ".join(f'"{pk}"' for pk in found.pks)
     return list(found.rows_where(f'"{column}" = ?', [value], order_by=order))
 
