@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -207,3 +208,49 @@ def test_jetzt_sichern_creates_a_backup_folder_and_pruefen_checks_it(qtbot, wind
     qtbot.mouseClick(page.verify_button, Qt.MouseButton.LeftButton)
     assert texts(page.backups, 3)[0].startswith("fehlerhaft")
     assert page.backup_message.text().startswith(f"Sicherung {folder.name}: fehlerhaft")
+
+
+class HeldNetwork(Network):
+    """The district answers the probe, then holds the report upload until the test releases it."""
+
+    def __init__(self, district: DistrictStore) -> None:
+        super().__init__(district)
+        self.entered = threading.Event()
+        self.release = threading.Event()
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        if request.url.path == "/api/v1/reports":
+            self.entered.set()
+            if not self.release.wait(60):  # longer than any wait of the test: the test fails first
+                raise httpx.ReadTimeout("the test never released the district", request=request)
+        return super().handle_request(request)
+
+
+def test_pages_answer_while_the_real_runner_waits_on_the_district(qtbot, make_window, desk, district, options) -> None:  # type: ignore[no-untyped-def]
+    held = HeldNetwork(district)
+    enrol(desk, district, held, options, address=False)  # no timer run: only the button sends
+    options.synchronous = False  # the real DB worker thread and pool
+    options.minute_ms = 600_000  # no idle lock while the test waits
+    window = make_window()
+    try:
+        window.show_page("statistics")
+        page = window.statistics_page
+        qtbot.waitUntil(page.send_button.isEnabled, timeout=10_000)
+        qtbot.mouseClick(page.send_button, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(held.entered.is_set, timeout=10_000)
+
+        window.show_page("today")
+        today = window.today_page
+        today.heading.setText("")
+        today.refresh()  # a page query on the DB worker while the report is on the wire
+        qtbot.waitUntil(lambda: today.heading.text().startswith("Heute"), timeout=10_000)
+        assert today.appointments.rowCount() > 0
+        assert not held.release.is_set() and received(district) == []
+        assert page.message.text() == "Die Berichte werden gesendet …"
+
+        held.release.set()
+        qtbot.waitUntil(lambda: page.message.text().startswith("Gesendet: 1;"), timeout=10_000)
+        assert len(received(district)) == 1
+        qtbot.waitUntil(lambda: [e.state for e in state.outbox(desk.store)] == ["sent"], timeout=10_000)
+    finally:
+        held.release.set()
