@@ -254,3 +254,27 @@ def test_pages_answer_while_the_real_runner_waits_on_the_district(qtbot, make_wi
         qtbot.waitUntil(lambda: [e.state for e in state.outbox(desk.store)] == ["sent"], timeout=10_000)
     finally:
         held.release.set()
+
+
+def test_locking_while_the_district_holds_a_report_loses_nothing(
+    qtbot, make_window, desk, district, options, caplog
+) -> None:  # type: ignore[no-untyped-def]
+    held = HeldNetwork(district)
+    enrol(desk, district, held, options, address=False)
+    options.synchronous = False
+    options.minute_ms = 600_000
+    window = make_window()
+    try:
+        window.show_page("statistics")
+        page = window.statistics_page
+        qtbot.waitUntil(page.send_button.isEnabled, timeout=10_000)
+        qtbot.mouseClick(page.send_button, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(held.entered.is_set, timeout=10_000)
+        window.lock()  # the page goes; the answer comes back to a locked desk
+        held.release.set()
+        qtbot.waitUntil(lambda: window.runner.pending == 0, timeout=10_000)
+    finally:
+        held.release.set()
+    assert len(received(district)) == 1
+    assert "background_callback_failed" not in caplog.text
+    assert window.last_error == "" and not window.dialogs

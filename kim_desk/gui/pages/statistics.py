@@ -15,6 +15,7 @@ from typing import Any
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QComboBox, QHeaderView, QLabel, QPlainTextEdit, QPushButton, QTableView
+from shiboken6 import isValid
 
 from kim_desk.errors import KnownError
 from kim_desk.gui.models.records import Column, RecordTableModel
@@ -271,14 +272,23 @@ class StatisticsPage(Page):
             self._sent, self._send_failed, only_if_configured=False,
         )  # fmt: skip
 
+    def _gone(self) -> bool:
+        """Locked while sending: the page was dropped with everything it showed (the report waits
+        in the outbox or is at the district; the next run records it)."""
+        return self.ctx.runner.locked or not isValid(self.send_button)
+
     def _sent(self, summary: Any) -> None:
         self.sending = False
+        if self._gone():
+            return
         self.message.setText(jobs.summary_text(summary))
         self.sync_finished.emit()
         self.refresh()
 
     def _send_failed(self, error: Exception) -> None:
         self.sending = False
+        if self._gone():
+            return
         self.send_button.setEnabled(self.data.enrolment is not None)
         self.sync_finished.emit()
         if isinstance(error, KnownError):  # not reachable, not enrolled, certificate: words on the page
