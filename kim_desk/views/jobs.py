@@ -20,6 +20,8 @@ from kim_desk.store import Store
 if TYPE_CHECKING:  # httpx is imported when something is sent: it adds ~70 ms to every start
     import httpx
 
+    from kim_desk.sync.service import Delivery, Outgoing, RunSummary
+
 log = logging.getLogger(__name__)
 
 # Opens the HTTP client for an enrolment; tests inject one with a fake transport.
@@ -97,7 +99,7 @@ def sending_configured(store: Store) -> bool:
 _in_flight: set[int] = set()
 
 
-def take_reports(store: Store, today: dt.date, *, only_if_configured: bool, busy: bool = False) -> Any:
+def take_reports(store: Store, today: dt.date, *, only_if_configured: bool, busy: bool = False) -> Outgoing | None:
     """Step 1, on the DB worker: freeze the due reports and read the queued ones
     (kim_desk.sync.service.Outgoing); None when sending is not set up (only_if_configured);
     nothing to send when another run is `busy` sending them."""
@@ -112,7 +114,7 @@ def take_reports(store: Store, today: dt.date, *, only_if_configured: bool, busy
     return take_due(store, today)
 
 
-def send_reports(outgoing: Any, connect: Connect | None, attempts: int = 2) -> Any:
+def send_reports(outgoing: Outgoing, connect: Connect | None, attempts: int = 2) -> Delivery:
     """Step 2, on the pool: ask whether the service answers at all, then send with few, short
     retries (the timer tries again later). Network only: no store, no database call."""
     import httpx
@@ -131,7 +133,7 @@ def send_reports(outgoing: Any, connect: Connect | None, attempts: int = 2) -> A
         raise unreachable(error) from error
 
 
-def record_answers(store: Store, delivery: Any) -> Any:
+def record_answers(store: Store, delivery: Delivery) -> RunSummary:
     """Step 3, on the DB worker: the answers into the outbox and journal; the RunSummary."""
     from kim_desk.sync.service import record
 
@@ -166,11 +168,11 @@ def send_in_background(
         release()
         on_error(error)
 
-    def recorded(summary: Any) -> None:
+    def recorded(summary: RunSummary) -> None:
         release()
         on_done(summary)
 
-    def take(store: Store) -> Any:
+    def take(store: Store) -> Outgoing | None:
         key = id(store)
         outgoing = take_reports(store, today, only_if_configured=only_if_configured, busy=key in _in_flight)
         if outgoing is not None and outgoing.entries:
@@ -178,7 +180,7 @@ def send_in_background(
             claimed.append(key)
         return outgoing
 
-    def taken(outgoing: Any) -> None:
+    def taken(outgoing: Outgoing | None) -> None:
         if outgoing is None:
             on_done(None)
             return
@@ -186,7 +188,7 @@ def send_in_background(
             on_sending()
         runner.run(lambda _progress: send_reports(outgoing, connect, attempts), sent, failed)
 
-    def sent(delivery: Any) -> None:
+    def sent(delivery: Delivery) -> None:
         runner.db(lambda store: record_answers(store, delivery), recorded, failed)
 
     runner.db(take, taken, failed)
