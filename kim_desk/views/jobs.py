@@ -184,7 +184,7 @@ def send_in_background(
         if outgoing is None:
             on_done(None)
             return
-        if on_sending is not None:
+        if on_sending is not None and outgoing.entries:
             on_sending()
         runner.run(lambda _progress: send_reports(outgoing, connect, attempts), sent, failed)
 
