@@ -15,7 +15,6 @@ from __future__ import annotations
 import argparse
 import json
 import socket
-import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -36,7 +35,7 @@ from kim_desk.district.store import DistrictStore  # noqa: E402
 from kim_desk.stats.payload import canonical_json  # noqa: E402
 from kim_desk.stats.periods import Quarter  # noqa: E402
 from kim_desk.stats.report import build_report  # noqa: E402
-from kim_desk.stats.synthetic import plain_schema, populate  # noqa: E402
+from kim_desk.stats.synthetic import plain_store, populate  # noqa: E402
 
 
 def free_port() -> int:
@@ -48,14 +47,13 @@ def free_port() -> int:
 def templates(quarters: list[Quarter]) -> dict[tuple[str, str], dict[str, Any]]:
     found = {}
     for index, municipality in enumerate(taxonomy.MUNICIPALITIES):
-        conn = sqlite3.connect(":memory:")
-        conn.executescript(plain_schema())
+        store = plain_store()
         populate(
-            conn, clients=300, contacts_per_client=4, quarters=quarters, municipalities=(municipality,), seed=index
+            store, clients=300, contacts_per_client=4, quarters=quarters, municipalities=(municipality,), seed=index
         )
         for quarter in quarters:
             found[(municipality, str(quarter))] = build_report(
-                conn, desk_id="template", municipality=municipality, quarter=quarter, app_version="0.1.0"
+                store, desk_id="template", municipality=municipality, quarter=quarter, app_version="0.1.0"
             )
     return found
 

@@ -46,13 +46,13 @@ def district_scale_desk(repeat: int) -> tuple[float, float, int]:
 
     desk = open_desk(dataset(100_000), lambda _reason: PASSPHRASE, keyring=None)
     try:
-        conn = desk.store.conn
+        store, conn = desk.store, desk.store.conn
         bounds = (QUARTER.start.isoformat(), QUARTER.next().start.isoformat())
         contacts = conn.execute(RAW_COUNT, bounds).fetchone()[0]
-        build_report(conn, desk_id="bench", municipality="ahlen", quarter=QUARTER, app_version="0.1.0")  # warm
+        build_report(store, desk_id="bench", municipality="ahlen", quarter=QUARTER, app_version="0.1.0")  # warm
         raw = timed(lambda: conn.execute(RAW_COUNT, bounds).fetchone(), repeat)
         full = timed(
-            lambda: build_report(conn, desk_id="bench", municipality="ahlen", quarter=QUARTER, app_version="0.1.0"),
+            lambda: build_report(store, desk_id="bench", municipality="ahlen", quarter=QUARTER, app_version="0.1.0"),
             repeat,
         )
     finally:
@@ -70,9 +70,8 @@ def main() -> None:
         store = open_store(Path(folder) / "desk.db", os.urandom(32), create=True)
         conn = store.conn
         start = time.perf_counter()
-        conn.execute("BEGIN")
         populate(
-            conn,
+            store,
             clients=args.contacts // per_client,
             contacts_per_client=per_client,
             quarters=[QUARTER],
@@ -84,12 +83,12 @@ def main() -> None:
         conn.execute(RAW_COUNT, bounds).fetchone()  # warm the cache once for every variant
         raw = timed(lambda: conn.execute(RAW_COUNT, bounds).fetchone(), args.repeat)
         raw_group = timed(lambda: conn.execute(RAW_GROUP, bounds).fetchall(), args.repeat)
-        counting = timed(lambda: count_tables(conn, Window(QUARTER)), args.repeat)
+        counting = timed(lambda: count_tables(store, Window(QUARTER)), args.repeat)
         payload: dict[str, object] = {}
 
         def report() -> None:
             payload.update(
-                build_report(conn, desk_id="bench", municipality="ahlen", quarter=QUARTER, app_version="0.1.0")
+                build_report(store, desk_id="bench", municipality="ahlen", quarter=QUARTER, app_version="0.1.0")
             )
 
         full = timed(report, args.repeat)

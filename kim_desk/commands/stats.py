@@ -28,10 +28,9 @@ def run_preview(args: argparse.Namespace, paths: DataPaths) -> int:
 
     desk = open_desk(paths)
     try:
-        conn = desk.store.conn
-        enrolled = enrolment(conn)
+        enrolled = enrolment(desk.store)
         quarter = parse_quarter(args.period) if args.period else last_closed_quarter(desk.store.today())
-        payload = preview(conn, quarter, enrolled)
+        payload = preview(desk.store, quarter, enrolled)
     finally:
         desk.close()
     if args.json:

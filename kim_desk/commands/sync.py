@@ -31,7 +31,7 @@ def run_enrol(args: argparse.Namespace, paths: DataPaths) -> int:
     desk = open_desk(paths)
     try:
         with make_client(args.url, args.ca_bundle) as client:
-            result = enrol_desk(desk.store.conn, client, args.url, args.code, desk.store.today(), args.ca_bundle)
+            result = enrol_desk(desk.store, client, args.url, args.code, desk.store.today(), args.ca_bundle)
     finally:
         desk.close()
     print(
@@ -50,9 +50,9 @@ def run_run(args: argparse.Namespace, paths: DataPaths) -> int:
 
     desk = open_desk(paths)
     try:
-        enrolled = require_enrolment(desk.store.conn)
+        enrolled = require_enrolment(desk.store)
         with make_client(enrolled.url, enrolled.ca_bundle) as client:
-            summary = run_sync(desk.store.conn, client, desk.store.today())
+            summary = run_sync(desk.store, client, desk.store.today())
     finally:
         desk.close()
     print(
@@ -89,10 +89,9 @@ def run_status(args: argparse.Namespace, paths: DataPaths) -> int:
 
     desk = open_desk(paths)
     try:
-        conn = desk.store.conn
-        enrolled = enrolment(conn)
-        entries = state.outbox(conn)
-        journal = state.journal_rows(conn, 20)
+        enrolled = enrolment(desk.store)
+        entries = state.outbox(desk.store)
+        journal = state.journal_rows(desk.store, 20)
     finally:
         desk.close()
     if enrolled is None:

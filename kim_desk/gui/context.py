@@ -28,7 +28,7 @@ class GuiOptions:
     minute_ms: int = 60_000  # length of an idle-lock "minute"; tests shorten it
     search_delay_ms: int = 250  # debounce of search-as-you-type
     sync_interval_ms: int = 15 * 60_000  # background sending of due reports to the district
-    sync_attempts: int = 2  # tries per report and run; the DB worker waits meanwhile, so few
+    sync_attempts: int = 2  # tries per report and run, on the pool; few, the timer tries again later
     # Opens the HTTP client for an enrolment (kim_desk.sync.client.make_client when None);
     # tests put a fake transport behind it.
     sync_connect: Callable[[Any], Any] | None = None

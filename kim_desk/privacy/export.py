@@ -1,7 +1,8 @@
 """Everything the desk holds about one client (GDPR Art. 15 and 20): JSON and a readable PDF.
 
-The collection reads whole rows (`SELECT *`), so a column added later is exported without
-anyone remembering to add it here. File names carry the client's random uid, never a name.
+The collection reads whole rows through sqlite-utils and finds the tables about a client from the
+schema's foreign keys, so a column or table added later is exported without anyone remembering to
+add it here. File names carry the client's random uid, never a name.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ import json
 import logging
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from babel.support import NullTranslations
 
@@ -20,6 +21,9 @@ from kim_desk.errors import NotFound
 from kim_desk.fileutil import storage_error, write_atomic
 from kim_desk.i18n import _
 from kim_desk.store import Store, audit
+
+if TYPE_CHECKING:
+    import sqlite_utils
 
 log = logging.getLogger(__name__)
 
@@ -33,44 +37,71 @@ class ExportFiles:
     language: str
 
 
-def _dicts(store: Store, sql: str, params: tuple[Any, ...]) -> list[dict[str, Any]]:
-    return [dict(row) for row in store.rows(sql, params)]
+# How the tables named in the export are ordered; any other table is read in primary-key order.
+_ORDER = {
+    "household_member": "id",
+    "case": "id",
+    "appointment": "starts_at, id",
+    "contact": "contact_on, id",
+    "case_status_change": "id",
+    "checklist_item": "position, id",
+    "barrier": "id",
+}
+# Where the tables named here go in the export (the PDF reads these keys).
+_CLIENT_PARTS = {"household_member": "household", "case": "cases", "appointment": "appointments", "contact": "contacts"}
+_CASE_PARTS = {"case_status_change": "status_changes", "checklist_item": "checklist", "barrier": "barriers"}
+
+
+def _linked_tables(db: sqlite_utils.Database) -> tuple[dict[str, str], dict[str, str]]:
+    """Every table with a foreign key to a client, and every other one with a foreign key to a case:
+    {table: column}. Read from the schema, so a table a later migration adds is exported too."""
+    by_client: dict[str, str] = {}
+    by_case: dict[str, str] = {}
+    for table in db.tables:
+        for key in table.foreign_keys:
+            if key.column and key.other_table == "client":
+                by_client[table.name] = key.column
+            elif key.column and key.other_table == "case":
+                by_case.setdefault(table.name, key.column)
+    return by_client, {name: column for name, column in by_case.items() if name not in by_client}
+
+
+def _rows(db: sqlite_utils.Database, table: str, column: str, value: int) -> list[dict[str, Any]]:
+    found = db.table(table)
+    order = _ORDER.get(table) or ", ".join(f'"{pk}"' for pk in found.pks)
+    return list(found.rows_where(f'"{column}" = ?', [value], order_by=order))
 
 
 def collect(store: Store, client_id: int, catalog: Catalog | None = None) -> dict[str, Any]:
-    """All stored data about one client, grouped as a counsellor would explain it.
-
-    With the catalogue, application types and documents also get their German titles.
+    """All stored data about one client, grouped as a counsellor would explain it: the client's
+    row, then the rows of every table that refers to the client, and within each case the rows of
+    every table that refers to the case. With the catalogue, application types and documents also
+    get their German titles.
     """
-    row = store.one("SELECT * FROM client WHERE id = ?", (client_id,))
-    if row is None:
+    db = store.db
+    rows = list(db["client"].rows_where("id = ?", [client_id]))
+    if not rows:
         raise NotFound(_("Es gibt keine Klientin / keinen Klienten mit der Nummer {id}.").format(id=client_id))
-    client = dict(row)
+    client = rows[0]
     client["languages"] = json.loads(client["languages"] or "[]")
-    cases = _dicts(store, 'SELECT * FROM "case" WHERE client_id = ? ORDER BY id', (client_id,))
+    by_client, by_case = _linked_tables(db)
+    parts = {
+        _CLIENT_PARTS.get(table, table): _rows(db, table, column, client_id) for table, column in by_client.items()
+    }
+    cases = parts.get("cases", [])
     for case in cases:
-        case_id = (case["id"],)
-        case["status_changes"] = _dicts(
-            store, "SELECT * FROM case_status_change WHERE case_id = ? ORDER BY id", case_id
-        )
-        case["checklist"] = _dicts(
-            store, "SELECT * FROM checklist_item WHERE case_id = ? ORDER BY position, id", case_id
-        )
-        case["barriers"] = _dicts(store, "SELECT * FROM barrier WHERE case_id = ? ORDER BY id", case_id)
+        for table, column in by_case.items():
+            case[_CASE_PARTS.get(table, table)] = _rows(db, table, column, case["id"])
         _add_titles(case, catalog)
-    appointments = _dicts(store, "SELECT * FROM appointment WHERE client_id = ? ORDER BY starts_at, id", (client_id,))
-    contacts = _dicts(store, "SELECT * FROM contact WHERE client_id = ? ORDER BY contact_on, id", (client_id,))
-    access = _access_log(store, client_id, cases, appointments, contacts)
+    appointments, contacts = parts.get("appointments", []), parts.get("contacts", [])
     return {
         "format": FORMAT,
         "app": __version__,
         "exported_at": store.now_text(),
         "client": client,
-        "household": _dicts(store, "SELECT * FROM household_member WHERE client_id = ? ORDER BY id", (client_id,)),
-        "cases": cases,
-        "appointments": appointments,
-        "contacts": contacts,
-        "access_log": access,
+        **{part: parts[part] for part in ("household", "cases", "appointments", "contacts") if part in parts},
+        **{part: found for part, found in sorted(parts.items()) if part not in _CLIENT_PARTS.values()},
+        "access_log": _access_log(store, client_id, cases, appointments, contacts),
     }
 
 

@@ -11,6 +11,7 @@ from kim_desk.stats import tables as t
 from kim_desk.stats.disclosure import TOTAL, CellId, System, protect
 from kim_desk.stats.payload import LINKED_MARGINS, SCHEMA, TABLES, report_id, validate_payload
 from kim_desk.stats.periods import Quarter
+from kim_desk.store import Store
 
 DEFAULT_K = 5
 
@@ -84,7 +85,7 @@ def protected_tables(system: System, k: int) -> dict[str, dict[str, Any]]:
 
 
 def build_report(
-    conn: Any,
+    store: Store,
     *,
     desk_id: str,
     municipality: str,
@@ -94,7 +95,7 @@ def build_report(
     window: t.Window | None = None,
 ) -> dict[str, Any]:
     """The payload for `quarter`, with disclosure control applied; validated before return."""
-    counts = t.count_tables(conn, window or t.Window(quarter))
+    counts = t.count_tables(store, window or t.Window(quarter))
     system = build_system(counts, categories(counts))
     payload = {
         "schema": SCHEMA,

@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import datetime as dt
 import random
-from typing import Any
+import sqlite3
+from pathlib import Path
 
 from kim_desk import taxonomy
 from kim_desk.stats.periods import Quarter
+from kim_desk.store import Store
 
 TYPES = ("buergergeld", "wohngeld", "kindergeld", "aufenthaltstitel", "einbuergerung")
 LANGS = ("de", "ar", "uk", "ru", "fa", "tr", "ti", "en", "ps")
@@ -25,8 +27,15 @@ def plain_schema() -> str:
     return SCHEMA_V1.split(PLAIN_SCHEMA_MARK)[0]
 
 
+def plain_store(path: Path | None = None) -> Store:
+    """A Store over a plain (unkeyed) sqlite3 database with the report's tables: fast test data."""
+    conn = sqlite3.connect(":memory:" if path is None else path, check_same_thread=False)
+    conn.executescript(plain_schema())
+    return Store(conn=conn, path=path or Path(":memory:"))
+
+
 def populate(
-    conn: Any,
+    store: Store,
     *,
     clients: int,
     contacts_per_client: int,
@@ -63,18 +72,20 @@ def populate(
             change_rows.extend(changes)
             if rng.random() < 0.5:
                 barrier_rows.append((case_id, rng.choice(tuple(taxonomy.BARRIERS)), day(opened).isoformat()))
-    conn.executemany(
-        "INSERT INTO client (id, uid, family_name, birth_date, municipality, created_at,"
-        " updated_at) VALUES (?, ?, ?, ?, ?, '2025-01-01', '2025-01-01')",
-        client_rows,
-    )
     contact_rows.sort(key=lambda row: row[1])  # desks enter contacts roughly in date order
-    conn.executemany("INSERT INTO contact (client_id, contact_on, channel, language) VALUES (?, ?, ?, ?)", contact_rows)
-    conn.executemany(
-        'INSERT INTO "case" (id, client_id, type_code, status, opened_on, created_at, updated_at)'
-        " VALUES (?, ?, ?, ?, ?, '2025-01-01', '2025-01-01')",
-        case_rows,
-    )
-    conn.executemany("INSERT INTO case_status_change (case_id, status, changed_on) VALUES (?, ?, ?)", change_rows)
-    conn.executemany("INSERT INTO barrier (case_id, code, noted_on) VALUES (?, ?, ?)", barrier_rows)
-    conn.commit()
+    with store.transaction() as conn:
+        conn.executemany(
+            "INSERT INTO client (id, uid, family_name, birth_date, municipality, created_at,"
+            " updated_at) VALUES (?, ?, ?, ?, ?, '2025-01-01', '2025-01-01')",
+            client_rows,
+        )
+        conn.executemany(
+            "INSERT INTO contact (client_id, contact_on, channel, language) VALUES (?, ?, ?, ?)", contact_rows
+        )
+        conn.executemany(
+            'INSERT INTO "case" (id, client_id, type_code, status, opened_on, created_at, updated_at)'
+            " VALUES (?, ?, ?, ?, ?, '2025-01-01', '2025-01-01')",
+            case_rows,
+        )
+        conn.executemany("INSERT INTO case_status_change (case_id, status, changed_on) VALUES (?, ?, ?)", change_rows)
+        conn.executemany("INSERT INTO barrier (case_id, code, noted_on) VALUES (?, ?, ?)", barrier_rows)

@@ -16,6 +16,7 @@ from typing import Any
 
 from kim_desk import taxonomy
 from kim_desk.stats.periods import Quarter
+from kim_desk.store import Store
 
 Key = tuple[str, ...]
 OTHER = "other"
@@ -173,7 +174,7 @@ def submission_band(days: int | None) -> str:
     return "over_6_months"
 
 
-def count_tables(conn: Any, window: Window) -> dict[str, Counter[Key]]:
+def count_tables(store: Store, window: Window) -> dict[str, Counter[Key]]:
     """Raw counts per table (before disclosure control); keys are codes only."""
     params = window.params()
     result: dict[str, Counter[Key]] = {
@@ -187,24 +188,23 @@ def count_tables(conn: Any, window: Window) -> dict[str, Counter[Key]]:
             "clients_by_age_band",
         )
     }
-    for muni, lang, channel, n in conn.execute(_CONTACTS, params):
+    for muni, lang, channel, n in store.conn.execute(_CONTACTS, params):
         m = _municipality(muni)
         result["contacts_by_language_group"][(m, LANGUAGE_GROUPS.get(lang, OTHER))] += n
         result["contacts_by_channel"][(m, _code(channel, taxonomy.CHANNELS))] += n
-    for muni, age, n in conn.execute(_CLIENTS, params):
+    for muni, age, n in store.conn.execute(_CLIENTS, params):
         result["clients_by_age_band"][(_municipality(muni), age_band(age))] += n
-    for muni, type_code, state, n in conn.execute(_CASES, params):
+    for muni, type_code, state, n in store.conn.execute(_CASES, params):
         result["cases_by_type_state"][(_municipality(muni), _type(type_code), _code(state, STATES))] += n
-    for muni, type_code, code, n in conn.execute(_BARRIERS, params):
+    for muni, type_code, code, n in store.conn.execute(_BARRIERS, params):
         result["barriers_by_type"][(_municipality(muni), _type(type_code), _code(code, taxonomy.BARRIERS))] += n
-    for muni, type_code, days, n in conn.execute(_SUBMISSIONS, params):
+    for muni, type_code, days, n in store.conn.execute(_SUBMISSIONS, params):
         result["submission_time_by_type"][(_municipality(muni), _type(type_code), submission_band(days))] += n
     return result
 
 
-def current_watermarks(conn: Any) -> dict[str, int]:
+def current_watermarks(store: Store) -> dict[str, int]:
     marks: dict[str, int] = {}
     for table in WATERMARK_TABLES:
-        row = conn.execute(f"SELECT COALESCE(MAX(id), 0) FROM {table}").fetchone()
-        marks[table] = int(row[0])
+        marks[table] = int(store.rows(f"SELECT COALESCE(MAX(id), 0) FROM {table}")[0][0])
     return marks

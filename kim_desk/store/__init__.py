@@ -40,17 +40,17 @@ class Store:
     def db(self) -> sqlite_utils.Database:
         import sqlite_utils  # imported on first use: it pulls in click and pluggy, slowing every start
 
-        return sqlite_utils.Database(self.conn)
+        # Not its defaults: they would switch recursive triggers on for the shared connection and
+        # let installed sqlite-utils plugins act on it.
+        return sqlite_utils.Database(self.conn, recursive_triggers=False, execute_plugins=False)
 
     @contextlib.contextmanager
     def transaction(self) -> Iterator[Connection]:
-        """One write transaction; nested use joins the outer one."""
-        if self._depth:
-            self._depth += 1
-            try:
+        """One write transaction. Nested use is a savepoint inside the outer one: when the inner
+        block fails, only its own writes are undone and the outer block decides what follows."""
+        if self._depth or self.conn.in_transaction:
+            with self._savepoint():
                 yield self.conn
-            finally:
-                self._depth -= 1
             return
         self.conn.execute("BEGIN IMMEDIATE")
         self._depth = 1
@@ -58,10 +58,27 @@ class Store:
             yield self.conn
         except BaseException:
             self._depth = 0
-            self.conn.execute("ROLLBACK")
+            if self.conn.in_transaction:  # some errors (disk full) have rolled back already
+                self.conn.execute("ROLLBACK")
             raise
         self._depth = 0
         self.conn.execute("COMMIT")
+
+    @contextlib.contextmanager
+    def _savepoint(self) -> Iterator[None]:
+        name = f"kim_desk_{self._depth}"
+        self.conn.execute(f"SAVEPOINT {name}")
+        self._depth += 1
+        try:
+            yield
+        except BaseException:
+            if self.conn.in_transaction:
+                self.conn.execute(f"ROLLBACK TO {name}")
+                self.conn.execute(f"RELEASE {name}")
+            raise
+        finally:
+            self._depth -= 1
+        self.conn.execute(f"RELEASE {name}")
 
     def rows(self, sql: str, params: Any = ()) -> list[sqlcipher3.Row]:
         return list(self.conn.execute(sql, params).fetchall())

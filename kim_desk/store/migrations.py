@@ -10,6 +10,7 @@ from kim_desk.store.connection import Connection, split_sql
 from kim_desk.store.schema_v1 import SCHEMA_V1
 from kim_desk.store.schema_v2 import SCHEMA_V2
 from kim_desk.store.schema_v3 import SCHEMA_V3
+from kim_desk.store.schema_v4 import SCHEMA_V4
 from kim_desk.store.schema_v9 import SCHEMA_V9
 
 
@@ -25,6 +26,7 @@ MIGRATIONS: list[tuple[int, Callable[[Connection], None]]] = [
     (1, _run_script(SCHEMA_V1)),
     (2, _run_script(SCHEMA_V2)),
     (3, _run_script(SCHEMA_V3)),
+    (4, _run_script(SCHEMA_V4)),
     (9, _run_script(SCHEMA_V9)),
 ]
 LATEST_VERSION = MIGRATIONS[-1][0]

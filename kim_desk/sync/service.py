@@ -1,7 +1,13 @@
-"""Enrolment, freezing due reports into the outbox, and draining the outbox.
+"""Enrolment, and sending the quarterly reports in three steps (DESIGN.md §2):
 
-Functions take their collaborators (connection, HTTP client, today, sleep, random)
-as arguments so tests can drive time and faults.
+1. `take_due(store, today)`: freeze the due reports into the outbox and read the queued ones
+   (database work, on the DB worker in the app);
+2. `deliver(client, outgoing, backoff)`: send them over HTTP with retries, exponential backoff and
+   jitter; it gets plain data and an HTTP client, never the store (in the app: the thread pool);
+3. `record(store, delivery)`: write the answers into the outbox and the journal (DB worker).
+
+`run_sync` does the three in a row (the command line). Functions take their collaborators
+(store, HTTP client, today, sleep, random) as arguments so tests can drive time and faults.
 """
 
 from __future__ import annotations
@@ -23,8 +29,9 @@ from kim_desk.stats import tables
 from kim_desk.stats.payload import canonical_json, content_hash, validate_payload
 from kim_desk.stats.periods import Quarter, last_closed_quarter, parse_quarter, quarter_of
 from kim_desk.stats.report import build_report, window_for
+from kim_desk.store import Store
 from kim_desk.sync import state as st
-from kim_desk.sync.client import Retryable, SyncError, enrol, send_report
+from kim_desk.sync.client import Retryable, SendResult, SyncError, enrol, send_report, unreachable
 
 log = logging.getLogger("kim_desk.sync")
 
@@ -44,22 +51,21 @@ class Enrolment:
     grace_days: int = DEFAULT_GRACE_DAYS
 
 
-def enrolment(conn: Any) -> Enrolment | None:
-    st.ensure_sync_tables(conn)
-    data = st.get_state(conn, "enrolment")
+def enrolment(store: Store) -> Enrolment | None:
+    data = st.get_state(store, "enrolment")
     return None if data is None else Enrolment(**data)
 
 
-def require_enrolment(conn: Any) -> Enrolment:
-    found = enrolment(conn)
+def require_enrolment(store: Store) -> Enrolment:
+    found = enrolment(store)
     if found is None:
         raise SyncError(_("Dieser Arbeitsplatz ist noch nicht beim Kreis angemeldet (kim-desk sync enrol)."))
     return found
 
 
-def first_period_for(conn: Any, today: dt.date) -> Quarter:
+def first_period_for(store: Store, today: dt.date) -> Quarter:
     """The earliest quarter with records, but not more than two years back."""
-    row = conn.execute("SELECT MIN(contact_on) FROM contact").fetchone()
+    row = store.one("SELECT MIN(contact_on) FROM contact")
     earliest = quarter_of(dt.date.fromisoformat(row[0][:10])) if row and row[0] else None
     limit = quarter_of(today)
     for _step in range(MAX_QUARTERS_BACK):
@@ -71,15 +77,14 @@ def first_period_for(conn: Any, today: dt.date) -> Quarter:
 
 
 def enrol_desk(
-    conn: Any,
+    store: Store,
     client: httpx.Client,
     url: str,
     code: str,
     today: dt.date,
     ca_bundle: str | None = None,
 ) -> Enrolment:
-    st.ensure_sync_tables(conn)
-    first = first_period_for(conn, today)
+    first = first_period_for(store, today)
     data = enrol(client, code, str(first), __version__)
     result = Enrolment(
         url=url,
@@ -90,22 +95,21 @@ def enrol_desk(
         first_period=str(data.get("first_period") or first),
         ca_bundle=ca_bundle,
     )
-    with st.transaction(conn):
-        st.set_state(conn, "enrolment", result.__dict__)
+    with store.transaction():
+        st.set_state(store, "enrolment", result.__dict__)
     log.info("sync.enrolled", extra={"desk_id": result.desk_id, "first_period": result.first_period})
     return result
 
 
-def preview(conn: Any, quarter: Quarter, desk: Enrolment | None, k: int = 5) -> dict[str, Any]:
+def preview(store: Store, quarter: Quarter, desk: Enrolment | None, k: int = 5) -> dict[str, Any]:
     """What would be (or was) sent for `quarter`: the frozen payload, or a fresh build."""
-    st.ensure_sync_tables(conn)
-    entry = st.outbox_entry(conn, str(quarter))
+    entry = st.outbox_entry(store, str(quarter))
     if entry is not None:
         return dict(json.loads(entry.payload))
     first = parse_quarter(desk.first_period) if desk else quarter
-    window = window_for(quarter, first, st.last_frozen(conn, quarter))
+    window = window_for(quarter, first, st.last_frozen(store, quarter))
     return build_report(
-        conn,
+        store,
         desk_id=desk.desk_id if desk else "unenrolled",
         municipality=desk.municipality if desk else "unknown",
         quarter=quarter,
@@ -115,26 +119,25 @@ def preview(conn: Any, quarter: Quarter, desk: Enrolment | None, k: int = 5) -> 
     )
 
 
-def freeze_due_reports(conn: Any, desk: Enrolment, today: dt.date) -> list[str]:
+def freeze_due_reports(store: Store, desk: Enrolment, today: dt.date) -> list[str]:
     """Build and queue every closed quarter not yet in the outbox, oldest first."""
-    st.ensure_sync_tables(conn)
     first = parse_quarter(desk.first_period)
     last = last_closed_quarter(today, desk.grace_days)
     queued: list[str] = []
     quarter = first
     while quarter <= last:
-        if st.outbox_entry(conn, str(quarter)) is None:
-            queued.append(_freeze(conn, desk, first, quarter))
+        if st.outbox_entry(store, str(quarter)) is None:
+            queued.append(_freeze(store, desk, first, quarter))
         quarter = quarter.next()
     return queued
 
 
-def _freeze(conn: Any, desk: Enrolment, first: Quarter, quarter: Quarter) -> str:
+def _freeze(store: Store, desk: Enrolment, first: Quarter, quarter: Quarter) -> str:
     # Count and take the watermarks in one transaction: they describe the same records.
-    with st.transaction(conn):
-        window = window_for(quarter, first, st.last_frozen(conn, quarter))
+    with store.transaction():
+        window = window_for(quarter, first, st.last_frozen(store, quarter))
         payload = build_report(
-            conn,
+            store,
             desk_id=desk.desk_id,
             municipality=desk.municipality,
             quarter=quarter,
@@ -144,7 +147,7 @@ def _freeze(conn: Any, desk: Enrolment, first: Quarter, quarter: Quarter) -> str
         )
         body = canonical_json(validate_payload(payload))
         digest = content_hash(payload)
-        conn.execute(
+        store.conn.execute(
             "INSERT INTO sync_outbox (report_id, period, payload, content_hash, watermarks,"
             " queued_at) VALUES (?, ?, ?, ?, ?, ?)",
             (
@@ -152,11 +155,11 @@ def _freeze(conn: Any, desk: Enrolment, first: Quarter, quarter: Quarter) -> str
                 str(quarter),
                 body.decode("utf-8"),
                 digest,
-                json.dumps(tables.current_watermarks(conn)),
+                json.dumps(tables.current_watermarks(store)),
                 st.utc_now(),
             ),
         )
-        st.journal(conn, payload["report_id"], "queued", digest)
+        st.journal(store, payload["report_id"], "queued", digest)
     log.info("sync.queued", extra={"report_id": payload["report_id"], "bytes": len(body)})
     return str(payload["report_id"])
 
@@ -185,54 +188,73 @@ class Backoff:
         return ceiling / 2 + self.jitter() * ceiling / 2
 
 
-def run_sync(conn: Any, client: httpx.Client, today: dt.date, backoff: Backoff | None = None) -> RunSummary:
-    """Freeze what is due, then send the queued reports in order until one cannot go."""
+@dataclass(frozen=True)
+class Outgoing:
+    """Step 1's result: plain data, safe to hand to another thread (no store, no connection)."""
+
+    desk: Enrolment
+    queued: list[str]  # report ids frozen by this step
+    entries: list[st.OutboxEntry]  # every queued report, oldest first
+
+
+@dataclass(frozen=True)
+class Answer:
+    """One try at one report: the service's answer, or why it could not take it now."""
+
+    report_id: str
+    content_hash: str
+    result: SendResult | None = None
+    error: str = ""
+
+
+@dataclass
+class Delivery:
+    """Step 2's result: the answers in the order they came, what is still waiting, and a
+    known error (enrolment revoked, untrusted certificate) that ended the run early."""
+
+    outgoing: Outgoing
+    answers: list[Answer] = field(default_factory=list)
+    pending: list[str] = field(default_factory=list)
+    error: str = ""
+    stopped: SyncError | None = None
+
+
+def take_due(store: Store, today: dt.date) -> Outgoing:
+    """Step 1 (database): freeze what is due, then read the queued reports."""
+    desk = require_enrolment(store)
+    queued = freeze_due_reports(store, desk, today)
+    return Outgoing(desk, queued, st.outbox(store, "queued"))
+
+
+def deliver(client: httpx.Client, outgoing: Outgoing, backoff: Backoff | None = None) -> Delivery:
+    """Step 2 (network only): send the queued reports in order until one cannot go."""
     backoff = backoff or Backoff()
-    desk = require_enrolment(conn)
-    summary = RunSummary(queued=freeze_due_reports(conn, desk, today))
-    entries = st.outbox(conn, "queued")
-    for index, entry in enumerate(entries):
+    delivery = Delivery(outgoing)
+    for index, entry in enumerate(outgoing.entries):
         try:
-            result = _send_with_retries(conn, client, desk, entry, backoff)
+            result = _send_with_retries(client, outgoing.desk, entry, backoff, delivery.answers)
         except Retryable as error:
-            summary.pending = [e.report_id for e in entries[index:]]
-            summary.error = str(error)
+            delivery.pending = [e.report_id for e in outgoing.entries[index:]]
+            delivery.error = str(error)
             break
-        with st.transaction(conn):
-            if result.status == "refused":
-                conn.execute(
-                    "UPDATE sync_outbox SET state = 'refused', last_error = ? WHERE report_id = ?",
-                    (f"HTTP {result.http_status}", entry.report_id),
-                )
-            else:
-                conn.execute(
-                    "UPDATE sync_outbox SET state = 'sent', sent_at = ?, last_error = '' WHERE report_id = ?",
-                    (st.utc_now(), entry.report_id),
-                )
-            event = "sent" if result.status == "stored" else result.status
-            st.journal(conn, entry.report_id, event, entry.content_hash, f"HTTP {result.http_status}")
-        {"stored": summary.sent, "already": summary.already, "refused": summary.refused}[result.status].append(
-            entry.report_id
-        )
-        log.info(
-            "sync.result", extra={"report_id": entry.report_id, "result": result.status, "http": result.http_status}
-        )
-    return summary
+        except SyncError as error:  # recorded with what came before it, then raised by record()
+            delivery.stopped = error
+            break
+        except httpx.HTTPError as error:  # anything send_report does not classify: calm words
+            delivery.stopped = unreachable(error)
+            break
+        delivery.answers.append(Answer(entry.report_id, entry.content_hash, result))
+    return delivery
 
 
 def _send_with_retries(
-    conn: Any, client: httpx.Client, desk: Enrolment, entry: st.OutboxEntry, backoff: Backoff
-) -> Any:
+    client: httpx.Client, desk: Enrolment, entry: st.OutboxEntry, backoff: Backoff, answers: list[Answer]
+) -> SendResult:
     for attempt in range(backoff.attempts):
         try:
             return send_report(client, desk.token, entry.payload)
         except Retryable as error:
-            with st.transaction(conn):
-                conn.execute(
-                    "UPDATE sync_outbox SET attempts = attempts + 1, last_error = ? WHERE report_id = ?",
-                    (str(error), entry.report_id),
-                )
-                st.journal(conn, entry.report_id, "error", entry.content_hash, str(error))
+            answers.append(Answer(entry.report_id, entry.content_hash, error=str(error)))
             log.warning(
                 "sync.retry", extra={"report_id": entry.report_id, "attempt": attempt + 1, "reason": str(error)}
             )
@@ -240,3 +262,52 @@ def _send_with_retries(
                 raise
             backoff.sleep(backoff.delay(attempt))
     raise AssertionError("unreachable")
+
+
+def record(store: Store, delivery: Delivery) -> RunSummary:
+    """Step 3 (database): the answers into the outbox and the journal, in one transaction."""
+    summary = RunSummary(queued=list(delivery.outgoing.queued), pending=list(delivery.pending), error=delivery.error)
+    with store.transaction():
+        for answer in delivery.answers:
+            _record_answer(store, answer)
+    for answer in delivery.answers:
+        if answer.result is None:
+            continue
+        {"stored": summary.sent, "already": summary.already, "refused": summary.refused}[answer.result.status].append(
+            answer.report_id
+        )
+        log.info(
+            "sync.result",
+            extra={"report_id": answer.report_id, "result": answer.result.status, "http": answer.result.http_status},
+        )
+    if delivery.stopped is not None:
+        raise delivery.stopped
+    return summary
+
+
+def _record_answer(store: Store, answer: Answer) -> None:
+    result = answer.result
+    if result is None:
+        store.conn.execute(
+            "UPDATE sync_outbox SET attempts = attempts + 1, last_error = ? WHERE report_id = ?",
+            (answer.error, answer.report_id),
+        )
+        st.journal(store, answer.report_id, "error", answer.content_hash, answer.error)
+        return
+    if result.status == "refused":
+        store.conn.execute(
+            "UPDATE sync_outbox SET state = 'refused', last_error = ? WHERE report_id = ?",
+            (f"HTTP {result.http_status}", answer.report_id),
+        )
+    else:
+        store.conn.execute(
+            "UPDATE sync_outbox SET state = 'sent', sent_at = ?, last_error = '' WHERE report_id = ?",
+            (st.utc_now(), answer.report_id),
+        )
+    event = "sent" if result.status == "stored" else result.status
+    st.journal(store, answer.report_id, event, answer.content_hash, f"HTTP {result.http_status}")
+
+
+def run_sync(store: Store, client: httpx.Client, today: dt.date, backoff: Backoff | None = None) -> RunSummary:
+    """The three steps in a row, on one thread (the command line)."""
+    return record(store, deliver(client, take_due(store, today), backoff))

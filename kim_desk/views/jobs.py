@@ -1,7 +1,8 @@
 """What the status bar reports besides the lock: last backup and sending to the district.
 
-Also the two jobs behind it, sending due reports and the automatic backup. They are plain
-functions of the store, run on the DB worker (both use the connection); none touches a widget.
+Also the jobs behind it: sending due reports in three steps (take the reports on the DB worker,
+send them on the pool with no store at hand, record the answers on the DB worker) and the
+automatic backup (DB worker). They are plain functions; none touches a widget.
 """
 
 from __future__ import annotations
@@ -18,6 +19,8 @@ from kim_desk.store import Store
 
 if TYPE_CHECKING:  # httpx is imported when something is sent: it adds ~70 ms to every start
     import httpx
+
+    from kim_desk.sync.service import Delivery, Outgoing, RunSummary
 
 log = logging.getLogger(__name__)
 
@@ -42,9 +45,9 @@ def sync_state(store: Store) -> str:
         from kim_desk.sync.service import enrolment
     except ImportError:
         return _("Senden an den Kreis: noch nicht verfügbar")
-    if enrolment(store.conn) is None:
+    if enrolment(store) is None:
         return _("Senden an den Kreis: nicht eingerichtet")
-    line = _outbox_line(state.outbox(store.conn))
+    line = _outbox_line(state.outbox(store))
     if not settings.get(store, "district_url"):
         return _("{state}; automatisch: aus").format(state=line)
     return line
@@ -88,41 +91,53 @@ def sending_configured(store: Store) -> bool:
         return False  # decided without importing sync (httpx): an import holds the interpreter lock
     from kim_desk.sync.service import enrolment
 
-    return enrolment(store.conn) is not None
+    return enrolment(store) is not None
 
 
-def send_due(store: Store, connect: Connect | None, today: dt.date, attempts: int = 2) -> Any:
-    """Freeze the due reports and send the outbox (kim_desk.sync.service.run_sync).
+# Stores whose reports are between taking and recording: one sending at a time per desk, so the
+# button and the timer do not send the same report twice (it would be answered "already").
+_in_flight: set[int] = set()
 
-    Runs on the DB worker because run_sync uses the connection; few, short retries, so the
-    worker is not held for long when the district service is down (the timer tries again).
-    """
+
+def take_reports(store: Store, today: dt.date, *, only_if_configured: bool, busy: bool = False) -> Outgoing | None:
+    """Step 1, on the DB worker: freeze the due reports and read the queued ones
+    (kim_desk.sync.service.Outgoing); None when sending is not set up (only_if_configured);
+    nothing to send when another run is `busy` sending them."""
+    # sync pulls in httpx; a desk that does not send never imports it (even on a worker an import
+    # holds the interpreter lock and stalls the window)
+    if only_if_configured and not sending_configured(store):
+        return None
+    from kim_desk.sync.service import Outgoing, require_enrolment, take_due
+
+    if busy:
+        return Outgoing(require_enrolment(store), [], [])
+    return take_due(store, today)
+
+
+def send_reports(outgoing: Outgoing, connect: Connect | None, attempts: int = 2) -> Delivery:
+    """Step 2, on the pool: ask whether the service answers at all, then send with few, short
+    retries (the timer tries again later). Network only: no store, no database call."""
     import httpx
 
     from kim_desk.sync.client import unreachable
-    from kim_desk.sync.service import Backoff, require_enrolment, run_sync
+    from kim_desk.sync.service import Backoff, Delivery, deliver
 
-    enrolled = require_enrolment(store.conn)
+    if not outgoing.entries:
+        return Delivery(outgoing)
     backoff = Backoff(attempts=max(1, attempts), base=1.0, cap=4.0)
     try:
-        with (connect or default_connect)(enrolled) as client:
-            return run_sync(store.conn, client, today, backoff)
-    except httpx.HTTPError as error:  # anything send_report does not classify: calm words, not a crash
+        with (connect or default_connect)(outgoing.desk) as client:
+            client.get("/healthz", timeout=httpx.Timeout(5.0, connect=3.0))  # any HTTP answer counts
+            return deliver(client, outgoing, backoff)
+    except httpx.HTTPError as error:  # the probe: calm words, not a crash
         raise unreachable(error) from error
 
 
-def probe(connect: Connect | None, enrolled: Any) -> None:
-    """Is the district service answering at all? Asked on the pool, so an unreachable service
-    costs the DB worker nothing; any HTTP answer counts (run_sync judges the rest)."""
-    import httpx
+def record_answers(store: Store, delivery: Delivery) -> RunSummary:
+    """Step 3, on the DB worker: the answers into the outbox and journal; the RunSummary."""
+    from kim_desk.sync.service import record
 
-    from kim_desk.sync.client import unreachable
-
-    try:
-        with (connect or default_connect)(enrolled) as client:
-            client.get("/healthz", timeout=httpx.Timeout(5.0, connect=3.0))
-    except httpx.HTTPError as error:
-        raise unreachable(error) from error
+    return record(store, delivery)
 
 
 def send_in_background(
@@ -136,33 +151,47 @@ def send_in_background(
     only_if_configured: bool,
     on_sending: Callable[[], None] | None = None,
 ) -> None:
-    """Find the enrolment (DB worker), probe the service (pool), then run_sync (DB worker).
+    """Take the reports (DB worker), send them (pool), record the answers (DB worker).
 
     on_done gets the RunSummary, or None when sending is not set up (only_if_configured);
-    on_sending is called once it is clear that something will be sent.
+    on_sending is called once it is clear that something will be sent. While the pool waits on
+    the network, the DB worker answers every page.
     """
+    claimed: list[int] = []
 
-    def target(store: Store) -> Any:
-        # sync pulls in httpx; a desk that does not send never imports it (even on a worker an import
-        # holds the interpreter lock and stalls the window)
-        if only_if_configured and not sending_configured(store):
-            return None
-        from kim_desk.sync.service import enrolment, require_enrolment
+    def release() -> None:
+        for key in claimed:
+            _in_flight.discard(key)
+        claimed.clear()
 
-        return enrolment(store.conn) if only_if_configured else require_enrolment(store.conn)
+    def failed(error: Exception) -> None:
+        release()
+        on_error(error)
 
-    def send(_answer: object) -> None:
-        runner.db(lambda store: send_due(store, connect, today, attempts), on_done, on_error)
+    def recorded(summary: RunSummary) -> None:
+        release()
+        on_done(summary)
 
-    def found(enrolled: Any) -> None:
-        if enrolled is None:
+    def take(store: Store) -> Outgoing | None:
+        key = id(store)
+        outgoing = take_reports(store, today, only_if_configured=only_if_configured, busy=key in _in_flight)
+        if outgoing is not None and outgoing.entries:
+            _in_flight.add(key)
+            claimed.append(key)
+        return outgoing
+
+    def taken(outgoing: Outgoing | None) -> None:
+        if outgoing is None:
             on_done(None)
             return
-        if on_sending is not None:
+        if on_sending is not None and outgoing.entries:
             on_sending()
-        runner.run(lambda _progress: probe(connect, enrolled), send, on_error)
+        runner.run(lambda _progress: send_reports(outgoing, connect, attempts), sent, failed)
 
-    runner.db(target, found, on_error)
+    def sent(delivery: Delivery) -> None:
+        runner.db(lambda store: record_answers(store, delivery), recorded, failed)
+
+    runner.db(take, taken, failed)
 
 
 def summary_text(summary: Any) -> str:

@@ -236,7 +236,7 @@ def make_certificates(folder: Path) -> tuple[Path, Path, Path]:
 
 
 def test_https_with_the_organisations_own_ca(tmp_path: Path) -> None:
-    from kim_desk.stats.synthetic import plain_schema
+    from kim_desk.store import open_store
     from kim_desk.sync.client import SyncError, make_client
     from kim_desk.sync.service import enrol_desk
 
@@ -256,13 +256,12 @@ def test_https_with_the_organisations_own_ca(tmp_path: Path) -> None:
                 break
             except httpx.TransportError:
                 time.sleep(0.1)
-        conn = sqlite3.connect(tmp_path / "desk.sqlite3")
-        conn.executescript(plain_schema())
+        store = open_store(tmp_path / "desk.db", os.urandom(32), create=True)
         today = dt.date(2026, 11, 20)
         with make_client(url) as untrusted, pytest.raises(SyncError, match="nicht vertrauenswürdig"):
-            enrol_desk(conn, untrusted, url, code, today)
+            enrol_desk(store, untrusted, url, code, today)
         with make_client(url, ca_bundle=str(ca)) as trusted:
-            enrolled = enrol_desk(conn, trusted, url, code, today, ca_bundle=str(ca))
+            enrolled = enrol_desk(store, trusted, url, code, today, ca_bundle=str(ca))
         assert enrolled.municipality == "oelde" and enrolled.ca_bundle == str(ca)
     finally:
         process.terminate()

@@ -22,7 +22,7 @@ def model_rows(model) -> list[list[str]]:  # type: ignore[no-untyped-def]
 def test_page_shows_the_figures_of_the_last_closed_quarter(window, desk) -> None:  # type: ignore[no-untyped-def]
     window.show_page("statistics")
     page = window.statistics_page
-    expected = preview(desk.store.conn, Quarter(2026, 3), None)
+    expected = preview(desk.store, Quarter(2026, 3), None)
 
     assert page.quarter.currentText() == "2026Q3"
     assert json.loads(page.payload_text.toPlainText()) == expected
@@ -55,7 +55,7 @@ def test_choosing_an_earlier_quarter_shows_its_report(window, desk) -> None:  # 
 
     shown = json.loads(page.payload_text.toPlainText())
     assert shown["period"] == "2026Q2"
-    assert shown == preview(desk.store.conn, Quarter(2026, 2), None)
+    assert shown == preview(desk.store, Quarter(2026, 2), None)
     assert page.quarter_state.text() == "noch nicht gebildet (Vorschau)"
     window.show_page("today")
     window.show_page("statistics")  # a refresh keeps the chosen quarter

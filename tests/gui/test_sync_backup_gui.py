@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -64,7 +65,7 @@ def enrol(desk, district: DistrictStore, network: Network, options, address: boo
         settings.put(desk.store, "district_url", URL)
     _desk, code = district.add_desk("Caritas Ahlen", "ahlen", first_period="2026Q3")
     with make_client(URL, transport=network) as client:
-        enrol_desk(desk.store.conn, client, URL, code, TODAY.date())
+        enrol_desk(desk.store, client, URL, code, TODAY.date())
     network.paths.clear()
     options.sync_connect = lambda enrolled: make_client(enrolled.url, transport=network)
     options.sync_attempts = 1
@@ -109,9 +110,9 @@ def test_send_now_stores_a_journal_row_and_shows_it(qtbot, window, desk, distric
     qtbot.mouseClick(page.send_button, Qt.MouseButton.LeftButton)
 
     assert page.message.text().startswith("Gesendet: 1;")
-    assert [row[2] for row in state.journal_rows(desk.store.conn)] == ["sent", "queued"]
+    assert [row[2] for row in state.journal_rows(desk.store)] == ["sent", "queued"]
     assert texts(page.journal, 2) == ["gesendet", "gebildet und eingereiht"]
-    assert texts(page.journal, 1) == [row[1] for row in state.journal_rows(desk.store.conn)]
+    assert texts(page.journal, 1) == [row[1] for row in state.journal_rows(desk.store)]
     assert texts(page.outbox, 0) == ["2026Q3"] and texts(page.outbox, 1) == ["gesendet"]
     assert page.quarter_state.text() == "gesendet"
     # What the district stored is exactly the raw payload the page shows.
@@ -137,7 +138,7 @@ def test_unreachable_service_is_reported_calmly_and_nothing_is_lost(
     qtbot.mouseClick(page.send_button, Qt.MouseButton.LeftButton)
     assert network.paths == ["/healthz", "/api/v1/reports"]
     assert "wartend: 1" in page.message.text()
-    assert [entry.state for entry in state.outbox(desk.store.conn)] == ["queued"]
+    assert [entry.state for entry in state.outbox(desk.store)] == ["queued"]
     assert texts(page.outbox, 1) == ["wartet auf das Senden"]
     assert window.sync_label.text() == "Senden an den Kreis: 1 Bericht wartet, Dienst nicht erreichbar"
     assert received(district) == []
@@ -207,3 +208,73 @@ def test_jetzt_sichern_creates_a_backup_folder_and_pruefen_checks_it(qtbot, wind
     qtbot.mouseClick(page.verify_button, Qt.MouseButton.LeftButton)
     assert texts(page.backups, 3)[0].startswith("fehlerhaft")
     assert page.backup_message.text().startswith(f"Sicherung {folder.name}: fehlerhaft")
+
+
+class HeldNetwork(Network):
+    """The district answers the probe, then holds the report upload until the test releases it."""
+
+    def __init__(self, district: DistrictStore) -> None:
+        super().__init__(district)
+        self.entered = threading.Event()
+        self.release = threading.Event()
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        if request.url.path == "/api/v1/reports":
+            self.entered.set()
+            if not self.release.wait(60):  # longer than any wait of the test: the test fails first
+                raise httpx.ReadTimeout("the test never released the district", request=request)
+        return super().handle_request(request)
+
+
+def test_pages_answer_while_the_real_runner_waits_on_the_district(qtbot, make_window, desk, district, options) -> None:  # type: ignore[no-untyped-def]
+    held = HeldNetwork(district)
+    enrol(desk, district, held, options, address=False)  # no timer run: only the button sends
+    options.synchronous = False  # the real DB worker thread and pool
+    options.minute_ms = 600_000  # no idle lock while the test waits
+    window = make_window()
+    try:
+        window.show_page("statistics")
+        page = window.statistics_page
+        qtbot.waitUntil(page.send_button.isEnabled, timeout=10_000)
+        qtbot.mouseClick(page.send_button, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(held.entered.is_set, timeout=10_000)
+
+        window.show_page("today")
+        today = window.today_page
+        today.heading.setText("")
+        today.refresh()  # a page query on the DB worker while the report is on the wire
+        qtbot.waitUntil(lambda: today.heading.text().startswith("Heute"), timeout=10_000)
+        assert today.appointments.rowCount() > 0
+        assert not held.release.is_set() and received(district) == []
+        assert page.message.text() == "Die Berichte werden gesendet …"
+
+        held.release.set()
+        qtbot.waitUntil(lambda: page.message.text().startswith("Gesendet: 1;"), timeout=10_000)
+        assert len(received(district)) == 1
+        qtbot.waitUntil(lambda: [e.state for e in state.outbox(desk.store)] == ["sent"], timeout=10_000)
+    finally:
+        held.release.set()
+
+
+def test_locking_while_the_district_holds_a_report_loses_nothing(
+    qtbot, make_window, desk, district, options, caplog
+) -> None:  # type: ignore[no-untyped-def]
+    held = HeldNetwork(district)
+    enrol(desk, district, held, options, address=False)
+    options.synchronous = False
+    options.minute_ms = 600_000
+    window = make_window()
+    try:
+        window.show_page("statistics")
+        page = window.statistics_page
+        qtbot.waitUntil(page.send_button.isEnabled, timeout=10_000)
+        qtbot.mouseClick(page.send_button, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(held.entered.is_set, timeout=10_000)
+        window.lock()  # the page goes; the answer comes back to a locked desk
+        held.release.set()
+        qtbot.waitUntil(lambda: window.runner.pending == 0, timeout=10_000)
+    finally:
+        held.release.set()
+    assert len(received(district)) == 1
+    assert "background_callback_failed" not in caplog.text
+    assert window.last_error == "" and not window.dialogs

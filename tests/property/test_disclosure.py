@@ -5,12 +5,14 @@ from __future__ import annotations
 import datetime as dt
 import sqlite3
 from collections import Counter
+from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from kim_desk.stats.periods import Quarter
 from kim_desk.stats.report import build_report
+from kim_desk.store import Store
 from kim_desk.store.schema_v1 import SCHEMA_V1
 
 QUARTER = Quarter(2026, 3)
@@ -41,7 +43,7 @@ client_st = st.tuples(
 
 def make_db(
     clients: list[tuple[str, int, list[tuple[str, str, int]], list[tuple[str, str, str]]]],
-) -> sqlite3.Connection:
+) -> Store:
     conn = sqlite3.connect(":memory:")
     conn.executescript(PLAIN_SCHEMA)
     for n, (muni, year, contacts, cases) in enumerate(clients, start=1):
@@ -66,7 +68,7 @@ def make_db(
                 "INSERT INTO barrier (case_id, code, noted_on) VALUES (?, ?, '2026-08-03')",
                 (case_id, barrier),
             )
-    return conn
+    return Store(conn, Path(":memory:"))
 
 
 def relations(payload: dict) -> list[tuple[tuple, list[tuple]]]:

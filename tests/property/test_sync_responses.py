@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import sqlite3
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -13,9 +14,10 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from kim_desk.errors import KnownError
+from kim_desk.store import Store
+from kim_desk.store.schema_v4 import SCHEMA_V4
 from kim_desk.sync import service
 from kim_desk.sync.client import Retryable, SendResult, enrol, send_report
-from kim_desk.sync.state import ensure_sync_tables
 
 FAST = settings(max_examples=200, deadline=2000, suppress_health_check=[HealthCheck.too_slow])
 json_values = st.recursive(
@@ -64,14 +66,15 @@ def test_any_answer_to_an_enrolment_is_data_or_a_clear_error(status: int, body: 
 @example({"desk_id": "desk-7", "token": "tok_abc-123", "k": 5, "municipality": "ahlen"})
 def test_a_strange_enrolment_answer_is_refused_and_stores_nothing(answer: dict[str, Any]) -> None:
     conn = sqlite3.connect(":memory:", isolation_level=None)
-    conn.execute("CREATE TABLE contact (contact_on TEXT)")
-    ensure_sync_tables(conn)
+    conn.executescript("CREATE TABLE contact (contact_on TEXT); CREATE TABLE case_status_change "
+                       "(id, case_id, changed_on, status);" + SCHEMA_V4)  # fmt: skip
+    store = Store(conn, Path(":memory:"))
     body = json.dumps(answer).encode()
     with _client(200, body) as client:
         try:
-            done = service.enrol_desk(conn, client, "http://127.0.0.1:9", "CODE", dt.date(2026, 11, 23))
+            done = service.enrol_desk(store, client, "http://127.0.0.1:9", "CODE", dt.date(2026, 11, 23))
         except KnownError:
-            assert service.enrolment(conn) is None
+            assert service.enrolment(store) is None
             return
     assert isinstance(done.k, int) and 2 <= done.k <= 100
     assert done.desk_id and done.token and done.municipality

@@ -18,7 +18,7 @@ from kim_desk.district.store import DistrictStore
 from kim_desk.stats.payload import MAX_PAYLOAD_BYTES, canonical_json
 from kim_desk.stats.periods import Quarter
 from kim_desk.stats.report import build_report
-from kim_desk.stats.synthetic import plain_schema, populate
+from kim_desk.stats.synthetic import plain_store, populate
 
 TODAY = dt.date(2026, 10, 20)
 
@@ -37,12 +37,9 @@ def store(tmp_path: Path) -> DistrictStore:
 
 
 def desk_payload(desk_id: str, quarter: Quarter, municipality: str = "ahlen", seed: int = 7) -> dict:
-    import sqlite3
-
-    conn = sqlite3.connect(":memory:")
-    conn.executescript(plain_schema())
-    populate(conn, clients=400, contacts_per_client=3, quarters=[quarter], municipalities=(municipality,), seed=seed)
-    return build_report(conn, desk_id=desk_id, municipality=municipality, quarter=quarter, app_version="0.1.0")
+    store = plain_store()
+    populate(store, clients=400, contacts_per_client=3, quarters=[quarter], municipalities=(municipality,), seed=seed)
+    return build_report(store, desk_id=desk_id, municipality=municipality, quarter=quarter, app_version="0.1.0")
 
 
 def enrol(app: App, store: DistrictStore, municipality: str = "ahlen") -> tuple[str, str]:

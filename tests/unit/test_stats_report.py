@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import sqlite3
+from pathlib import Path
 
 import pytest
 
@@ -13,6 +14,7 @@ from kim_desk.stats.periods import Quarter, last_closed_quarter, parse_quarter
 from kim_desk.stats.render import describe
 from kim_desk.stats.report import Frozen, build_report, window_for
 from kim_desk.stats.synthetic import plain_schema
+from kim_desk.store import Store
 
 Q3 = Quarter(2026, 3)
 
@@ -54,6 +56,10 @@ def conn() -> sqlite3.Connection:
     return db
 
 
+def plain(conn: sqlite3.Connection) -> Store:
+    return Store(conn=conn, path=Path(":memory:"))
+
+
 def add_client(conn: sqlite3.Connection, n: int, birth: str | None, municipality: str = "ahlen") -> None:
     conn.execute(
         "INSERT INTO client (id, uid, family_name, birth_date, municipality, created_at, updated_at)"
@@ -76,7 +82,7 @@ def test_ages_are_counted_at_the_quarters_end(conn: sqlite3.Connection) -> None:
         add_client(conn, n + 10, "2008-10-01")
         for client in (n + 1, n + 10):
             conn.execute("INSERT INTO contact (client_id, contact_on) VALUES (?, '2026-08-01')", (client,))
-    counts = tables.count_tables(conn, tables.Window(Q3))
+    counts = tables.count_tables(plain(conn), tables.Window(Q3))
     assert counts["clients_by_age_band"] == {("ahlen", "18_26"): 5, ("ahlen", "under_18"): 5}
 
 
@@ -99,7 +105,7 @@ def test_case_state_is_the_state_at_the_quarters_end(conn: sqlite3.Connection) -
             conn.execute(
                 "INSERT INTO case_status_change (case_id, status, changed_on) VALUES (?, ?, ?)", (case_id, status, on)
             )
-    counts = tables.count_tables(conn, tables.Window(Q3))
+    counts = tables.count_tables(plain(conn), tables.Window(Q3))
     assert counts["cases_by_type_state"] == {
         ("ahlen", "wohngeld", "submitted"): 1,
         ("ahlen", "wohngeld", "rejected"): 1,
@@ -116,9 +122,9 @@ def test_late_records_of_a_frozen_quarter_count_in_the_next(conn: sqlite3.Connec
     conn.execute("INSERT INTO contact (id, client_id, contact_on) VALUES (3, 1, '2026-07-02')")
     conn.execute("INSERT INTO contact (id, client_id, contact_on) VALUES (4, 1, '2025-12-01')")  # before reporting
     window = window_for(Q3, Quarter(2026, 1), frozen)
-    counts = tables.count_tables(conn, window)
+    counts = tables.count_tables(plain(conn), window)
     assert sum(counts["contacts_by_channel"].values()) == 2
-    assert sum(tables.count_tables(conn, tables.Window(Q3))["contacts_by_channel"].values()) == 1
+    assert sum(tables.count_tables(plain(conn), tables.Window(Q3))["contacts_by_channel"].values()) == 1
 
 
 def test_payload_has_codes_and_figures_only(conn: sqlite3.Connection) -> None:
@@ -128,7 +134,9 @@ def test_payload_has_codes_and_figures_only(conn: sqlite3.Connection) -> None:
             "INSERT INTO contact (client_id, contact_on, language, channel) VALUES (?, '2026-08-01', 'ar', 'phone')",
             (n,),
         )
-    payload = build_report(conn, desk_id="caritas-ahlen-1a2b", municipality="ahlen", quarter=Q3, app_version="0.1.0")
+    payload = build_report(
+        plain(conn), desk_id="caritas-ahlen-1a2b", municipality="ahlen", quarter=Q3, app_version="0.1.0"
+    )
     assert payload["report_id"] == "caritas-ahlen-1a2b:2026Q3"
     assert cell(payload, "contacts_by_channel", ["beckum", "phone"]) is None  # 4 < k
     # Ahlen's 8 is suppressed too: with the published 12 phone contacts, 12 - 8 = Beckum's 4.

@@ -90,3 +90,24 @@ def test_newer_database_is_refused_and_left_unchanged(desk_paths: DataPaths) -> 
 def test_sqlite_utils_works_on_the_keyed_connection(desk: Desk) -> None:
     assert desk.store.db["client"].count == 60
     assert "municipality" in desk.store.db["client"].columns_dict
+
+
+def test_a_failed_inner_transaction_undoes_only_its_own_writes(desk: Desk) -> None:
+    store = desk.store
+    before = store.rows("SELECT key FROM setting ORDER BY key")
+    with store.transaction() as conn:
+        conn.execute("INSERT INTO setting (key, value) VALUES ('outer', '1')")
+        with pytest.raises(RuntimeError), store.transaction():
+            conn.execute("INSERT INTO setting (key, value) VALUES ('inner', '1')")
+            raise RuntimeError("the inner step fails")
+        with store.transaction():
+            conn.execute("INSERT INTO setting (key, value) VALUES ('second', '1')")
+    keys = {row[0] for row in store.rows("SELECT key FROM setting")} - {row[0] for row in before}
+    assert keys == {"outer", "second"}
+    assert not store.conn.in_transaction
+    with pytest.raises(RuntimeError), store.transaction() as conn:  # the outer one fails: all of it goes
+        conn.execute("INSERT INTO setting (key, value) VALUES ('gone', '1')")
+        with store.transaction():
+            conn.execute("INSERT INTO setting (key, value) VALUES ('gone too', '1')")
+        raise RuntimeError("the outer step fails")
+    assert store.one("SELECT count(*) FROM setting WHERE key LIKE 'gone%'")[0] == 0

@@ -71,12 +71,12 @@ def test_no_canary_in_payloads_district_store_or_logs(desk, tmp_path: Path, capl
     _desk, code = district.add_desk("Diakonie Telgte", "telgte", first_period="2026Q1")
     today = desk.store.today()
     client = make_client(URL, transport=InProcessTransport(create_app(district, today=lambda: today)))
-    enrolled = enrol_desk(conn, client, URL, code, today)
-    summary = run_sync(conn, client, today, Backoff(sleep=lambda _s: None))
+    enrolled = enrol_desk(desk.store, client, URL, code, today)
+    summary = run_sync(desk.store, client, today, Backoff(sleep=lambda _s: None))
     assert summary.sent and not summary.pending
-    payloads = b"".join(entry.payload for entry in state.outbox(conn))
+    payloads = b"".join(entry.payload for entry in state.outbox(desk.store))
     # The canaries were counted: Telgte has the twelve planted contacts in 2026Q3.
-    q3 = preview(conn, last_closed_quarter(today), enrolled)
+    q3 = preview(desk.store, last_closed_quarter(today), enrolled)
     telgte = [c for c in q3["tables"]["contacts_by_channel"]["cells"] if c["key"] == ["telgte", "*"]]
     assert telgte and (telgte[0]["value"] is None or telgte[0]["value"] >= 12)
     district.close()
@@ -100,7 +100,7 @@ def test_free_text_in_a_code_column_is_sent_as_other(desk, field: str) -> None:
         plant(conn)
         table = '"case"' if field == "type_code" else "barrier"
         conn.execute(f"UPDATE {table} SET {field} = 'Frau Zzyzxcanary 1913-07-29'")
-    payload = preview(conn, last_closed_quarter(desk.store.today()), None)
+    payload = preview(desk.store, last_closed_quarter(desk.store.today()), None)
     text = str(payload)
     assert "Zzyzxcanary" not in text and "1913" not in text
     assert "'other'" in text

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import sqlite3
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -16,7 +16,8 @@ from kim_desk.district.app import create_app
 from kim_desk.district.inprocess import call_app
 from kim_desk.district.store import DistrictStore
 from kim_desk.stats.periods import Quarter
-from kim_desk.stats.synthetic import plain_schema, populate
+from kim_desk.stats.synthetic import populate
+from kim_desk.store import Store, open_store
 from kim_desk.sync import state
 from kim_desk.sync.client import SyncError, check_url, make_client
 from kim_desk.sync.service import Backoff, enrol_desk, preview, run_sync
@@ -62,18 +63,17 @@ def network(district: DistrictStore) -> Network:
 
 
 @pytest.fixture
-def desk_db(tmp_path: Path) -> Iterator[sqlite3.Connection]:
-    conn = sqlite3.connect(tmp_path / "desk.sqlite3")
-    conn.executescript(plain_schema())
-    populate(conn, clients=300, contacts_per_client=4, quarters=QUARTERS)
-    yield conn
-    conn.close()
+def desk_db(tmp_path: Path) -> Iterator[Store]:
+    store = open_store(tmp_path / "desk.db", os.urandom(32), create=True)
+    populate(store, clients=300, contacts_per_client=4, quarters=QUARTERS)
+    yield store
+    store.close()
 
 
-def enrolled(conn: sqlite3.Connection, district: DistrictStore, network: Network) -> httpx.Client:
+def enrolled(store: Store, district: DistrictStore, network: Network) -> httpx.Client:
     _desk, code = district.add_desk("Caritas Ahlen", "ahlen", first_period="2026Q1")
     client = make_client(URL, transport=network)
-    enrol_desk(conn, client, URL, code, TODAY)
+    enrol_desk(store, client, URL, code, TODAY)
     return client
 
 
@@ -144,10 +144,10 @@ def test_same_id_with_different_content_is_refused(desk_db, district, network) -
     entry = state.outbox_entry(desk_db, "2026Q3")
     changed = json.loads(entry.payload)
     changed["app_version"] = "9.9.9"
-    desk_db.execute(
-        "UPDATE sync_outbox SET payload = ?, state = 'queued' WHERE period = '2026Q3'", (json.dumps(changed),)
-    )
-    desk_db.commit()
+    with desk_db.transaction() as conn:
+        conn.execute(
+            "UPDATE sync_outbox SET payload = ?, state = 'queued' WHERE period = '2026Q3'", (json.dumps(changed),)
+        )
     summary = run_sync(desk_db, client, TODAY, no_sleep([]))
     assert summary.refused == [entry.report_id]
     assert state.outbox_entry(desk_db, "2026Q3").state == "refused"
@@ -160,11 +160,11 @@ def test_late_record_counts_in_the_next_open_quarter(desk_db, district, network)
     q2 = state.outbox_entry(desk_db, "2026Q2").payload
     desk = district.desks()[0]
     before = preview(desk_db, Quarter(2026, 3), None)["tables"]["contacts_by_channel"]["total"]
-    for _ in range(6):  # entered in July, dated in June (frozen quarter)
-        desk_db.execute(
-            "INSERT INTO contact (client_id, contact_on, channel, language) VALUES (1, '2026-06-15', 'phone', 'de')"
-        )
-    desk_db.commit()
+    with desk_db.transaction() as conn:
+        for _ in range(6):  # entered in July, dated in June (frozen quarter)
+            conn.execute(
+                "INSERT INTO contact (client_id, contact_on, channel, language) VALUES (1, '2026-06-15', 'phone', 'de')"
+            )
     run_sync(desk_db, client, TODAY, no_sleep([]))
     assert state.outbox_entry(desk_db, "2026Q2").payload == q2
     q3 = json.loads(state.outbox_entry(desk_db, "2026Q3").payload)

@@ -1,9 +1,9 @@
 """Statistics: exactly what goes to the district, per closed quarter, before and after sending.
 
 The figures as tables and in words, the raw payload (read-only), the outbox and the
-journal of everything sent, the enrolment. "Jetzt senden" asks the service on the pool whether it
-answers, then runs kim_desk.sync.service.run_sync on the DB worker (it uses the connection);
-nothing here touches the network on the GUI thread.
+journal of everything sent, the enrolment. "Jetzt senden" takes the reports on the DB worker,
+sends them on the pool and records the answers on the DB worker (kim_desk.views.jobs); the
+network is never touched on the GUI thread or the DB worker.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from typing import Any
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QComboBox, QHeaderView, QLabel, QPlainTextEdit, QPushButton, QTableView
+from shiboken6 import isValid
 
 from kim_desk.errors import KnownError
 from kim_desk.gui.models.records import Column, RecordTableModel
@@ -66,11 +67,10 @@ def load_statistics(store: Store, today: dt.date, period: str | None) -> Statist
     from kim_desk.sync import state
     from kim_desk.sync.service import enrolment, first_period_for, preview
 
-    conn = store.conn
-    enrolled = enrolment(conn)
+    enrolled = enrolment(store)
     last = last_closed_quarter(today)
-    first = parse_quarter(enrolled.first_period) if enrolled else first_period_for(conn, today)
-    entries = state.outbox(conn)
+    first = parse_quarter(enrolled.first_period) if enrolled else first_period_for(store, today)
+    entries = state.outbox(store)
     states = {entry.period: entry.state for entry in entries}
     periods = [str(q) for q in reversed(quarters_between(first, last))] or [str(last)]
     for frozen in states:  # frozen later than the last closed quarter (grace days) still shows
@@ -78,14 +78,14 @@ def load_statistics(store: Store, today: dt.date, period: str | None) -> Statist
             periods.append(frozen)
     periods.sort(reverse=True)
     chosen = period if period in periods else periods[0]
-    payload = preview(conn, parse_quarter(chosen), enrolled)
+    payload = preview(store, parse_quarter(chosen), enrolled)
     return StatisticsData(
         enrolment=enrolled,
         quarters=[(p, states.get(p, "")) for p in periods],
         period=chosen,
         payload=payload,
         outbox=entries,
-        journal=state.journal_rows(conn, 200),
+        journal=state.journal_rows(store, 200),
     )
 
 
@@ -272,14 +272,23 @@ class StatisticsPage(Page):
             self._sent, self._send_failed, only_if_configured=False,
         )  # fmt: skip
 
+    def _gone(self) -> bool:
+        """Locked while sending: the page was dropped with everything it showed (the report waits
+        in the outbox or is at the district; the next run records it)."""
+        return self.ctx.runner.locked or not isValid(self.send_button)
+
     def _sent(self, summary: Any) -> None:
         self.sending = False
+        if self._gone():
+            return
         self.message.setText(jobs.summary_text(summary))
         self.sync_finished.emit()
         self.refresh()
 
     def _send_failed(self, error: Exception) -> None:
         self.sending = False
+        if self._gone():
+            return
         self.send_button.setEnabled(self.data.enrolment is not None)
         self.sync_finished.emit()
         if isinstance(error, KnownError):  # not reachable, not enrolled, certificate: words on the page
