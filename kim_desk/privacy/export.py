@@ -52,18 +52,26 @@ _CLIENT_PARTS = {"household_member": "household", "case": "cases", "appointment"
 _CASE_PARTS = {"case_status_change": "status_changes", "checklist_item": "checklist", "barrier": "barriers"}
 
 
-def _linked_tables(db: sqlite_utils.Database) -> tuple[dict[str, str], dict[str, str]]:
-    """Every table with a foreign key to a client, and every other one with a foreign key to a case:
-    {table: column}. Read from the schema, so a table a later migration adds is exported too."""
+def _linked_tables(db: sqlite_utils.Database) -> tuple[dict[str, str], dict[str, str], dict[str, str]]:
+    """Every table with a foreign key to a client, and every other one with a foreign key to a case
+    or to an appointment: {table: column} each. Read from the schema, so a table a later migration
+    adds is exported too."""
     by_client: dict[str, str] = {}
     by_case: dict[str, str] = {}
+    by_appointment: dict[str, str] = {}
     for table in db.tables:
         for key in table.foreign_keys:
             if key.column and key.other_table == "client":
                 by_client[table.name] = key.column
             elif key.column and key.other_table == "case":
                 by_case.setdefault(table.name, key.column)
-    return by_client, {name: column for name, column in by_case.items() if name not in by_client}
+            elif key.column and key.other_table == "appointment":
+                by_appointment.setdefault(table.name, key.column)
+    return (
+        by_client,
+        {name: column for name, column in by_case.items() if name not in by_client},
+        {name: column for name, column in by_appointment.items() if name not in by_client and name not in by_case},
+    )
 
 
 def _rows(db: sqlite_utils.Database, table: str, column: str, value: int) -> list[dict[str, Any]]:
@@ -84,7 +92,7 @@ def collect(store: Store, client_id: int, catalog: Catalog | None = None) -> dic
         raise NotFound(_("Es gibt keine Klientin / keinen Klienten mit der Nummer {id}.").format(id=client_id))
     client = rows[0]
     client["languages"] = json.loads(client["languages"] or "[]")
-    by_client, by_case = _linked_tables(db)
+    by_client, by_case, by_appointment = _linked_tables(db)
     parts = {
         _CLIENT_PARTS.get(table, table): _rows(db, table, column, client_id) for table, column in by_client.items()
     }
@@ -94,6 +102,9 @@ def collect(store: Store, client_id: int, catalog: Catalog | None = None) -> dic
             case[_CASE_PARTS.get(table, table)] = _rows(db, table, column, case["id"])
         _add_titles(case, catalog)
     appointments, contacts = parts.get("appointments", []), parts.get("contacts", [])
+    for appointment in appointments:  # e.g. the interpreter requested for it
+        for table, column in by_appointment.items():
+            appointment[table] = _rows(db, table, column, appointment["id"])
     return {
         "format": FORMAT,
         "app": __version__,

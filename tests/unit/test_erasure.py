@@ -218,20 +218,20 @@ def test_export_finds_every_table_about_the_client_from_the_schema(desk: Desk, t
     client_id = _plant(desk)
     with desk.store.transaction() as conn:
         conn.execute(
-            "CREATE TABLE referral (id INTEGER PRIMARY KEY, client_id INTEGER REFERENCES client(id), offer TEXT)"
+            "CREATE TABLE planted_offer (id INTEGER PRIMARY KEY, client_id INTEGER REFERENCES client(id), offer TEXT)"
         )
         conn.execute(
             'CREATE TABLE case_note (id INTEGER PRIMARY KEY, case_id INTEGER REFERENCES "case"(id), note TEXT)'
         )
-        conn.execute("INSERT INTO referral (client_id, offer) VALUES (?, 'Sprachmittlerpool')", (client_id,))
+        conn.execute("INSERT INTO planted_offer (client_id, offer) VALUES (?, 'Sprachmittlerpool')", (client_id,))
         conn.execute(
-            "INSERT INTO referral (client_id, offer) SELECT min(id), 'not hers' FROM client WHERE id != ?", (client_id,)
+            "INSERT INTO planted_offer (client_id, offer) SELECT min(id), 'not hers' FROM client WHERE id != ?", (client_id,)
         )
         case_id = desk.store.one('SELECT id FROM "case" WHERE client_id = ?', (client_id,))[0]
         conn.execute("INSERT INTO case_note (case_id, note) VALUES (?, 'Bescheid kommt')", (case_id,))
     files = export_client(desk.store, client_id, tmp_path, catalog=desk.catalog)
     data = json.loads(files.json_path.read_text("utf-8"))
-    assert [row["offer"] for row in data["referral"]] == ["Sprachmittlerpool"]
+    assert [row["offer"] for row in data["planted_offer"]] == ["Sprachmittlerpool"]
     assert [row["note"] for row in data["cases"][0]["case_note"]] == ["Bescheid kommt"]
     assert data["cases"][0]["status_changes"] and "case_note" not in data
     assert desk.store.one("PRAGMA recursive_triggers")[0] == 0

@@ -107,3 +107,19 @@ def test_cli_lists_services_and_records_a_referral(desk, capsys, monkeypatch, tm
     rows = json.loads(capsys.readouterr().out)
     assert {"client_id": client_id, "service": "jmd", "outcome": "open"}.items() <= rows[-1].items()
     assert main(["--data-dir", root, "referral", "add", str(client_id), "--service", "nope"]) == 1
+
+
+def test_the_data_access_export_holds_referrals_needs_and_interpreter_requests(desk, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from kim_desk.privacy.export import export_client
+
+    store = desk.store
+    appointment = store.one("SELECT id, client_id FROM appointment ORDER BY id LIMIT 1")
+    client_id, today = int(appointment["client_id"]), store.today()
+    refer(store, Referral(client_id, "sprachmittlerpool", today), set(load_services()))
+    note_unmet_need(store, UnmetNeed(client_id, "housing", today))
+    request_mediator(store, MediatorRequest(int(appointment["id"]), "fa", today))
+    data = json.loads(export_client(store, client_id, tmp_path, catalog=desk.catalog).json_path.read_text("utf-8"))
+    assert "sprachmittlerpool" in [row["service_code"] for row in data["referral"]]
+    assert "housing" in [row["category"] for row in data["unmet_need"]]
+    requests = [r for a in data["appointments"] for r in a.get("mediator_request", [])]
+    assert "fa" in [r["language"] for r in requests]
