@@ -46,13 +46,16 @@ def test_killed_installations_leave_a_whole_pack(tmp_path: Path) -> None:
             child = subprocess.Popen(
                 [sys.executable, str(WRITER), str(paths.root), str(packs),
                  key.public_key().public_bytes_raw().hex(), NOW.isoformat()],
-                stdout=subprocess.DEVNULL,
+                stdout=subprocess.PIPE, text=True,
             )  # fmt: skip
-            time.sleep(rng.uniform(0.2, 0.7))
+            assert child.stdout is not None
+            child.stdout.readline()  # "ready": the kill lands in the installations, not in the imports
+            time.sleep(rng.uniform(0.0, 0.4))
             if child.poll() is None:
                 child.send_signal(signal.SIGKILL)
                 kills += 1
             child.wait(timeout=60)
+            child.stdout.close()
             state = read_state(paths)
             if state.current:
                 assert check_extracted(pack_dir(paths, state.current)) == []

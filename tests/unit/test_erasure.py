@@ -225,7 +225,8 @@ def test_export_finds_every_table_about_the_client_from_the_schema(desk: Desk, t
         )
         conn.execute("INSERT INTO planted_offer (client_id, offer) VALUES (?, 'Sprachmittlerpool')", (client_id,))
         conn.execute(
-            "INSERT INTO planted_offer (client_id, offer) SELECT min(id), 'not hers' FROM client WHERE id != ?", (client_id,)
+            "INSERT INTO planted_offer (client_id, offer) SELECT min(id), 'not hers' FROM client WHERE id != ?",
+            (client_id,),
         )
         case_id = desk.store.one('SELECT id FROM "case" WHERE client_id = ?', (client_id,))[0]
         conn.execute("INSERT INTO case_note (case_id, note) VALUES (?, 'Bescheid kommt')", (case_id,))
