@@ -53,7 +53,7 @@ CHECKS: list[tuple[str, Check]] = [
 
 def _all_checks() -> list[tuple[str, Check]]:
     # imported here: the GUI checks import Qt
-    from kim_desk.commands import selftest_backup, selftest_documents, selftest_i18n
+    from kim_desk.commands import selftest_backup, selftest_documents, selftest_i18n, selftest_platform
     from kim_desk.gui import selftest as selftest_gui
 
     return [
@@ -62,6 +62,7 @@ def _all_checks() -> list[tuple[str, Check]]:
         *selftest_gui.CHECKS,
         *selftest_i18n.CHECKS,
         *selftest_backup.CHECKS,
+        *selftest_platform.CHECKS,
     ]
 
 

@@ -298,3 +298,36 @@ def test_macos_keychain_is_chosen_when_reachable(monkeypatch: pytest.MonkeyPatch
     monkeypatch.setattr(macOS.platform, "system", lambda: "Darwin")
     monkeypatch.setattr(macOS, "api", object(), raising=False)  # the Security framework "loaded"
     assert vault.SystemKeyring().backend_name() == "keyring.backends.macOS.Keyring"
+
+
+# --- the bundle's self-test of these ------------------------------------------------------------------------
+
+
+def test_self_test_passes_with_the_credential_manager(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, credential_manager: FakeWin32Cred
+) -> None:
+    import platformdirs.windows
+
+    from kim_desk.commands import selftest_platform
+
+    monkeypatch.setattr(platformdirs.windows, "_RESOLVE_WIN_FOLDER", lambda _csidl: str(tmp_path / "Local"))
+    work = tmp_path / "work"  # the self-test's own fresh folder
+    work.mkdir()
+    for _name, check in selftest_platform.CHECKS:
+        check(work)
+    assert credential_manager.store == {}  # the check writes nothing to the keyring
+
+
+def test_self_test_fails_a_windows_build_without_keyring(monkeypatch: pytest.MonkeyPatch) -> None:
+    import keyring
+    from keyring.backends import fail
+
+    from kim_desk.commands.selftest_platform import check_keyring_backend
+
+    monkeypatch.setattr(sys, "platform", "win32")
+    monkeypatch.delenv("PYTHON_KEYRING_BACKEND", raising=False)
+    monkeypatch.setattr(keyring, "get_keyring", fail.Keyring)  # no entry points, and pywin32-ctypes missing
+    with pytest.raises(AssertionError, match="no keyring backend"):
+        check_keyring_backend(Path())
+    monkeypatch.setattr(sys, "platform", "linux")  # optional there
+    check_keyring_backend(Path())

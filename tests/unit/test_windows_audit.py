@@ -16,6 +16,7 @@ PLATFORM_BRANCHES = {
     "kim_desk/paths.py": 2,  # test_platform_windows: test_*_data_folder_*
     "kim_desk/fileutil.py": 3,  # test_platform_windows: restrict, fsync_directory, replace_file
     "kim_desk/vault.py": 1,  # test_platform_windows: the Credential Manager and Keychain tests
+    "kim_desk/commands/selftest_platform.py": 1,  # test_platform_windows: test_self_test_*
 }
 # Text written with newline translation: a crash report for people to read, where CRLF on Windows is right.
 TEXT_WRITES = {"kim_desk/logs.py"}
