@@ -68,7 +68,8 @@ def _all_checks() -> list[tuple[str, Check]]:
 
 def run_checks() -> Iterator[tuple[str, str | None]]:
     for name, check in _all_checks():
-        with tempfile.TemporaryDirectory(prefix="kim-self-test-") as tmp:
+        # Windows cannot remove a file something still holds open: that must not fail the check itself
+        with tempfile.TemporaryDirectory(prefix="kim-self-test-", ignore_cleanup_errors=True) as tmp:
             try:
                 check(Path(tmp))
             except Exception as exc:  # noqa: BLE001 - every failure is reported by name
