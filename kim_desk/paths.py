@@ -7,17 +7,32 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+import platformdirs.api
+
 ENV_HOME = "KIM_DESK_HOME"
+APP_NAME = "KIM Desk"  # the folder name on Windows and macOS
+UNIX_APP_NAME = "kim-desk"  # the folder name on Linux, as desks there have used since the start
+
+
+def _platform_dirs() -> platformdirs.api.PlatformDirsABC:
+    """platformdirs' answer for the platform running now (chosen per call, so tests can simulate one)."""
+    if sys.platform == "win32":
+        from platformdirs.windows import Windows
+
+        # the local (not roaming) folder: a desk's database stays on this machine, never in a roaming profile
+        return Windows(APP_NAME, appauthor=False, roaming=False)
+    if sys.platform == "darwin":
+        from platformdirs.macos import MacOS
+
+        return MacOS(APP_NAME)
+    from platformdirs.unix import Unix
+
+    return Unix(UNIX_APP_NAME)
 
 
 def platform_data_dir() -> Path:
-    if sys.platform == "win32":
-        base = os.environ.get("LOCALAPPDATA") or str(Path.home() / "AppData" / "Local")
-        return Path(base) / "KIM Desk"
-    if sys.platform == "darwin":
-        return Path.home() / "Library" / "Application Support" / "KIM Desk"
-    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
-    return Path(base) / "kim-desk"
+    r"""%LOCALAPPDATA%\KIM Desk, ~/Library/Application Support/KIM Desk, or $XDG_DATA_HOME/kim-desk."""
+    return Path(_platform_dirs().user_data_dir)
 
 
 @dataclass(frozen=True)

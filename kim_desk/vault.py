@@ -63,32 +63,63 @@ class KeyringAccess(Protocol):
     def set(self, account: str, secret: str) -> None: ...
 
 
+# The OS's own store, where keyring's plug-in lookup finds nothing (a frozen bundle without its entry points)
+NATIVE_KEYRINGS = {"win32": "keyring.backends.Windows.WinVaultKeyring", "darwin": "keyring.backends.macOS.Keyring"}
+
+
+def select_keyring_backend() -> Any:
+    """keyring's own choice (it honours PYTHON_KEYRING_BACKEND and keyringrc.cfg); if that is nothing on
+    Windows or macOS, the Credential Manager or Keychain directly. Without any, the fail backend: every call
+    then says there is no keyring, and unlocking goes on with the passphrase."""
+    import importlib
+
+    import keyring
+    from keyring.backends import fail
+
+    chosen: Any = keyring.get_keyring()
+    native = NATIVE_KEYRINGS.get(sys.platform)
+    if isinstance(chosen, fail.Keyring) and native and not os.environ.get("PYTHON_KEYRING_BACKEND"):
+        module_name, class_name = native.rsplit(".", 1)
+        try:
+            backend_class = getattr(importlib.import_module(module_name), class_name)
+            backend_class.priority  # noqa: B018 - raises where the OS store cannot be reached
+        except Exception:  # noqa: BLE001 - not there: keep the fail backend
+            return chosen
+        chosen = backend_class()
+    if type(chosen).__name__ == "WinVaultKeyring":
+        # the wrapped key stays on this machine, so its secret need not roam with the Windows profile
+        chosen.persist = "local machine"
+    return chosen
+
+
 class SystemKeyring:
     """The OS keyring through `keyring`; every failure becomes KeyringUnavailable."""
 
-    def backend_name(self) -> str:
-        import keyring
+    def __init__(self) -> None:
+        self._backend: Any = None
 
-        backend = keyring.get_keyring()
+    def _selected(self) -> Any:
+        if self._backend is None:
+            try:
+                self._backend = select_keyring_backend()
+            except Exception as exc:
+                raise KeyringUnavailable(_describe_keyring_error(exc)) from exc
+        return self._backend
+
+    def backend_name(self) -> str:
+        backend = self._selected()
         return f"{type(backend).__module__}.{type(backend).__qualname__}"
 
     def get(self, account: str) -> str | None:
-        import keyring
-        from keyring.errors import KeyringError
-
         try:
-            value: str | None = keyring.get_password(KEYRING_SERVICE, account)
-        except KeyringError as exc:
-            raise KeyringUnavailable(_describe_keyring_error(exc)) from exc
+            value: str | None = self._selected().get_password(KEYRING_SERVICE, account)
         except Exception as exc:
             raise KeyringUnavailable(_describe_keyring_error(exc)) from exc
         return value
 
     def set(self, account: str, secret: str) -> None:
-        import keyring
-
         try:
-            keyring.set_password(KEYRING_SERVICE, account, secret)
+            self._selected().set_password(KEYRING_SERVICE, account, secret)
         except Exception as exc:
             raise KeyringUnavailable(_describe_keyring_error(exc)) from exc
 

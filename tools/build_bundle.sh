@@ -2,8 +2,7 @@
 # Build the one-folder desktop bundle into dist/kim-desk and run its headless self-test.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bash tools/setup.sh
-.venv/bin/python -m pip install -q "pyinstaller>=6.10"
+bash tools/setup.sh  # installs requirements.lock, PyInstaller included (the "bundle" extra)
 start=$(date +%s)
 .venv/bin/pyinstaller --noconfirm --clean --log-level WARN build_installer.spec
 end=$(date +%s)

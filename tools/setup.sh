@@ -47,10 +47,11 @@ if [[ ! -x .venv/bin/python ]]; then
     "$PYTHON" -m venv .venv
 fi
 stamp=".venv/.kim-desk-installed"
-fingerprint=$(sha256sum pyproject.toml | cut -d' ' -f1)
+fingerprint=$(cat pyproject.toml requirements.lock | sha256sum | cut -d' ' -f1)
 if [[ ! -f "$stamp" || "$(cat "$stamp")" != "$fingerprint" ]]; then
-    .venv/bin/python -m pip install -q --upgrade pip
-    .venv/bin/python -m pip install -q -e '.[dev]'
+    # the pinned, hash-checked versions of requirements.lock (made by tools/lock.sh), then this checkout itself
+    .venv/bin/python -m pip install -q --require-hashes -r requirements.lock
+    .venv/bin/python -m pip install -q --no-deps -e .
     echo "$fingerprint" > "$stamp"
 fi
 if [[ -f tools/compile_translations.py ]]; then

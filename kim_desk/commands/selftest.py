@@ -53,7 +53,7 @@ CHECKS: list[tuple[str, Check]] = [
 
 def _all_checks() -> list[tuple[str, Check]]:
     # imported here: the GUI checks import Qt
-    from kim_desk.commands import selftest_backup, selftest_documents, selftest_i18n
+    from kim_desk.commands import selftest_backup, selftest_documents, selftest_i18n, selftest_platform
     from kim_desk.gui import selftest as selftest_gui
 
     return [
@@ -62,12 +62,14 @@ def _all_checks() -> list[tuple[str, Check]]:
         *selftest_gui.CHECKS,
         *selftest_i18n.CHECKS,
         *selftest_backup.CHECKS,
+        *selftest_platform.CHECKS,
     ]
 
 
 def run_checks() -> Iterator[tuple[str, str | None]]:
     for name, check in _all_checks():
-        with tempfile.TemporaryDirectory(prefix="kim-self-test-") as tmp:
+        # Windows cannot remove a file something still holds open: that must not fail the check itself
+        with tempfile.TemporaryDirectory(prefix="kim-self-test-", ignore_cleanup_errors=True) as tmp:
             try:
                 check(Path(tmp))
             except Exception as exc:  # noqa: BLE001 - every failure is reported by name

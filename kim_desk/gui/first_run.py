@@ -50,6 +50,7 @@ class RecoveryPage(QWizardPage):
         QVBoxLayout(self).addWidget(self.ui)
         self.code: QLabel = child(self.ui, QLabel, "code")
         font = QFont("monospace")
+        font.setStyleHint(QFont.StyleHint.TypeWriter)  # Windows knows no "monospace": the hint picks its own
         font.setPointSize(16)
         font.setBold(True)
         self.code.setFont(font)
