@@ -95,7 +95,7 @@ def next_steps(sheet: Sheet, wording: Wording, template: Template, data: Documen
             bold=True,
         )
     for number, step in enumerate(case.type.steps, start=1):
-        said = wording.say(step)
+        said = wording.say(step.text)
         sheet.row(Said(f"{number}. {said.german}", f"{number}. {said.client}", said.translated))
     missing = [line for line in case.checklist if line.state == "missing" and line.required]
     if missing:
