@@ -200,9 +200,12 @@ def parse_application_type(data: Any, file_name: str) -> tuple[ApplicationType |
         step = checker.table(item, f"steps[{i}]", {"text": str}, {"basis": str})
         if "text" in step:
             if _RULE_WORDS.search(step["text"]) and not step.get("basis"):
-                checker.problem(f"steps[{i}].basis", _("ein Schritt, der eine Regel nennt, braucht ihre Rechtsgrundlage"))
+                checker.problem(
+                    f"steps[{i}].basis", _("ein Schritt, der eine Regel nennt, braucht ihre Rechtsgrundlage")
+                )
             steps.append(Step(**step))
-    deadlines = [spec for i, item in enumerate(_items(checker, top, "deadlines")) if (spec := _deadline(checker, item, i))]
+    parsed = (_deadline(checker, item, i) for i, item in enumerate(_items(checker, top, "deadlines")))
+    deadlines = [deadline for deadline in parsed if deadline is not None]
     _check_deadline_pairs(checker, deadlines)
     fields = []
     for i, item in enumerate(_items(checker, top, "fields")):
@@ -262,7 +265,9 @@ def _deadline(checker: _Checker, item: Any, i: int) -> DeadlineSpec | None:
     count = len(checker.problems)
     for key, values in (("anchor", DEADLINE_ANCHORS), ("kind", DEADLINE_KINDS), ("align", ALIGNMENTS)):
         if key in spec and spec[key] not in values:
-            checker.problem(f"{where}.{key}", _("muss einer von {values} sein").format(values=", ".join(v for v in values if v)))
+            checker.problem(
+                f"{where}.{key}", _("muss einer von {values} sein").format(values=", ".join(v for v in values if v))
+            )
     units = [unit for unit in ("days", "weeks", "months") if unit in spec]
     if len(units) != 1:
         checker.problem(where, _("braucht genau eine Länge: days, weeks oder months"))
@@ -270,7 +275,9 @@ def _deadline(checker: _Checker, item: Any, i: int) -> DeadlineSpec | None:
     if kind in NEEDS_BASIS and not spec.get("basis"):
         checker.problem(f"{where}.basis", _("eine gesetzliche Frist braucht ihre Rechtsgrundlage (§)"))
     if spec.get("working_day") and kind != "legal":
-        checker.problem(f"{where}.working_day", _("nur eine gesetzliche Frist verschiebt sich auf den nächsten Werktag"))
+        checker.problem(
+            f"{where}.working_day", _("nur eine gesetzliche Frist verschiebt sich auf den nächsten Werktag")
+        )
     if spec.get("anchor") == "opened" and kind != "expected":
         checker.problem(f"{where}.anchor", _("die Eröffnung in KIM Desk ist kein rechtliches Ereignis"))
     if len(checker.problems) > count or not {"code", "label", "anchor", "kind"} <= spec.keys():
@@ -294,9 +301,7 @@ def _check_deadline_pairs(checker: _Checker, deadlines: list[DeadlineSpec]) -> N
         by_code.setdefault(spec.code, []).append(spec)
     for code, specs in by_code.items():
         kinds = sorted(spec.kind for spec in specs)
-        if len(specs) > 1 and (
-            kinds != ["legal", "recommended"] or len({(s.label, s.anchor) for s in specs}) > 1
-        ):
+        if len(specs) > 1 and (kinds != ["legal", "recommended"] or len({(s.label, s.anchor) for s in specs}) > 1):
             checker.problem(
                 "deadlines",
                 _("Code „{code}“: mehrfach nur als empfohlene und gesetzliche Frist desselben Ereignisses").format(

@@ -104,7 +104,7 @@ def next_steps(sheet: Sheet, wording: Wording, template: Template, data: Documen
 
 
 def _deadline_lines(sheet: Sheet, wording: Wording, template: Template, case: CaseView) -> None:
-    """"Empfohlen bis …" and "Spätestens am …" as two lines; a legal limit with its basis and Stand."""
+    """Lines "Empfohlen bis …" and "Spätestens am …" apart; a legal limit with its basis and Stand."""
     text = template.text
     lines = case.deadlines
     if not lines and case.deadline and case.deadline_label:

@@ -299,6 +299,7 @@ class CaseFile:
     case: Case
     client_name: str
     history: list[tuple[str, str]]  # (status, changed_on)
+    permit_expires: str | None = None  # the client's: the renewal deadlines count from it
 
 
 def case_file(store: Store, case_id: int) -> CaseFile:
@@ -310,7 +311,8 @@ def case_file(store: Store, case_id: int) -> CaseFile:
             "SELECT status, changed_on FROM case_status_change WHERE case_id = ? ORDER BY id", (case_id,)
         )
     ]
-    return CaseFile(case, names.get(case.client_id, ""), history)
+    permit = store.one("SELECT permit_expires FROM client WHERE id = ?", (case.client_id,))
+    return CaseFile(case, names.get(case.client_id, ""), history, permit["permit_expires"] if permit else None)
 
 
 def checklist_label(catalog: Catalog, type_code: str, item: ChecklistItem) -> str:

@@ -23,7 +23,9 @@ label = "Reisepass"
 [[steps]]
 text = "Abgeben."
 """
-LEGAL = '[[deadlines]]\ncode = "objection"\nlabel = "Widerspruch einlegen"\nanchor = "notice_received"\nkind = "legal"\n'
+LEGAL = (
+    '[[deadlines]]\ncode = "objection"\nlabel = "Widerspruch einlegen"\nanchor = "notice_received"\nkind = "legal"\n'
+)
 
 
 def _problems(tmp_path: Path, text: str) -> list[str]:

@@ -27,8 +27,7 @@ def catalog() -> Catalog:
 def _dates(catalog: Catalog, type_code: str, case: dict[str, str], permit: str | None = None,
            today: dt.date = TODAY) -> dict[tuple[str, str], dt.date]:  # fmt: skip
     return {
-        (due.spec.code, due.spec.kind): due.date
-        for due in case_deadlines(catalog.get(type_code), case, permit, today)
+        (due.spec.code, due.spec.kind): due.date for due in case_deadlines(catalog.get(type_code), case, permit, today)
     }
 
 
@@ -110,9 +109,8 @@ def test_retroactive_months_count_back_from_the_month_of_application(catalog: Ca
     assert _dates(catalog, "kindergeld", submitted)[("retroactive_limit", "retroactive")] == D(2025, 9, 1)
     # not yet submitted: if it is submitted this month
     planned = {"opened_on": "2024-01-02"}
-    assert _dates(catalog, "kindergeld", planned, today=D(2024, 8, 31))[
-        ("retroactive_limit", "retroactive")
-    ] == D(2024, 2, 1)
+    dates = _dates(catalog, "kindergeld", planned, today=D(2024, 8, 31))
+    assert dates[("retroactive_limit", "retroactive")] == D(2024, 2, 1)
 
 
 def test_renewals_count_from_the_end_of_the_approval_period(catalog: Catalog) -> None:
