@@ -3,7 +3,7 @@
     .venv/bin/python tools/i18n.py extract   # sources, .ui files, forms/ -> translations/kim_desk.pot
     .venv/bin/python tools/i18n.py update    # .pot -> translations/<lang>/LC_MESSAGES/kim_desk.po (creates missing)
     .venv/bin/python tools/i18n.py compile   # .po -> .mo beside it (not committed; setup and wheel build do it)
-    .venv/bin/python tools/i18n.py check     # msgfmt --check and the placeholder check on every .po
+    .venv/bin/python tools/i18n.py check     # msgfmt --check, placeholders (also of fuzzy entries), glossary
     .venv/bin/python tools/i18n.py all       # extract, update, compile, check
 
 Languages are those of kim_desk.i18n.LANGUAGES except German, the source language.
@@ -22,6 +22,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from kim_desk.i18n import LANGUAGES, SOURCE_LANGUAGE  # noqa: E402
+from kim_desk.i18n import glossary as i18n_glossary  # noqa: E402
 from kim_desk.i18n import po as i18n_po  # noqa: E402 - after making the checkout importable
 from kim_desk.i18n.extract import extract_catalog  # noqa: E402
 
@@ -58,19 +59,28 @@ def compile_(args: argparse.Namespace) -> int:
     return 0
 
 
-def check(_args: argparse.Namespace) -> int:
+def check(args: argparse.Namespace) -> int:
+    translations = Path(getattr(args, "translations", None) or TRANSLATIONS)
     msgfmt = shutil.which("msgfmt")
     failures = 0
-    for lang in i18n_po.catalogue_languages(TRANSLATIONS):
-        po = i18n_po.po_path(TRANSLATIONS, lang)
-        problems = i18n_po.placeholder_problems(i18n_po.read_catalogue(po))
+    try:
+        glossary = i18n_glossary.load_glossary(translations / i18n_glossary.GLOSSARY_NAME)
+    except i18n_glossary.GlossaryError as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    for lang in i18n_po.catalogue_languages(translations):
+        po = i18n_po.po_path(translations, lang)
+        catalog = i18n_po.read_catalogue(po)
+        problems = i18n_po.placeholder_problems(catalog)
+        problems += i18n_glossary.fuzzy_placeholder_problems(catalog)
+        problems += i18n_glossary.term_problems(glossary, lang, i18n_po.messages(catalog))
         if msgfmt:
             result = subprocess.run(  # noqa: S603 - a fixed tool on our own files
                 [msgfmt, "--check", "--output-file=/dev/null", str(po)], capture_output=True, text=True, check=False
             )
             problems += [line for line in result.stderr.splitlines() if line.strip()]
         for problem in problems:
-            print(f"{po.relative_to(ROOT)}: {problem}")
+            print(f"{po.relative_to(translations.parent)}: {problem}")
         failures += bool(problems)
     if not msgfmt:
         print("msgfmt not found (Debian package gettext): only the placeholder check ran", file=sys.stderr)
@@ -91,12 +101,14 @@ def main(argv: list[str] | None = None) -> int:
         ("extract", extract, "write translations/kim_desk.pot from the sources, ui/ and forms/"),
         ("update", update, "merge the .pot into every language's .po (creating missing ones)"),
         ("compile", compile_, "compile changed .po files into .mo"),
-        ("check", check, "msgfmt --check and placeholder check of every .po"),
+        ("check", check, "msgfmt --check, placeholders and glossary terms of every .po"),
         ("all", run_all, "extract, update, compile and check"),
     ):
         command = sub.add_parser(name, help=text)
         command.set_defaults(handler=handler)
         command.add_argument("--force", action="store_true", help="compile even unchanged catalogues")
+        if name == "check":
+            command.add_argument("--translations", help="check the catalogues in this folder (default: translations/)")
     args = parser.parse_args(argv)
     return int(args.handler(args))
 
