@@ -5,6 +5,8 @@
     .venv/bin/python tools/i18n.py compile   # .po -> .mo beside it (not committed; setup and wheel build do it)
     .venv/bin/python tools/i18n.py check     # msgfmt --check, placeholders (also of fuzzy entries), glossary
     .venv/bin/python tools/i18n.py all       # extract, update, compile, check
+    .venv/bin/python tools/i18n.py review-pack ps --out DIR     # spreadsheet, .po and glossary for a reviewer
+    .venv/bin/python tools/i18n.py review-import ps FILE.po --reviewer "Name"   # take the corrections back
 
 Languages are those of kim_desk.i18n.LANGUAGES except German, the source language.
 A catalogue is reviewed once its header field X-Reviewed-By names the reviewer and date.
@@ -13,6 +15,7 @@ A catalogue is reviewed once its header field X-Reviewed-By names the reviewer a
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import shutil
 import subprocess
 import sys
@@ -24,6 +27,7 @@ sys.path.insert(0, str(ROOT))
 from kim_desk.i18n import LANGUAGES, SOURCE_LANGUAGE  # noqa: E402
 from kim_desk.i18n import glossary as i18n_glossary  # noqa: E402
 from kim_desk.i18n import po as i18n_po  # noqa: E402 - after making the checkout importable
+from kim_desk.i18n import review as i18n_review  # noqa: E402
 from kim_desk.i18n.extract import extract_catalog  # noqa: E402
 
 TRANSLATIONS = ROOT / "translations"
@@ -87,6 +91,27 @@ def check(args: argparse.Namespace) -> int:
     return 1 if failures else 0
 
 
+def review_pack(args: argparse.Namespace) -> int:
+    glossary = i18n_glossary.load_glossary(TRANSLATIONS / i18n_glossary.GLOSSARY_NAME)
+    pack = i18n_review.write_review_pack(TRANSLATIONS, glossary, args.lang, Path(args.out))
+    print(f"{pack.folder}: {pack.messages} messages, {pack.ods.name}, {pack.po.name}")
+    return 0
+
+
+def review_import(args: argparse.Namespace) -> int:
+    glossary = i18n_glossary.load_glossary(TRANSLATIONS / i18n_glossary.GLOSSARY_NAME)
+    try:
+        count = i18n_review.import_review(
+            TRANSLATIONS, glossary, args.lang, Path(args.file), args.reviewer, dt.date.today()
+        )
+    except i18n_review.ReviewError as exc:
+        print("\n".join(exc.problems), file=sys.stderr)
+        print("nothing changed", file=sys.stderr)
+        return 1
+    print(f"{args.lang}: {count} messages marked reviewed by {args.reviewer}")
+    return 0
+
+
 def run_all(args: argparse.Namespace) -> int:
     for step in (extract, update, compile_, check):
         if step(args):
@@ -109,6 +134,15 @@ def main(argv: list[str] | None = None) -> int:
         command.add_argument("--force", action="store_true", help="compile even unchanged catalogues")
         if name == "check":
             command.add_argument("--translations", help="check the catalogues in this folder (default: translations/)")
+    pack = sub.add_parser("review-pack", help="write the review pack of one language")
+    pack.add_argument("lang")
+    pack.add_argument("--out", default="review-packs", help="folder for the pack (default: review-packs)")
+    pack.set_defaults(handler=review_pack)
+    back = sub.add_parser("review-import", help="take a reviewer's corrected .po back")
+    back.add_argument("lang")
+    back.add_argument("file")
+    back.add_argument("--reviewer", required=True, help="name of the person who reviewed")
+    back.set_defaults(handler=review_import)
     args = parser.parse_args(argv)
     return int(args.handler(args))
 
