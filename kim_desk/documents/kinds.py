@@ -9,6 +9,7 @@ from kim_desk.documents.fields import FIELD_MISSING, field_value, german_value
 from kim_desk.documents.layout import GREY, PAGE_W, Sheet
 from kim_desk.documents.model import CaseView, DeadlineLine, DocumentData
 from kim_desk.documents.templates import SPEC, Template, TemplateError
+from kim_desk.documents.text import isolate
 from kim_desk.documents.wording import (
     Said,
     Value,
@@ -87,7 +88,9 @@ def next_steps(sheet: Sheet, wording: Wording, template: Template, data: Documen
     _deadline_lines(sheet, wording, template, case)
     for number, step in enumerate(case.type.steps, start=1):
         said = wording.say(step.text)
-        sheet.row(Said(f"{number}. {said.german}", f"{number}. {said.client}", said.translated))
+        basis = f" ({step.basis})" if step.basis else ""  # a step that states a rule names its basis
+        client_basis = f" ({isolate(step.basis, wording.rtl and said.translated)})" if step.basis else ""
+        sheet.row(Said(f"{number}. {said.german}{basis}", f"{number}. {said.client}{client_basis}", said.translated))
     missing = [line for line in case.checklist if line.state == "missing" and line.required]
     if missing:
         sheet.heading(wording.say(text("missing_heading")))

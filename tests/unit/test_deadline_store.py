@@ -86,3 +86,11 @@ def test_today_lists_the_legal_limit_once_the_recommendation_has_passed(empty_de
     # weeks later, the stored next date (04.12.2026) has passed; the expiry is within two weeks
     rows = [d for d in today_overview(store, catalog, dt.date(2027, 1, 20)).deadlines if d.case_id == case_id]
     assert [(d.due, d.recommended, d.latest) for d in rows] == [("2027-01-29", "", "2027-01-29")]
+
+
+def test_steps_that_state_a_rule_print_their_legal_basis(empty_desk: Desk, tmp_path: Path) -> None:
+    store, catalog = empty_desk.store, empty_desk.catalog
+    case_id = open_case(store, catalog, _client(empty_desk), "wohngeld").id
+    text = pdf_text(render("next-steps", document_data(store, catalog, case_id=case_id), "de", tmp_path / "n.pdf"))
+    assert "nicht für die Zeit davor. (§ 25 Abs. 2 WoGG)" in text
+    assert "danach neu beantragen" not in text
