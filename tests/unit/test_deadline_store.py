@@ -94,3 +94,34 @@ def test_steps_that_state_a_rule_print_their_legal_basis(empty_desk: Desk, tmp_p
     text = pdf_text(render("next-steps", document_data(store, catalog, case_id=case_id), "de", tmp_path / "n.pdf"))
     assert "nicht für die Zeit davor. (§ 25 Abs. 2 WoGG)" in text
     assert "danach neu beantragen" not in text
+
+
+def test_a_case_stored_before_migration_7_keeps_its_data_and_gains_the_anchor_columns(tmp_path: Path) -> None:
+    from kim_desk.store import open_store
+    from kim_desk.store.connection import connect
+
+    path, key = tmp_path / "old.db", b"\x07" * 32
+    conn = connect(path, key, create=True)
+    migrations.migrate(conn, target=3)
+    conn.execute(
+        "INSERT INTO client (id, uid, family_name, municipality, permit_expires, created_at, updated_at) "
+        "VALUES (1, 'u1', 'Haddad', 'beckum', '2027-03-01', 'x', 'x')"
+    )
+    insert = (
+        'INSERT INTO "case" (id, client_id, type_code, opened_on, decided_on, deadline, deadline_kind, created_at, '
+        "updated_at) VALUES (?, 1, ?, '2026-01-05', ?, ?, ?, 'x', 'x')"
+    )
+    conn.execute(insert, (1, "aufenthaltstitel_verlaengerung", None, "2027-01-04", "apply_before_expiry"))
+    conn.execute(insert, (2, "wohnsitz_anmeldung", None, "2026-01-19", "registration_due"))  # opened + 14 days
+    conn.execute(insert, (3, "wohngeld", "2027-02-01", "2027-03-03", "objection"))  # decided + 30 days
+    conn.close()
+    store = open_store(path, key)
+    assert migrations.schema_version(store.conn) == migrations.LATEST_VERSION
+    permit, registration, objection = (get_case(store, case_id) for case_id in (1, 2, 3))
+    assert (permit.opened_on, permit.deadline, permit.deadline_kind, permit.deadline_latest, permit.moved_in_on) == (
+        "2026-01-05", "2027-01-04", "apply", "2027-03-01", None,
+    )  # fmt: skip
+    assert (registration.deadline, registration.deadline_kind) == (None, "")  # no date made up from the opening
+    # one month from 01.02.2027 ends on Monday 01.03.2027: 30 days (03.03.) would print a date too late
+    assert (objection.deadline, objection.deadline_latest) == ("2027-03-01", "2027-03-01")
+    store.close()
