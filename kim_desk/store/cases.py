@@ -352,6 +352,10 @@ def set_anchor_dates(store: Store, catalog: Catalog, case_id: int, **dates: str 
     if unknown:
         raise ValueError(f"unknown anchor columns: {sorted(unknown)}")
     parsed = {column: validate.parse_date(column, value) for column, value in dates.items()}
+    arrived = parsed.get("notice_received_on")
+    if arrived and arrived > store.today().isoformat():
+        # a typo in the year would count the objection period from a day that has not come
+        raise ValidationError("notice_received_on", _("Ein Bescheid kann nicht in der Zukunft angekommen sein."))
     with store.transaction():
         row = store.one(
             'SELECT c.*, k.permit_expires FROM "case" c JOIN client k ON k.id = c.client_id WHERE c.id = ?',

@@ -5,9 +5,12 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+import pytest
+
 from kim_desk.desk import Desk
 from kim_desk.documents import render
 from kim_desk.documents.adapter import document_data
+from kim_desk.errors import ValidationError
 from kim_desk.store import migrations
 from kim_desk.store.cases import change_status, get_case, open_case, set_anchor_dates
 from kim_desk.store.clients import Client, create_client
@@ -71,6 +74,9 @@ def test_objection_counts_from_the_notice_once_entered(empty_desk: Desk) -> None
     set_anchor_dates(store, catalog, case_id, notice_received_on="2026-11-03")
     case = get_case(store, case_id)
     assert (case.deadline_kind, case.deadline) == ("objection", "2026-12-03")
+    with pytest.raises(ValidationError, match="Zukunft"):
+        set_anchor_dates(store, catalog, case_id, notice_received_on="2027-11-03")  # the year mistyped
+    assert get_case(store, case_id).notice_received_on == "2026-11-03"
 
 
 def test_migration_7_adds_the_anchor_columns(empty_desk: Desk) -> None:
