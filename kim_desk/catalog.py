@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from kim_desk.deadlines import ALIGNMENTS, Length
 from kim_desk.errors import CatalogError
 from kim_desk.i18n import _
 from kim_desk.resources import content_dir
@@ -26,7 +27,20 @@ FIELD_SOURCES = (
     "case.submitted_on", "desk.counsellor", "desk.organisation", "today", "",
 )  # fmt: skip
 FIELD_KINDS = ("text", "date", "number", "choice", "signature", "yes_no")
-DEADLINE_ANCHORS = ("opened", "submitted", "decided", "permit_expires")
+# The event a deadline counts from. "opened" (the case was opened in KIM Desk) is no legal event:
+# only an expected date may count from it.
+DEADLINE_ANCHORS = (
+    "moved_in", "permit_expires", "notice_received", "application_month", "period_ends",
+    "submitted", "decided", "opened",
+)  # fmt: skip
+# legal: a limit set by law (needs its basis); recommended: advice, before the legal limit;
+# expected: when a decision usually comes; retroactive: how far back a benefit is paid (law, needs a basis).
+DEADLINE_KINDS = ("legal", "recommended", "expected", "retroactive")
+NEEDS_BASIS = ("legal", "retroactive")
+# Words by which a step states a rule (a period, a limit, a duty): such a step names its legal basis.
+_RULE_WORDS = re.compile(
+    r"\b(spätestens|rückwirkend|innerhalb|Frist|muss|müssen|Monate?n?|Wochen?|Jahre?n?)\b", re.IGNORECASE
+)
 _CODE = re.compile(r"^[a-z][a-z0-9_]{1,40}$")
 
 
@@ -48,10 +62,22 @@ class DocumentSpec:
 
 @dataclass(frozen=True)
 class DeadlineSpec:
+    """One deadline of an application type. Entries sharing a code are one action (recommended + legal)."""
+
     code: str
-    label: str
-    after: str  # one of DEADLINE_ANCHORS; negative days count back (permit expiry)
-    days: int
+    label: str  # what to do or what happens, German source text
+    anchor: str  # one of DEADLINE_ANCHORS
+    kind: str  # one of DEADLINE_KINDS
+    length: Length  # negative counts back from the anchor
+    basis: str = ""  # legal basis (§), required for legal and retroactive deadlines
+    align: str = ""  # "", "month_start", "month_end"
+    working_day: bool = False  # ends on a weekend/holiday -> next working day (only where the law says so)
+
+
+@dataclass(frozen=True)
+class Step:
+    text: str
+    basis: str = ""  # legal basis (§) of the rule the step states
 
 
 @dataclass(frozen=True)
@@ -72,7 +98,7 @@ class ApplicationType:
     summary: str
     authority: Authority
     documents: tuple[DocumentSpec, ...]
-    steps: tuple[str, ...]
+    steps: tuple[Step, ...]
     deadlines: tuple[DeadlineSpec, ...] = ()
     fields: tuple[FieldSpec, ...] = ()
     legal_basis: str = ""
@@ -81,6 +107,9 @@ class ApplicationType:
 
     def document(self, code: str) -> DocumentSpec | None:
         return next((doc for doc in self.documents if doc.code == code), None)
+
+    def deadline(self, code: str, kind: str | None = None) -> DeadlineSpec | None:
+        return next((d for d in self.deadlines if d.code == code and kind in (None, d.kind)), None)
 
 
 @dataclass
@@ -168,19 +197,16 @@ def parse_application_type(data: Any, file_name: str) -> tuple[ApplicationType |
             documents.append(DocumentSpec(**doc))
     steps = []
     for i, item in enumerate(_items(checker, top, "steps")):
-        step = checker.table(item, f"steps[{i}]", {"text": str}, {})
+        step = checker.table(item, f"steps[{i}]", {"text": str}, {"basis": str})
         if "text" in step:
-            steps.append(step["text"])
-    deadlines = []
-    for i, item in enumerate(_items(checker, top, "deadlines")):
-        spec = checker.table(item, f"deadlines[{i}]", {"code": str, "label": str, "after": str, "days": int}, {})
-        if spec.get("after") not in DEADLINE_ANCHORS and "after" in spec:
-            checker.problem(
-                f"deadlines[{i}].after",
-                _("muss einer von {values} sein").format(values=", ".join(DEADLINE_ANCHORS)),
-            )
-        elif len(spec) == 4:
-            deadlines.append(DeadlineSpec(**spec))
+            if _RULE_WORDS.search(step["text"]) and not step.get("basis"):
+                checker.problem(
+                    f"steps[{i}].basis", _("ein Schritt, der eine Regel nennt, braucht ihre Rechtsgrundlage")
+                )
+            steps.append(Step(**step))
+    parsed = (_deadline(checker, item, i) for i, item in enumerate(_items(checker, top, "deadlines")))
+    deadlines = [deadline for deadline in parsed if deadline is not None]
+    _check_deadline_pairs(checker, deadlines)
     fields = []
     for i, item in enumerate(_items(checker, top, "fields")):
         spec = checker.table(
@@ -227,6 +253,61 @@ def parse_application_type(data: Any, file_name: str) -> tuple[ApplicationType |
         ),
         [],
     )
+
+
+def _deadline(checker: _Checker, item: Any, i: int) -> DeadlineSpec | None:
+    where = f"deadlines[{i}]"
+    spec = checker.table(
+        item, where, {"code": str, "label": str, "anchor": str, "kind": str},
+        {"days": int, "weeks": int, "months": int, "basis": str, "align": str, "working_day": bool},
+    )  # fmt: skip
+    checker.code(spec.get("code"), f"{where}.code")
+    count = len(checker.problems)
+    for key, values in (("anchor", DEADLINE_ANCHORS), ("kind", DEADLINE_KINDS), ("align", ALIGNMENTS)):
+        if key in spec and spec[key] not in values:
+            checker.problem(
+                f"{where}.{key}", _("muss einer von {values} sein").format(values=", ".join(v for v in values if v))
+            )
+    units = [unit for unit in ("days", "weeks", "months") if unit in spec]
+    if len(units) != 1:
+        checker.problem(where, _("braucht genau eine Länge: days, weeks oder months"))
+    kind = spec.get("kind")
+    if kind in NEEDS_BASIS and not spec.get("basis"):
+        checker.problem(f"{where}.basis", _("eine gesetzliche Frist braucht ihre Rechtsgrundlage (§)"))
+    if spec.get("working_day") and kind != "legal":
+        checker.problem(
+            f"{where}.working_day", _("nur eine gesetzliche Frist verschiebt sich auf den nächsten Werktag")
+        )
+    if spec.get("anchor") == "opened" and kind != "expected":
+        checker.problem(f"{where}.anchor", _("die Eröffnung in KIM Desk ist kein rechtliches Ereignis"))
+    if len(checker.problems) > count or not {"code", "label", "anchor", "kind"} <= spec.keys():
+        return None
+    return DeadlineSpec(
+        code=spec["code"],
+        label=spec["label"],
+        anchor=spec["anchor"],
+        kind=spec["kind"],
+        length=Length(**{units[0]: spec[units[0]]}),
+        basis=spec.get("basis", ""),
+        align=spec.get("align", ""),
+        working_day=spec.get("working_day", False),
+    )
+
+
+def _check_deadline_pairs(checker: _Checker, deadlines: list[DeadlineSpec]) -> None:
+    """One code: one deadline, or a recommended and a legal date of the same action from the same event."""
+    by_code: dict[str, list[DeadlineSpec]] = {}
+    for spec in deadlines:
+        by_code.setdefault(spec.code, []).append(spec)
+    for code, specs in by_code.items():
+        kinds = sorted(spec.kind for spec in specs)
+        if len(specs) > 1 and (kinds != ["legal", "recommended"] or len({(s.label, s.anchor) for s in specs}) > 1):
+            checker.problem(
+                "deadlines",
+                _("Code „{code}“: mehrfach nur als empfohlene und gesetzliche Frist desselben Ereignisses").format(
+                    code=code
+                ),
+            )
 
 
 def load_catalog(folder: Path | None = None) -> Catalog:

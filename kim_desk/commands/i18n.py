@@ -8,7 +8,7 @@ from typing import Any
 from kim_desk.i18n import N_, _, format_number, ui_language
 from kim_desk.paths import DataPaths
 
-HEADINGS = (N_("Sprache"), N_("Oberfläche"), N_("Inhalte (forms/)"), N_("geprüft"))
+HEADINGS = (N_("Sprache"), N_("Oberfläche"), N_("Inhalte (forms/)"), N_("geprüft"), N_("davon geprüft (Inhalte)"))
 
 
 def register(sub: argparse._SubParsersAction[Any]) -> None:
@@ -42,6 +42,7 @@ def _status(args: argparse.Namespace, _paths: DataPaths) -> int:
                 _share(row.ui_translated, row.ui_total, lang),
                 _share(row.content_translated, row.content_total, lang),
                 _("ja") if row.reviewed else _("nein"),
+                _share(row.content_checked, row.content_translated, lang),
             ]
         )
     widths = [max(len(line[column]) for line in table) for column in range(len(HEADINGS))]

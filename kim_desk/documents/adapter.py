@@ -11,12 +11,13 @@ from kim_desk.documents.model import (
     CaseView,
     ChecklistLine,
     ClientView,
+    DeadlineLine,
     DeskInfo,
     DocumentData,
 )
 from kim_desk.store import Store
 from kim_desk.store.appointments import get_appointment
-from kim_desk.store.cases import Case, get_case
+from kim_desk.store.cases import Case, case_deadlines, get_case
 from kim_desk.store.clients import Client, get_client
 
 
@@ -46,7 +47,23 @@ def client_view(client: Client) -> ClientView:
     )
 
 
-def case_view(case: Case, app_type: ApplicationType) -> CaseView:
+def deadline_lines(
+    case: Case, app_type: ApplicationType, permit_expires: str | None, today: dt.date
+) -> tuple[DeadlineLine, ...]:
+    """What is still to do, by date: a passed recommendation is left out where a legal limit remains."""
+    dues = [due for due in case_deadlines(app_type, vars(case), permit_expires, today) if not due.done]
+    legal_codes = {due.spec.code for due in dues if due.spec.kind == "legal"}
+    lines = [
+        DeadlineLine(due.spec.label, due.spec.kind, due.date, due.spec.basis)
+        for due in dues
+        if not (due.spec.kind == "recommended" and due.date < today and due.spec.code in legal_codes)
+    ]
+    return tuple(sorted(lines, key=lambda line: line.date))
+
+
+def case_view(
+    case: Case, app_type: ApplicationType, permit_expires: str | None = None, today: dt.date | None = None
+) -> CaseView:
     lines = []
     for item in sorted(case.checklist, key=lambda i: i.position):
         spec = app_type.document(item.code)
@@ -65,6 +82,7 @@ def case_view(case: Case, app_type: ApplicationType) -> CaseView:
         decided_on=_date(case.decided_on),
         deadline=_date(case.deadline),
         deadline_label=deadline_label,
+        deadlines=deadline_lines(case, app_type, permit_expires, today) if today else (),
         authority_ref=case.authority_ref,
         next_steps=case.next_steps,
         checklist=tuple(lines),
@@ -91,8 +109,9 @@ def document_data(
     case: CaseView | None = None
     if case_id is not None:
         stored = get_case(store, case_id)
-        case = case_view(stored, catalog.get(stored.type_code))
         client_id = stored.client_id
+        permit = get_client(store, client_id, with_household=False).permit_expires
+        case = case_view(stored, catalog.get(stored.type_code), permit, store.clock.today())
     if case is None and slot is None:
         raise ValueError("document_data needs a case or an appointment")
     desk = DeskInfo(

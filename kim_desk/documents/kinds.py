@@ -7,10 +7,12 @@ from reportlab.lib.units import mm
 from kim_desk.documents import ical
 from kim_desk.documents.fields import FIELD_MISSING, field_value, german_value
 from kim_desk.documents.layout import GREY, PAGE_W, Sheet
-from kim_desk.documents.model import CaseView, DocumentData
-from kim_desk.documents.templates import Template, TemplateError
+from kim_desk.documents.model import CaseView, DeadlineLine, DocumentData
+from kim_desk.documents.templates import SPEC, Template, TemplateError
+from kim_desk.documents.text import isolate
 from kim_desk.documents.wording import (
     Said,
+    Value,
     Wording,
     date_value,
     time_value,
@@ -83,20 +85,12 @@ def next_steps(sheet: Sheet, wording: Wording, template: Template, data: Documen
     if case.authority_ref:
         sheet.row(wording.say(text("reference_line"), reference=case.authority_ref))
     sheet.heading(wording.say(text("next_heading")))
-    if case.deadline and case.deadline_label:
-        deadline = translated_value(case.deadline_label, wording)
-        sheet.row(
-            wording.say(
-                text("deadline_line"),
-                deadline=deadline,
-                date=date_value(case.deadline),
-                weekday=weekday_value(case.deadline),
-            ),
-            bold=True,
-        )
+    _deadline_lines(sheet, wording, template, case)
     for number, step in enumerate(case.type.steps, start=1):
-        said = wording.say(step)
-        sheet.row(Said(f"{number}. {said.german}", f"{number}. {said.client}", said.translated))
+        said = wording.say(step.text)
+        basis = f" ({step.basis})" if step.basis else ""  # a step that states a rule names its basis
+        client_basis = f" ({isolate(step.basis, wording.rtl and said.translated)})" if step.basis else ""
+        sheet.row(Said(f"{number}. {said.german}{basis}", f"{number}. {said.client}{client_basis}", said.translated))
     missing = [line for line in case.checklist if line.state == "missing" and line.required]
     if missing:
         sheet.heading(wording.say(text("missing_heading")))
@@ -110,6 +104,26 @@ def next_steps(sheet: Sheet, wording: Wording, template: Template, data: Documen
     if data.desk.organisation or data.desk.counsellor:
         who = ", ".join(part for part in (data.desk.counsellor, data.desk.organisation, data.desk.phone) if part)
         sheet.row(wording.verbatim(who))
+
+
+def _deadline_lines(sheet: Sheet, wording: Wording, template: Template, case: CaseView) -> None:
+    """Lines "Empfohlen bis …" and "Spätestens am …" apart; a legal limit with its basis and Stand."""
+    text = template.text
+    lines = case.deadlines
+    if not lines and case.deadline and case.deadline_label:
+        lines = (DeadlineLine(case.deadline_label, "expected", case.deadline),)
+    keys = {"recommended": "recommended_line", "legal": "latest_line", "retroactive": "retroactive_line"}
+    for line in lines:
+        values: dict[str, Value] = {
+            "deadline": translated_value(line.label, wording),
+            "date": date_value(line.date),
+            "weekday": weekday_value(line.date),
+            "basis": line.basis,
+            "stand": date_value(case.type.stand),
+        }
+        key = keys.get(line.kind, "deadline_line")
+        wanted = SPEC["next_steps"][key]
+        sheet.row(wording.say(text(key), **{k: v for k, v in values.items() if k in wanted}), bold=True)
 
 
 def appointment(sheet: Sheet, wording: Wording, template: Template, data: DocumentData) -> None:

@@ -57,6 +57,14 @@ class ChecklistLine:
 
 
 @dataclass(frozen=True)
+class DeadlineLine:
+    label: str  # German source text of what to do, from the catalogue
+    kind: str  # catalog.DEADLINE_KINDS: legal ("Spätestens am"), recommended ("Empfohlen bis"), ...
+    date: dt.date
+    basis: str = ""  # the legal basis, printed as it is
+
+
+@dataclass(frozen=True)
 class CaseView:
     id: int
     type: ApplicationType
@@ -67,6 +75,7 @@ class CaseView:
     decided_on: dt.date | None = None
     deadline: dt.date | None = None
     deadline_label: str = ""  # German source text of the deadline kind
+    deadlines: tuple[DeadlineLine, ...] = ()  # what is still to do, by date; replaces deadline/deadline_label
     authority_ref: str = ""
     next_steps: str = ""  # the counsellor's note, German, printed as written
     checklist: tuple[ChecklistLine, ...] = ()

@@ -42,7 +42,7 @@ LANGUAGES: dict[str, Language] = {
         Language("uk", "Українська", "Ukrainisch", script="Cyrl"),
         Language("ru", "Русский", "Russisch", script="Cyrl"),
         Language("tr", "Türkçe", "Türkisch"),
-        Language("fa", "فارسی", "Persisch (Farsi/Dari)", rtl=True, script="Arab"),
+        Language("fa", "فارسی", "Persisch (Farsi)", rtl=True, script="Arab"),
         Language("ps", "پښتو", "Paschtu", rtl=True, script="Arab"),
         Language("kmr", "Kurmancî", "Kurdisch (Kurmandschi)"),
         Language("ckb", "کوردی", "Kurdisch (Sorani)", rtl=True, script="Arab"),

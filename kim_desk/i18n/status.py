@@ -27,6 +27,7 @@ from kim_desk.i18n.po import (
     po_path,
     read_catalogue,
 )
+from kim_desk.i18n.review import is_marked_reviewed
 from kim_desk.resources import resource_dir
 
 # Languages whose catalogue is declared finished: UI = kim_desk/ and ui/ messages, content = forms/.
@@ -46,6 +47,8 @@ class LanguageStatus:
     content_total: int
     content_translated: int
     reviewed: bool
+    ui_checked: int = 0  # translated messages a reviewer returned (marked "reviewed:")
+    content_checked: int = 0
 
     @property
     def ui_share(self) -> float:
@@ -96,6 +99,7 @@ def catalogue_status(translations: Path | None = None) -> list[LanguageStatus]:
             continue
         catalog = read_catalogue(path)
         done = [message for message in wanted if _translated_in(catalog, message)]
+        checked = [message for message in done if is_marked_reviewed(catalog[message.id])]
         result.append(
             LanguageStatus(
                 code,
@@ -105,6 +109,8 @@ def catalogue_status(translations: Path | None = None) -> list[LanguageStatus]:
                 content_total,
                 sum(1 for message in done if is_content(message)),
                 bool(catalog.header(REVIEWED_BY)),
+                sum(1 for message in checked if is_ui(message)),
+                sum(1 for message in checked if is_content(message)),
             )
         )
     return result

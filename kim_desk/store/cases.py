@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from kim_desk import validate
-from kim_desk.catalog import ApplicationType, Catalog
+from kim_desk.catalog import ApplicationType, Catalog, DeadlineSpec
+from kim_desk.deadlines import due_date
 from kim_desk.errors import KnownError, NotFound, ValidationError
 from kim_desk.i18n import _
 from kim_desk.store import Change, Store, audit
@@ -49,6 +51,10 @@ class Case:
     authority_ref: str
     next_steps: str
     notes: str
+    moved_in_on: str | None = None
+    notice_received_on: str | None = None
+    period_ends_on: str | None = None
+    deadline_latest: str | None = None
     checklist: list[ChecklistItem] = field(default_factory=list)
     barriers: list[Barrier] = field(default_factory=list)
 
@@ -61,38 +67,101 @@ def _not_found(case_id: int) -> NotFound:
     return NotFound(_("Es gibt keinen Antrag mit der Nummer {id}.").format(id=case_id))
 
 
-def next_deadline(
-    app_type: ApplicationType, case: dict[str, Any], permit_expires: str | None, today: dt.date
-) -> tuple[str | None, str]:
-    """The earliest deadline of the type that is still ahead (or overdue while the case is open)."""
-    anchors = {
-        "opened": case.get("opened_on"),
-        "submitted": case.get("submitted_on"),
-        "decided": case.get("decided_on"),
-        "permit_expires": permit_expires,
-    }
-    candidates: list[tuple[str, str]] = []
+# The events a case records itself (the permit's expiry is the client's), as columns of "case".
+ANCHOR_COLUMNS = {"moved_in": "moved_in_on", "notice_received": "notice_received_on", "period_ends": "period_ends_on"}
+_ACTION_ANCHORS = ("moved_in", "permit_expires", "period_ends")  # the deadline asks to apply: done once submitted
+
+
+@dataclass(frozen=True)
+class Due:
+    """A deadline of a case with its date."""
+
+    spec: DeadlineSpec
+    date: dt.date
+    done: bool = False  # what it asks for is done, or its time is over
+    stand_in: bool = False  # counted from a stand-in event: the decision date for the notice, today for the month
+
+
+def _anchors(case: Mapping[str, Any], permit_expires: str | None, today: dt.date) -> dict[str, tuple[dt.date, bool]]:
+    """Event -> (date, counted from a stand-in). Missing events are left out."""
+    found: dict[str, tuple[dt.date, bool]] = {}
+
+    def put(anchor: str, value: Any, stand_in: bool = False) -> None:
+        if value and anchor not in found:
+            found[anchor] = (dt.date.fromisoformat(str(value)[:10]), stand_in)
+
+    for anchor, column in ANCHOR_COLUMNS.items():
+        put(anchor, case.get(column))
+    put("permit_expires", permit_expires)
+    put("submitted", case.get("submitted_on"))
+    put("decided", case.get("decided_on"))
+    put("opened", case.get("opened_on"))
+    # the notice arrives on or after the decision: counting from the decision is never too late
+    put("notice_received", case.get("decided_on"), stand_in=True)
+    put("application_month", case.get("submitted_on"))
+    put("application_month", today, stand_in=True)  # not yet submitted: if it is submitted this month
+    return found
+
+
+def case_deadlines(
+    app_type: ApplicationType, case: Mapping[str, Any], permit_expires: str | None, today: dt.date
+) -> list[Due]:
+    """Every deadline of the type whose event is known, with its date, in catalogue order."""
+    anchors = _anchors(case, permit_expires, today)
+    result = []
     for spec in app_type.deadlines:
-        anchor = anchors.get(spec.after)
-        if not anchor:
+        if spec.anchor not in anchors:
             continue
-        due = dt.date.fromisoformat(anchor) + dt.timedelta(days=spec.days)
-        # a deadline whose anchor has moved on (decision after 'decision expected') is done
-        if spec.code == "decision_expected" and case.get("decided_on"):
+        event, stand_in = anchors[spec.anchor]
+        date = due_date(event, spec.length, align=spec.align, working_day=spec.working_day)
+        if spec.kind == "expected":
+            done = bool(case.get("decided_on"))
+        elif spec.anchor in _ACTION_ANCHORS:
+            done = bool(case.get("submitted_on"))
+        elif spec.anchor == "notice_received":
+            done = date < today
+        else:
+            done = False
+        result.append(Due(spec, date, done, stand_in))
+    return result
+
+
+def next_due(
+    app_type: ApplicationType, case: Mapping[str, Any], permit_expires: str | None, today: dt.date
+) -> tuple[Due, Due | None] | None:
+    """The next date to act on and the legal limit of the same action (if it has one)."""
+    open_dues = [d for d in case_deadlines(app_type, case, permit_expires, today) if not d.done]
+    candidates: list[tuple[Due, Due | None]] = []
+    for code in dict.fromkeys(d.spec.code for d in open_dues):
+        group = {d.spec.kind: d for d in open_dues if d.spec.code == code}
+        if "retroactive" in group:
             continue
-        if spec.code in (
-            "retroactive_limit",
-            "registration_due",
-            "apply_before_expiry",
-        ) and case.get("submitted_on"):
-            continue
-        if spec.code == "objection" and due < today:
-            continue
-        candidates.append((due.isoformat(), spec.code))
+        legal = group.get("legal")
+        recommended = group.get("recommended")
+        first = recommended if recommended and (recommended.date >= today or legal is None) else legal
+        first = first or next(iter(group.values()))
+        candidates.append((first, legal))
     if not candidates:
-        return None, ""
-    due_text, code = min(candidates)
-    return due_text, code
+        return None
+    return min(candidates, key=lambda pair: (pair[0].date, pair[0].spec.code))
+
+
+def next_deadline(
+    app_type: ApplicationType, case: Mapping[str, Any], permit_expires: str | None, today: dt.date
+) -> tuple[str | None, str]:
+    """The next date to act on (a recommendation where there is one) and its code."""
+    found = next_due(app_type, case, permit_expires, today)
+    return (found[0].date.isoformat(), found[0].spec.code) if found else (None, "")
+
+
+def _deadline_columns(
+    app_type: ApplicationType, case: Mapping[str, Any], permit_expires: str | None, today: dt.date
+) -> tuple[str | None, str, str | None]:
+    found = next_due(app_type, case, permit_expires, today)
+    if found is None:
+        return None, "", None
+    first, legal = found
+    return first.date.isoformat(), first.spec.code, legal.date.isoformat() if legal else None
 
 
 def open_case(
@@ -102,20 +171,28 @@ def open_case(
     type_code: str,
     opened_on: dt.date | None = None,
     authority_ref: str = "",
+    anchors: Mapping[str, str | None] | None = None,
 ) -> Change:
+    """Open a case; `anchors` may give the events its deadlines count from (moved_in_on, ...)."""
+    if anchors and set(anchors) - set(ANCHOR_COLUMNS.values()):
+        raise ValueError(f"unknown anchor columns: {sorted(set(anchors) - set(ANCHOR_COLUMNS.values()))}")
     app_type = catalog.get(type_code)
     client = store.one("SELECT permit_expires FROM client WHERE id = ?", (client_id,))
     if client is None:
         raise NotFound(_("Es gibt keine Klientin / keinen Klienten mit der Nummer {id}.").format(id=client_id))
     opened = (opened_on or store.today()).isoformat()
-    deadline, kind = next_deadline(app_type, {"opened_on": opened}, client["permit_expires"], store.today())
+    dates = {column: validate.parse_date(column, value) for column, value in (anchors or {}).items()}
+    dates["opened_on"] = opened
+    deadline, kind, latest = _deadline_columns(app_type, dates, client["permit_expires"], store.today())
     now = store.now_text()
     with store.transaction():
         cursor = store.conn.execute(
-            'INSERT INTO "case" (client_id, type_code, status, opened_on, deadline, deadline_kind, '
-            "authority_ref, created_at, updated_at) VALUES (?, ?, 'planned', ?, ?, ?, ?, ?, ?)",
-            (client_id, type_code, opened, deadline, kind, authority_ref, now, now),
-        )
+            'INSERT INTO "case" (client_id, type_code, status, opened_on, moved_in_on, notice_received_on, '
+            "period_ends_on, deadline, deadline_kind, deadline_latest, authority_ref, created_at, updated_at) "
+            "VALUES (?, ?, 'planned', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (client_id, type_code, dates["opened_on"], dates.get("moved_in_on"), dates.get("notice_received_on"),
+             dates.get("period_ends_on"), deadline, kind, latest, authority_ref, now, now),
+        )  # fmt: skip
         case_id = int(cursor.lastrowid)
         store.conn.execute(
             "INSERT INTO case_status_change (case_id, status, changed_on) VALUES (?, 'planned', ?)",
@@ -240,12 +317,12 @@ def change_status(
         elif values["closed_on"]:
             values["closed_on"] = None
         app_type = catalog.get(row["type_code"])
-        deadline, kind = next_deadline(app_type, values, row["permit_expires"], store.today())
+        deadline, kind, latest = _deadline_columns(app_type, values, row["permit_expires"], store.today())
         store.conn.execute(
             'UPDATE "case" SET status = ?, outcome = ?, submitted_on = ?, decided_on = ?, closed_on = ?, '
-            "deadline = ?, deadline_kind = ?, updated_at = ? WHERE id = ?",
+            "deadline = ?, deadline_kind = ?, deadline_latest = ?, updated_at = ? WHERE id = ?",
             (status, values["outcome"], values["submitted_on"], values["decided_on"], values["closed_on"],
-             deadline, kind, store.now_text(), case_id),
+             deadline, kind, latest, store.now_text(), case_id),
         )  # fmt: skip
         store.conn.execute(
             "INSERT INTO case_status_change (case_id, status, changed_on) VALUES (?, ?, ?)",
@@ -263,6 +340,38 @@ def update_case_text(store: Store, case_id: int, *, next_steps: str | None = Non
             'UPDATE "case" SET next_steps = ?, notes = ?, authority_ref = ?, updated_at = ? WHERE id = ?',
             (case.next_steps if next_steps is None else next_steps, case.notes if notes is None else notes,
              case.authority_ref if authority_ref is None else authority_ref, store.now_text(), case_id),
+        )  # fmt: skip
+        audit.record(store, "change", "case", case_id)
+    return Change("case", case_id, "update")
+
+
+def set_anchor_dates(store: Store, catalog: Catalog, case_id: int, **dates: str | None) -> Change:
+    """Record the events deadlines count from (moved_in_on, notice_received_on, period_ends_on; ISO
+    dates, None clears) and compute the case's deadline again."""
+    unknown = set(dates) - set(ANCHOR_COLUMNS.values())
+    if unknown:
+        raise ValueError(f"unknown anchor columns: {sorted(unknown)}")
+    parsed = {column: validate.parse_date(column, value) for column, value in dates.items()}
+    arrived = parsed.get("notice_received_on")
+    if arrived and arrived > store.today().isoformat():
+        # a typo in the year would count the objection period from a day that has not come
+        raise ValidationError("notice_received_on", _("Ein Bescheid kann nicht in der Zukunft angekommen sein."))
+    with store.transaction():
+        row = store.one(
+            'SELECT c.*, k.permit_expires FROM "case" c JOIN client k ON k.id = c.client_id WHERE c.id = ?',
+            (case_id,),
+        )
+        if row is None:
+            raise _not_found(case_id)
+        values = {**dict(row), **parsed}
+        deadline, kind, latest = _deadline_columns(
+            catalog.get(row["type_code"]), values, row["permit_expires"], store.today()
+        )
+        store.conn.execute(
+            'UPDATE "case" SET moved_in_on = ?, notice_received_on = ?, period_ends_on = ?, deadline = ?, '
+            "deadline_kind = ?, deadline_latest = ?, updated_at = ? WHERE id = ?",
+            (values["moved_in_on"], values["notice_received_on"], values["period_ends_on"], deadline, kind, latest,
+             store.now_text(), case_id),
         )  # fmt: skip
         audit.record(store, "change", "case", case_id)
     return Change("case", case_id, "update")

@@ -11,6 +11,7 @@ from kim_desk.store.schema_v1 import SCHEMA_V1
 from kim_desk.store.schema_v2 import SCHEMA_V2
 from kim_desk.store.schema_v3 import SCHEMA_V3
 from kim_desk.store.schema_v4 import SCHEMA_V4
+from kim_desk.store.schema_v7 import migrate_v7
 from kim_desk.store.schema_v9 import SCHEMA_V9
 
 
@@ -27,6 +28,7 @@ MIGRATIONS: list[tuple[int, Callable[[Connection], None]]] = [
     (2, _run_script(SCHEMA_V2)),
     (3, _run_script(SCHEMA_V3)),
     (4, _run_script(SCHEMA_V4)),
+    (7, migrate_v7),
     (9, _run_script(SCHEMA_V9)),
 ]
 LATEST_VERSION = MIGRATIONS[-1][0]

@@ -114,6 +114,8 @@ class Deadline:
     client_name: str
     case_id: int | None = None
     type_code: str = ""
+    recommended: str = ""  # "Empfohlen bis" (ISO date), where the deadline has a recommendation still ahead
+    latest: str = ""  # "Spätestens am" (ISO date): the legal limit
 
 
 @dataclass(frozen=True)
@@ -141,25 +143,33 @@ def today_overview(store: Store, catalog: Catalog, today: dt.date) -> TodayData:
     data = TodayData(appointments=appointments_between(store, today, today + dt.timedelta(days=1)))
     horizon = (today + dt.timedelta(days=DEADLINE_DAYS)).isoformat()
     for row in store.rows(
-        "SELECT c.id, c.client_id, c.type_code, c.deadline, c.deadline_kind, k.family_name, k.given_names "
-        "FROM \"case\" c JOIN client k ON k.id = c.client_id WHERE c.status != 'closed' AND c.deadline IS NOT NULL "
-        "AND c.deadline >= ? AND c.deadline <= ? ORDER BY c.deadline, c.id LIMIT ?",
-        ((today - dt.timedelta(days=OVERDUE_DAYS)).isoformat(), horizon, LIST_LIMIT),
+        "SELECT c.id, c.client_id, c.type_code, c.deadline, c.deadline_kind, c.deadline_latest, k.family_name, "
+        "k.given_names FROM \"case\" c JOIN client k ON k.id = c.client_id WHERE c.status != 'closed' "
+        "AND c.deadline IS NOT NULL AND (c.deadline BETWEEN ? AND ? OR c.deadline_latest BETWEEN ? AND ?) "
+        "ORDER BY c.deadline, c.id LIMIT ?",
+        ((today - dt.timedelta(days=OVERDUE_DAYS)).isoformat(), horizon, today.isoformat(), horizon, LIST_LIMIT),
     ):
         app_type = catalog.types.get(row["type_code"])
-        spec = next((d for d in app_type.deadlines if d.code == row["deadline_kind"]), None) if app_type else None
+        spec = app_type.deadline(row["deadline_kind"]) if app_type else None
         name = f"{row['family_name']}, {row['given_names']}"
         label = spec.label if spec else row["deadline_kind"]
+        latest = row["deadline_latest"] or ""
+        # a recommendation that has passed gives way to the legal limit still ahead
+        due = latest if latest and row["deadline"] < today.isoformat() <= latest else row["deadline"]
+        recommended = due if latest and due < latest else ""
         data.deadlines.append(
-            Deadline(row["deadline"], label, int(row["client_id"]), name, int(row["id"]), row["type_code"])
-        )
+            Deadline(due, label, int(row["client_id"]), name, int(row["id"]), row["type_code"],
+                     recommended, latest)
+        )  # fmt: skip
     for row in store.rows(
         "SELECT id, family_name, given_names, permit_expires FROM client WHERE permit_expires IS NOT NULL "
         "AND permit_expires >= ? AND permit_expires <= ? ORDER BY permit_expires, id LIMIT ?",
         (today.isoformat(), horizon, LIST_LIMIT),
     ):
         name = f"{row['family_name']}, {row['given_names']}"
-        data.deadlines.append(Deadline(row["permit_expires"], PERMIT_EXPIRY, int(row["id"]), name))
+        data.deadlines.append(
+            Deadline(row["permit_expires"], PERMIT_EXPIRY, int(row["id"]), name, latest=row["permit_expires"])
+        )
     data.deadlines.sort(key=lambda d: (d.due, d.client_name))
     del data.deadlines[LIST_LIMIT:]
     data.stalled = stalled_cases(store, today)
@@ -289,6 +299,7 @@ class CaseFile:
     case: Case
     client_name: str
     history: list[tuple[str, str]]  # (status, changed_on)
+    permit_expires: str | None = None  # the client's: the renewal deadlines count from it
 
 
 def case_file(store: Store, case_id: int) -> CaseFile:
@@ -300,7 +311,8 @@ def case_file(store: Store, case_id: int) -> CaseFile:
             "SELECT status, changed_on FROM case_status_change WHERE case_id = ? ORDER BY id", (case_id,)
         )
     ]
-    return CaseFile(case, names.get(case.client_id, ""), history)
+    permit = store.one("SELECT permit_expires FROM client WHERE id = ?", (case.client_id,))
+    return CaseFile(case, names.get(case.client_id, ""), history, permit["permit_expires"] if permit else None)
 
 
 def checklist_label(catalog: Catalog, type_code: str, item: ChecklistItem) -> str:

@@ -58,9 +58,19 @@ def test_status_table_shows_shares_and_review_state(tmp_path: Path) -> None:
     result = run_kim("i18n", "status", data_dir=tmp_path / "desk")
     assert result.code == 0, result.err
     lines = result.out.splitlines()
-    assert lines[0].split() == ["Sprache", "Oberfläche", "Inhalte", "(forms/)", "geprüft"]
+    assert lines[0].split() == [
+        "Sprache",
+        "Oberfläche",
+        "Inhalte",
+        "(forms/)",
+        "geprüft",
+        "davon",
+        "geprüft",
+        "(Inhalte)",
+    ]
     english = next(line for line in lines if line.startswith("en "))
-    assert re.search(r"English +100 % \((\d+)/\1\) +100 % \((\d+)/\2\) +nein$", english), english
+    # no message of the content is marked as checked by a reviewer yet
+    assert re.search(r"English +100 % \((\d+)/\1\) +100 % \((\d+)/\2\) +nein +0 % \(0/\2\)$", english), english
     arabic = next(line for line in lines if line.startswith("ar "))
     assert "العربية" in arabic
     assert len(lines) == 1 + len(LANGUAGES)

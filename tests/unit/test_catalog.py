@@ -70,13 +70,13 @@ def test_wrong_types_sources_and_duplicates(tmp_path: Path) -> None:
     text = GOOD.replace("stand = 2026-07-01", 'stand = "Juli"') + (
         '[[fields]]\ncode = "x"\nlabel = "X"\nsource = "client.secret"\n'
         '[[documents]]\ncode = "pass"\nlabel = "Noch ein Pass"\n'
-        '[[deadlines]]\ncode = "d"\nlabel = "D"\nafter = "birthday"\ndays = 3\n'
+        '[[deadlines]]\ncode = "d"\nlabel = "D"\nanchor = "birthday"\nkind = "expected"\ndays = 3\n'
     )
     problems = _load(tmp_path, wrong=text).problems
     assert "wrong.toml: stand: falscher Typ, erwartet date" in problems
     assert any(p.startswith("wrong.toml: fields[0].source: unbekannte Datenquelle") for p in problems)
     assert any("Code „pass“ kommt mehrfach vor" in p for p in problems)
-    assert any(p.startswith("wrong.toml: deadlines[0].after") for p in problems)
+    assert any(p.startswith("wrong.toml: deadlines[0].anchor") for p in problems)
 
 
 def test_syntax_error_and_duplicate_codes_across_files(tmp_path: Path) -> None:

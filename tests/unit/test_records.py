@@ -59,8 +59,8 @@ def test_kindergeld_case_lifecycle_with_checklist_and_deadlines(empty_desk: Desk
     case_id = open_case(store, catalog, _client(empty_desk), "kindergeld").id
     case = get_case(store, case_id)
     assert [item.code for item in case.checklist][:2] == ["geburtsurkunde", "steuer_id_eltern"]
-    # six months of retroactive payment run from the day the case was opened
-    assert (case.deadline, case.deadline_kind) == ("2027-05-22", "retroactive_limit")
+    # the six months of retroactive payment are no deadline of the case: nothing is due before it is submitted
+    assert (case.deadline, case.deadline_kind) == (None, "")
     for item in case.checklist:
         set_checklist_state(store, item.id, "present")
     change_status(store, catalog, case_id, "collecting")
@@ -73,7 +73,9 @@ def test_kindergeld_case_lifecycle_with_checklist_and_deadlines(empty_desk: Desk
         change_status(store, catalog, case_id, "decided")
     change_status(store, catalog, case_id, "decided", on=dt.date(2026, 11, 23), outcome="rejected")
     case = get_case(store, case_id)
+    # one month, counted from the decision until the day the notice arrived is entered
     assert (case.outcome, case.deadline_kind, case.deadline) == ("rejected", "objection", "2026-12-23")
+    assert case.deadline_latest == "2026-12-23"
     history = [
         row["status"]
         for row in store.rows("SELECT status FROM case_status_change WHERE case_id = ? ORDER BY id", (case_id,))
@@ -94,7 +96,8 @@ def test_permit_deadline_counts_back_from_expiry(empty_desk: Desk) -> None:
         empty_desk.store,
         open_case(empty_desk.store, empty_desk.catalog, client_id, "aufenthaltstitel_verlaengerung").id,
     )
-    assert (case.deadline, case.deadline_kind) == ("2027-01-04", "apply_before_expiry")
+    # recommended eight weeks before; the legal limit is the expiry itself (§ 81 Abs. 4 AufenthG)
+    assert (case.deadline, case.deadline_kind, case.deadline_latest) == ("2027-01-04", "apply", "2027-03-01")
 
 
 def test_barrier_from_the_taxonomy_only(empty_desk: Desk) -> None:

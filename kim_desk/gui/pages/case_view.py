@@ -25,13 +25,14 @@ from kim_desk.gui.context import Context
 from kim_desk.gui.dialogs.print_dialog import PrintDialog, open_print_dialog
 from kim_desk.gui.models.checklist import ChecklistModel
 from kim_desk.gui.pages.base import setup_table
+from kim_desk.gui.pages.client_panel import shown_date, user_date
 from kim_desk.gui.uiload import child, load_ui, retranslate
 from kim_desk.i18n import _
 from kim_desk.store import Change, Store
 from kim_desk.store import cases as case_store
 from kim_desk.store.cases import ChecklistItem
 from kim_desk.taxonomy import BARRIERS, CASE_STATUSES, CASE_TRANSITIONS, OUTCOMES
-from kim_desk.views import lists, printing
+from kim_desk.views import deadlines, lists, printing
 from kim_desk.views.format import code_text, date_text, type_title
 
 
@@ -71,10 +72,19 @@ class CaseView(QWidget):
         self.barrier_code: QComboBox = child(ui, QComboBox, "barrierCode")
         self.barriers: QListWidget = child(ui, QListWidget, "barriers")
         self.next_steps: QPlainTextEdit = child(ui, QPlainTextEdit, "nextSteps")
+        self.deadline_list: QLabel = child(ui, QLabel, "deadlineList")
+        # the events deadlines count from: case column -> (label, date field)
+        self.anchor_edits: dict[str, tuple[QLabel, QLineEdit]] = {
+            column: (child(ui, QLabel, f"{name}Label"), child(ui, QLineEdit, f"{name}On"))
+            for column, name in (
+                ("moved_in_on", "movedIn"), ("notice_received_on", "noticeReceived"), ("period_ends_on", "periodEnds")
+            )
+        }  # fmt: skip
         self.buttons = {
             name: child(ui, QPushButton, name)
             for name in ("openClientButton", "printButton", "notNeededButton", "addItemButton",
-                         "changeStatusButton", "addBarrierButton", "resolveBarrierButton", "saveStepsButton")
+                         "changeStatusButton", "addBarrierButton", "resolveBarrierButton", "saveStepsButton",
+                         "saveDatesButton")
         }  # fmt: skip
         self._fill_code_lists()
 
@@ -98,6 +108,7 @@ class CaseView(QWidget):
         b["addBarrierButton"].clicked.connect(self.add_barrier)
         b["resolveBarrierButton"].clicked.connect(self.resolve_barrier)
         b["saveStepsButton"].clicked.connect(self.save_next_steps)
+        b["saveDatesButton"].clicked.connect(self.save_dates)
 
     # --- showing ---------------------------------------------------------------------
     @property
@@ -122,13 +133,15 @@ class CaseView(QWidget):
         case = file.case
         self.setEnabled(True)
         self.heading.setText(f"{type_title(self.ctx.catalog, case.type_code)} – {file.client_name}")
-        deadline = ""
-        if case.deadline:
-            app_type = self.ctx.catalog.types.get(case.type_code)
-            spec = next((d for d in app_type.deadlines if d.code == case.deadline_kind), None) if app_type else None
-            deadline = _("Frist: {label} bis {date}").format(
-                label=_(spec.label) if spec else case.deadline_kind, date=date_text(case.deadline)
-            )
+        app_type = self.ctx.catalog.types.get(case.type_code)
+        lines = deadlines.deadline_lines(app_type, case, file.permit_expires, self.ctx.today())
+        self.deadline_list.setText("\n".join(lines) or _("Keine offenen Fristen."))
+        needed = deadlines.anchors_needed(app_type)
+        for column, (label, edit) in self.anchor_edits.items():
+            label.setVisible(column in needed)
+            edit.setVisible(column in needed)
+            edit.setText(shown_date(getattr(case, column)))
+        self.buttons["saveDatesButton"].setVisible(bool(needed))
         parts = [
             _("Stand: {status}").format(status=code_text(CASE_STATUSES, case.status)),
             _("Eröffnet am {date}").format(date=date_text(case.opened_on)),
@@ -137,8 +150,6 @@ class CaseView(QWidget):
             parts.append(_("eingereicht am {date}").format(date=date_text(case.submitted_on)))
         if case.outcome:
             parts.append(code_text(OUTCOMES, case.outcome))
-        if deadline:
-            parts.append(deadline)
         parts.append(_("{n} Unterlagen fehlen noch").format(n=len(case.missing_documents)))
         self.summary.setText(" · ".join(parts))
         self.checklist.set_items(case.type_code, case.checklist)
@@ -228,6 +239,18 @@ class CaseView(QWidget):
         self.next_steps.document().setModified(False)
         self._write(lambda store: case_store.update_case_text(store, case_id, next_steps=text),
                     _("Nächste Schritte gespeichert."))  # fmt: skip
+
+    def save_dates(self) -> None:
+        """Store the events the deadlines count from (move-in, notice received, end of the approval period)."""
+        case_id = self.case_id
+        if case_id is None:
+            return
+        dates = {column: user_date(edit.text()) for column, (_label, edit) in self.anchor_edits.items()}
+        catalog = self.ctx.catalog
+        self._write(
+            lambda store: case_store.set_anchor_dates(store, catalog, case_id, **dates),
+            _("Daten für die Fristen gespeichert."),
+        )
 
     def _open_client(self) -> None:
         if self.file is not None:

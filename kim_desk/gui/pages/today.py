@@ -40,6 +40,8 @@ class TodayPage(Page):
                 Column(N_("Frist"), lambda d: _(d.kind)),
                 Column(N_("Klient/in"), lambda d: d.client_name),
                 Column(N_("Antrag"), lambda d: type_title(catalog, d.type_code) if d.type_code else ""),
+                Column(N_("Empfohlen bis"), lambda d: date_text(d.recommended) if d.recommended else ""),
+                Column(N_("Spätestens am"), lambda d: date_text(d.latest) if d.latest else ""),
             ],
             self,
         )
