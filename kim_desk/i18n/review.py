@@ -149,14 +149,15 @@ def write_review_pack(translations: Path, glossary: Glossary, lang: str, out: Pa
     po_copy = folder / f"kim_desk-{lang}.po"
     shutil.copyfile(po_path(translations, lang), po_copy)
     shutil.copyfile(translations / GLOSSARY_NAME, folder / GLOSSARY_NAME)
-    (folder / "LIESMICH.txt").write_text(
-        f"Prüfung der Sprache {lang} für KIM Desk\n\n"
-        f"{ods.name}: alle Texte mit Fundort, Stand und Glossarbegriffen; Blatt „Glossar“.\n"
-        f"{po_copy.name}: hier die Übersetzungen korrigieren (z. B. mit Poedit); jede Meldung,\n"
-        "die Sie zurückgeben, gilt als von Ihnen geprüft.\n"
-        "Zurück: tools/i18n.py review-import "
-        f"{lang} {po_copy.name} --reviewer 'Name'\n",
-        "utf-8",
+    (folder / "LIESMICH.txt").write_bytes(  # bytes: the same line ends on every platform
+        (
+            f"Prüfung der Sprache {lang} für KIM Desk\n\n"
+            f"{ods.name}: alle Texte mit Fundort, Stand und Glossarbegriffen; Blatt „Glossar“.\n"
+            f"{po_copy.name}: hier die Übersetzungen korrigieren (z. B. mit Poedit); jede Meldung,\n"
+            "die Sie zurückgeben, gilt als von Ihnen geprüft.\n"
+            "Zurück: tools/i18n.py review-import "
+            f"{lang} {po_copy.name} --reviewer 'Name'\n"
+        ).encode("utf-8")
     )
     return ReviewPack(folder, ods, po_copy, len(rows) - 1)
 
