@@ -157,7 +157,7 @@ def write_review_pack(translations: Path, glossary: Glossary, lang: str, out: Pa
             "die Sie zurückgeben, gilt als von Ihnen geprüft.\n"
             "Zurück: tools/i18n.py review-import "
             f"{lang} {po_copy.name} --reviewer 'Name'\n"
-        ).encode("utf-8")
+        ).encode()
     )
     return ReviewPack(folder, ods, po_copy, len(rows) - 1)
 
