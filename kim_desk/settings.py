@@ -31,6 +31,8 @@ SETTINGS: dict[str, Setting] = {
         Setting("idle_lock_minutes", int, 10, N_("Sperren nach Minuten ohne Eingabe")),
         Setting("district_url", str, "", N_("Adresse des Kreisdienstes (KIM)")),
         Setting("place", str, "", N_("Ort der Beratung (für Terminzettel)")),
+        Setting("desk_phone", str, "", N_("Telefon der Beratungsstelle (für Terminzettel)")),
+        Setting("desk_hours", str, "", N_("Sprechzeiten (für Terminzettel)")),
         Setting("retention_years", int, 3, N_("Aufbewahrung nach Abschluss des letzten Antrags (Jahre)")),
     )
 }
