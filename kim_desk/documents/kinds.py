@@ -130,7 +130,7 @@ def appointment(sheet: Sheet, wording: Wording, template: Template, data: Docume
         )
     text = template.text
     sheet.title(wording.say(text("title")))
-    qr_size = 38 * mm
+    qr_size = 46 * mm  # a 700-byte calendar entry: modules of about 0.4 mm
     sheet.heading(wording.say(text("when_heading")))
     when = wording.say(
         text("when_line"),

@@ -160,7 +160,7 @@ class Sheet:
         said = self.wording.say(PAGE, page=str(self.page), pages=str(max(self.pages, self.page)))
         self.draw_block(self.block(said.german, small, 40 * mm), MARGIN, 40 * mm, BOTTOM - 6 * mm, GREY)
         if self.wording.bilingual:
-            client = self.block(said.client, self.style(7.5, client=True), 40 * mm)
+            client = self.block(said.client, self.style(7.5, client=said.translated), 40 * mm)
             self.draw_block(client, PAGE_W - MARGIN - 40 * mm, 40 * mm, BOTTOM - 6 * mm, GREY)
             if self.untranslated_on_page:
                 legend = self.wording.say(UNTRANSLATED)

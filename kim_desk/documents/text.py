@@ -313,6 +313,12 @@ def _width(text: str, family: str, bold: bool, rtl: bool) -> float:
     return line.width
 
 
+def clear_caches() -> None:
+    """Forget shaped lines and widths (tests that swap the algorithm)."""
+    shape_line.cache_clear()
+    _width.cache_clear()
+
+
 def draw_line(canvas: Canvas, line: Line, x: float, y: float, size: float) -> None:
     """Draw a shaped line with its left edge at x and its baseline at y."""
     recorder = _recorder.get()
