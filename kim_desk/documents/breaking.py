@@ -17,7 +17,7 @@ from functools import lru_cache
 import pyphen
 
 from kim_desk.documents import fonts
-from kim_desk.documents.text import BIDI_CONTROLS, ISOLATE_OPENERS, PDI, Style, text_width
+from kim_desk.documents.text import BIDI_CONTROLS, ISOLATE_OPENERS, LRI, PDI, Style, text_width
 
 HYPHEN = "-"
 _BREAKABLE = re.compile(r" +")
@@ -103,11 +103,22 @@ def _hyphenate(unit: str, style: Style, room: float) -> tuple[str, str]:
     best = ("", unit)
     for position, keeps_hyphen in _break_points(unit, style):
         head = unit[:position] + ("" if keeps_hyphen else HYPHEN)
+        if style.rtl:
+            head = _hyphen_with_its_word(head)
         if text_width(_closed(head), style) <= room:
             best = (head, unit[position:])
         else:
             break
     return best
+
+
+def _hyphen_with_its_word(head: str) -> str:
+    """In right-to-left text the hyphen of a German word would take the paragraph's direction and
+    stand before the word; an isolate around the word's last piece keeps it at the word's end."""
+    start = len(head) - 1
+    while start > 0 and (head[start - 1].isalpha() or head[start - 1] in "-\u2010"):
+        start -= 1
+    return head[:start] + LRI + head[start:] + PDI
 
 
 def _break_points(unit: str, style: Style) -> list[tuple[int, bool]]:

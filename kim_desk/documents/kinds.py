@@ -130,7 +130,7 @@ def appointment(sheet: Sheet, wording: Wording, template: Template, data: Docume
         )
     text = template.text
     sheet.title(wording.say(text("title")))
-    qr_size = 46 * mm  # a 700-byte calendar entry: modules of about 0.4 mm
+    qr_size = 42 * mm  # a 750-byte calendar entry: modules of about 0.36 mm
     sheet.heading(wording.say(text("when_heading")))
     when = wording.say(
         text("when_line"),
@@ -166,15 +166,7 @@ def appointment(sheet: Sheet, wording: Wording, template: Template, data: Docume
     sheet.qr(payload, x, sheet.y - qr_size, qr_size)
     sheet.y -= qr_size + 2 * mm
     sheet.row(wording.say(text("qr_caption")), size=8.5, color=GREY)
-    case = data.case
-    if case is not None:
-        missing = [line for line in case.checklist if line.state == "missing"]
-        if missing:
-            sheet.heading(wording.say(text("bring_heading")))
-            for line in missing:
-                said = wording.verbatim(line.label) if line.custom else wording.say(line.label)
-                sheet.row(said, box="missing")
-    desk = data.desk
+    desk = data.desk  # how to cancel comes before the list, so it stays on the first page
     sheet.heading(wording.say(text("cancel_heading")))
     sheet.row(wording.say(text("cancel_hint")))
     if desk.organisation:
@@ -183,6 +175,14 @@ def appointment(sheet: Sheet, wording: Wording, template: Template, data: Docume
         sheet.row(wording.say(text("cancel_phone"), phone=desk.phone), bold=True)
     if desk.hours:
         sheet.row(wording.say(text("cancel_hours"), hours=desk.hours))
+    case = data.case
+    if case is not None:
+        missing = [line for line in case.checklist if line.state == "missing"]
+        if missing:
+            sheet.heading(wording.say(text("bring_heading")))
+            for line in missing:
+                said = wording.verbatim(line.label) if line.custom else wording.say(line.label)
+                sheet.row(said, box="missing")
 
 
 def _plain(text: str) -> str:

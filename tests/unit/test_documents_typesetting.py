@@ -16,7 +16,7 @@ from kim_desk.documents import KINDS, fonts, render, render_bytes
 from kim_desk.documents.breaking import wrap
 from kim_desk.documents.layout import BOTTOM, Sheet
 from kim_desk.documents.model import DeskInfo, DocumentData
-from kim_desk.documents.text import Style, recording
+from kim_desk.documents.text import Style, recording, shape_line
 from kim_desk.documents.wording import DictCatalogue, Wording, date_value, time_value
 from tests.unit.documents_support import pdf_text, planted_catalogue, sample_data
 
@@ -210,3 +210,12 @@ def test_digits_are_set_in_one_font_wherever_the_line_starts(tmp_path: Path) -> 
     digit_runs = [run for run in runs if any("0" <= ch <= "9" for ch in run.text)]
     assert digit_runs
     assert {run.font for run in digit_runs} <= latin
+
+
+def test_a_hyphenated_german_word_in_right_to_left_text_keeps_its_hyphen_at_its_end() -> None:
+    style = Style(10, fonts.ARABIC, False, True, "ckb")
+    lines = wrap("کەشفی حیسابی بانک بۆ سێ مانگی ڕابردوو (Kontoauszüge)", style, 190)
+    assert len(lines) == 2
+    runs = [run.text for run in shape_line(lines[0], style).runs]
+    latin = next(text for text in runs if "Konto" in text)
+    assert latin.endswith("-")  # read left to right: "Konto-", not "-Konto"
