@@ -82,7 +82,8 @@ def calendar_object(events: Iterable[Event], stamp: dt.datetime) -> icalendar.Ca
 
 def calendar(events: Iterable[Event], stamp: dt.datetime) -> str:
     """The text of a VCALENDAR: CRLF line ends, lines folded at 75 octets, UTF-8 when encoded."""
-    return calendar_object(events, stamp).to_ical().decode("utf-8")
+    data: bytes = calendar_object(events, stamp).to_ical()
+    return data.decode("utf-8")
 
 
 def parse(text: str | bytes) -> icalendar.Calendar:

@@ -67,7 +67,11 @@ def sample_data() -> DocumentData:
         checklist=checklist,
     )
     slot = AppointmentView(
-        dt.datetime(2026, 3, 12, 14, 5), 45, "Caritas Ahlen, Südstraße 41, 59227 Ahlen", "Frau Müller", "Wohngeld",
+        dt.datetime(2026, 3, 12, 14, 5),
+        45,
+        "Caritas Ahlen, Südstraße 41, 59227 Ahlen",
+        "Frau Müller",
+        "Wohngeld",
         uid="appointment-41@kim-desk",
     )
     desk = DeskInfo("Caritas Ahlen – Migrationsberatung", "Frau Müller", "02382 8934-12", "Mo–Do 9–12 Uhr")

@@ -112,7 +112,6 @@ def document_data(
     return DocumentData(client, store.clock.today(), desk, case, slot, created=store.clock.now())
 
 
-
 def client_language(store: Store, *, case_id: int | None = None, appointment_id: int | None = None) -> str:
     """The preferred language of the client a case or appointment belongs to."""
     if appointment_id is not None:

@@ -45,7 +45,8 @@ def _wrap(text: str, style: Style, width: float) -> tuple[str, ...]:
             continue
         current = ""
         current_width = 0.0
-        for unit in units:
+        for piece in units:
+            unit = piece
             unit_width = text_width(unit, style)
             extra = unit_width + (space if current else 0.0)
             if current_width + extra <= width:
@@ -78,8 +79,8 @@ def _units(paragraph: str) -> list[str]:
     words = [w for w in _BREAKABLE.split(paragraph) if w]
     units: list[str] = []
     carry = ""
-    for word in words:
-        word = f"{carry} {word}" if carry else word
+    for bare in words:
+        word = f"{carry} {bare}" if carry else bare
         carry = ""
         core = "".join(ch for ch in word if ch not in BIDI_CONTROLS)
         if len(core) == 1 and core.isalpha():

@@ -48,7 +48,7 @@ def field_value(spec: FieldSpec, data: DocumentData, template: str) -> FieldValu
         value = getattr(data.desk, name)
     else:
         raise TemplateError(template, spec.code, _("unbekannte Datenquelle „{source}“").format(source=source))
-    if value is None or value == "" or value == ():
+    if value is None or value in ("", ()):
         return FIELD_MISSING
     if owner == "client" and name == "nationality":
         return country_name(str(value), SOURCE_LANGUAGE)

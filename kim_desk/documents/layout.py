@@ -57,9 +57,7 @@ class Block:
 
 
 class Sheet:
-    def __init__(
-        self, wording: Wording, *, organisation: str, client_name: str, printed: str, pages: int = 0
-    ) -> None:
+    def __init__(self, wording: Wording, *, organisation: str, client_name: str, printed: str, pages: int = 0) -> None:
         self.wording = wording
         self.pages = pages  # the page count, known on the second pass (0: not yet known)
         self._pending: Said | None = None  # a heading waiting for what follows it
@@ -203,7 +201,7 @@ class Sheet:
         return blocks
 
     def _heading_height(self, said: Said) -> float:
-        return 2 * mm + max(b.height for b in self._heading_blocks(said)) + 1.6 * mm + 1.5 * mm
+        return float(2 * mm + max(b.height for b in self._heading_blocks(said)) + 1.6 * mm + 1.5 * mm)
 
     def _draw_heading(self, said: Said) -> None:
         self.space(2 * mm)

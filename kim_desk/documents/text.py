@@ -14,8 +14,8 @@ text as /ActualText, so copying and text extraction give the real words.
 from __future__ import annotations
 
 import contextlib
-import re
 import contextvars
+import re
 import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -39,6 +39,8 @@ REPLACEMENT = "?"
 _STRONG_RTL = frozenset(("R", "AL", "RLE", "RLO", "RLI"))
 _FEATURES = {"kern": True, "liga": True}
 _LEVEL = re.compile(r"Level\(\s*(\d+),?\s*\)")
+
+
 @dataclass(frozen=True)
 class Style:
     size: float

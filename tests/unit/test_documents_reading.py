@@ -182,7 +182,8 @@ def _no_isolates(value: str, rtl_context: bool = False) -> str:
 
 def _old_levels(line: str, rtl: bool) -> list[int]:
     """python-bidi's old pure-Python steps: no paired brackets (N0), embeddings for isolates."""
-    line = line.translate(str.maketrans({"\u2066": "\u202a", "\u2068": "\u202a", "\u2067": "\u202b", "\u2069": "\u202c"}))
+    embeddings = {"\u2066": "\u202a", "\u2068": "\u202a", "\u2067": "\u202b", "\u2069": "\u202c"}
+    line = line.translate(str.maketrans(embeddings))
     storage = old_bidi.get_empty_storage()
     storage["base_level"] = 1 if rtl else 0
     storage["base_dir"] = "R" if rtl else "L"

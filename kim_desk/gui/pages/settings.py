@@ -1,4 +1,4 @@
-"""Settings: counsellor, organisation, municipality, the desk's phone and hours, UI language, idle lock, district service, backups.
+"""Settings: counsellor, organisation, municipality, desk phone and hours, UI language, idle lock, district, backups.
 
 Backups: the list, "Jetzt sichern" (on the DB worker, it copies through the connection) and
 "Prüfen" (on the pool, it opens the backup with its own connection). Restoring stays on the
