@@ -102,7 +102,8 @@ class Wording:
 
     def verbatim(self, text: str) -> Said:
         """Names, places and the counsellor's notes: the same on both sides, each in an isolate."""
-        return Said(isolate(text), self.digits(isolate(text)), True)
+        kept = isolate(_whole(text))
+        return Said(kept, self.digits(kept), True)
 
     def digits(self, text: str) -> str:
         """The language's digit rule (NATIVE_DIGITS) applied to a text of its column."""
@@ -122,7 +123,14 @@ def capitalise(text: str) -> str:
 
 
 def _resolve(values: dict[str, Value], lang: str, *, rtl: bool) -> dict[str, str]:
-    return {key: isolate(value(lang) if callable(value) else value, rtl) for key, value in values.items()}
+    return {key: isolate(_whole(value(lang) if callable(value) else value), rtl) for key, value in values.items()}
+
+
+def _whole(value: str) -> str:
+    """A short value with digits (file, phone or house number, amount, date) is never broken."""
+    if len(value) <= 32 and any(ch.isdigit() for ch in value):
+        return unbroken(value)
+    return value
 
 
 def unbroken(text: str) -> str:

@@ -219,3 +219,13 @@ def test_a_hyphenated_german_word_in_right_to_left_text_keeps_its_hyphen_at_its_
     runs = [run.text for run in shape_line(lines[0], style).runs]
     latin = next(text for text in runs if "Konto" in text)
     assert latin.endswith("-")  # read left to right: "Konto-", not "-Konto"
+
+
+@pytest.mark.parametrize("value", ["FK-2026/0815 (A)", "0176 1234567", "1.234,56 €"])
+def test_a_file_number_phone_number_or_amount_is_never_broken(value: str) -> None:
+    said = Wording("ckb").say("Aktenzeichen der Behörde: {reference}", reference=value)
+    style = Style(10, fonts.ARABIC, False, True, "ckb")
+    first, last = value.split(" ")[0], value.split(" ")[-1]
+    for width in range(90, 260, 5):
+        lines = wrap(said.client, style, width)
+        assert _line_of(lines, first) == _line_of(lines, last), lines
