@@ -4,7 +4,7 @@ A line may end at an ordinary space and after a hyphen between letters (UAX #14:
 before a digit, none inside numbers, none at a no-break space). On top of that, as a careful
 typesetter would: no line ends with a one-letter word (Ukrainian "о", Polish "w"); values
 bind their parts with no-break spaces (a time and its am/pm marker, a day and its month);
-a word or name too long for what is left of the line is hyphenated with pyphen (German
+a word or name too long for what is left of a body line is hyphenated with pyphen (German
 rules for German text and for Latin-script names in other languages), and only a word with
 no hyphenation point at all is cut where it must be.
 """
@@ -23,6 +23,7 @@ HYPHEN = "-"
 _BREAKABLE = re.compile(r" +")
 _CYRILLIC = frozenset({"uk", "ru", "bg"})
 _MIN_HYPHENATED = 8  # letters in a word before hyphenation is tried when it would fit on the next line
+_LARGEST_HYPHENATED = 10.5  # headings and titles move a word to the next line instead
 
 
 def wrap(text: str, style: Style, width: float) -> list[str]:
@@ -55,7 +56,8 @@ def _wrap(text: str, style: Style, width: float) -> tuple[str, ...]:
                 continue
             # The unit does not fit: hyphenate it into the rest of this line if it is long enough.
             room = width - current_width - (space if current else 0.0)
-            head, tail = _hyphenate(unit, style, room) if _letters(unit) >= _MIN_HYPHENATED else ("", unit)
+            hyphenate = _letters(unit) >= _MIN_HYPHENATED and style.size <= _LARGEST_HYPHENATED
+            head, tail = _hyphenate(unit, style, room) if hyphenate else ("", unit)
             if head:
                 lines.append(f"{current} {head}" if current else head)
                 current, current_width = "", 0.0
