@@ -225,7 +225,7 @@ def test_a_hyphenated_german_word_in_right_to_left_text_keeps_its_hyphen_at_its_
 def test_a_file_number_phone_number_or_amount_is_never_broken(value: str) -> None:
     said = Wording("ckb").say("Aktenzeichen der Behörde: {reference}", reference=value)
     style = Style(10, fonts.ARABIC, False, True, "ckb")
-    first, last = value.split(" ")[0], value.split(" ")[-1]
+    first, last = value.split(" ", maxsplit=1)[0], value.rsplit(" ", maxsplit=1)[-1]
     for width in range(90, 260, 5):
         lines = wrap(said.client, style, width)
         assert _line_of(lines, first) == _line_of(lines, last), lines
