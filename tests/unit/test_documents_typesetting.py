@@ -136,15 +136,15 @@ def test_pages_are_counted_page_x_of_y(tmp_path: Path) -> None:
 def test_a_heading_is_never_left_alone_at_the_foot_of_a_page() -> None:
     words = Wording("de")
     sheet = Sheet(words, organisation="Caritas", client_name="Ahmad Karimi", printed="5. März 2026")
-    while sheet.y > BOTTOM + 14 * mm:  # fill the page until a heading still fits, its first row not
-        sheet.row(words.verbatim("Zeile"))
+    sheet.row(words.verbatim("Zeile"))
+    sheet.y = BOTTOM + 24 * mm  # room for the heading and a line or two, not for the paragraph under it
     sheet.heading(words.verbatim("Bedarfsgemeinschaft"))
-    sheet.row(words.verbatim("Erste Zeile unter der Überschrift, lang genug für zwei Zeilen " * 2))
+    sheet.row(words.verbatim("Die erste Zeile unter der Überschrift, lang genug für vier Zeilen. " * 4))
     path_pages = sheet.finish()
     out = subprocess.run(["pdftotext", "-", "-"], input=path_pages, capture_output=True, check=True).stdout
     first, second = out.decode("utf-8").split("\f")[:2]
     assert "Bedarfsgemeinschaft" not in first
-    assert "Bedarfsgemeinschaft" in second and "Erste Zeile" in second
+    assert "Bedarfsgemeinschaft" in second and "Die erste Zeile" in second
 
 
 def _line_of(lines: list[str], piece: str) -> int:
