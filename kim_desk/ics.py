@@ -46,24 +46,31 @@ def _utc(stamp: dt.datetime) -> dt.datetime:
     return (stamp if stamp.tzinfo else stamp.replace(tzinfo=ZONE)).astimezone(dt.UTC)
 
 
-def _timezone(events: Sequence[Event]) -> icalendar.Timezone:
-    """The Berlin rules for the years the events fall in (a small VTIMEZONE, not 70 years of them)."""
-    years = [e.starts_at.year for e in events] + [e.ends_at.year for e in events]
-    first = dt.date(min(years, default=2026), 1, 1)
-    last = dt.date(max(years, default=2026) + 1, 1, 1)
+def _timezone(events: Sequence[Event], compact: bool) -> icalendar.Timezone:
+    """The Berlin rules for the years the events fall in (a small VTIMEZONE, not 70 years of them);
+    `compact`: only for the days of the events, as a QR code must stay small."""
+    if compact and events:
+        first = min(e.starts_at for e in events).date() - dt.timedelta(days=1)
+        last = max(e.ends_at for e in events).date() + dt.timedelta(days=1)
+    else:
+        years = [e.starts_at.year for e in events] + [e.ends_at.year for e in events]
+        first = dt.date(min(years, default=2026), 1, 1)
+        last = dt.date(max(years, default=2026) + 1, 1, 1)
     zone = icalendar.Timezone.from_tzinfo(ZONE, TZID, first_date=first, last_date=last)
     zone.pop("COMMENT", None)
     return zone
 
 
-def calendar_object(events: Iterable[Event], stamp: dt.datetime) -> icalendar.Calendar:
-    """A VCALENDAR with the Berlin VTIMEZONE and one VEVENT per event."""
+def calendar_object(events: Iterable[Event], stamp: dt.datetime, *, compact: bool = False) -> icalendar.Calendar:
+    """A VCALENDAR with the Berlin VTIMEZONE and one VEVENT per event; `compact` leaves out
+    what has a default (CALSCALE, STATUS) and the time zone rules of other days."""
     events = list(events)
     cal = icalendar.Calendar()
     cal.add("prodid", PRODID)
     cal.add("version", "2.0")
-    cal.add("calscale", "GREGORIAN")
-    cal.add_component(_timezone(events))
+    if not compact:
+        cal.add("calscale", "GREGORIAN")
+    cal.add_component(_timezone(events, compact))
     for event in events:
         entry = icalendar.Event()
         entry.add("uid", event.uid)
@@ -75,14 +82,15 @@ def calendar_object(events: Iterable[Event], stamp: dt.datetime) -> icalendar.Ca
             entry.add("location", event.location)
         if event.description:
             entry.add("description", event.description)
-        entry.add("status", "CANCELLED" if event.cancelled else "CONFIRMED")
+        if not compact or event.cancelled:
+            entry.add("status", "CANCELLED" if event.cancelled else "CONFIRMED")
         cal.add_component(entry)
     return cal
 
 
-def calendar(events: Iterable[Event], stamp: dt.datetime) -> str:
+def calendar(events: Iterable[Event], stamp: dt.datetime, *, compact: bool = False) -> str:
     """The text of a VCALENDAR: CRLF line ends, lines folded at 75 octets, UTF-8 when encoded."""
-    data: bytes = calendar_object(events, stamp).to_ical()
+    data: bytes = calendar_object(events, stamp, compact=compact).to_ical()
     return data.decode("utf-8")
 
 

@@ -159,7 +159,7 @@ def appointment(sheet: Sheet, wording: Wording, template: Template, data: Docume
         location=slot.place,
         description=", ".join(p for p in (slot.counsellor, data.desk.organisation, data.desk.phone) if p),
     )
-    payload = ics.calendar([event], data.created or dt.datetime.combine(data.today, dt.time(0)))
+    payload = ics.calendar([event], data.created or dt.datetime.combine(data.today, dt.time(0)), compact=True)
     sheet.space(3 * mm)
     sheet.ensure(qr_size + 14 * mm)
     x = (PAGE_W - qr_size) / 2

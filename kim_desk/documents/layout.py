@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import io
 from dataclasses import dataclass
+from functools import lru_cache
 
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
@@ -286,10 +287,7 @@ class Sheet:
         """A QR code of `payload` in UTF-8, declared so by an ECI header (segno; reportlab's
         widget cannot declare it, and scanners then guess Shift-JIS). Drawn as filled squares:
         no font is involved."""
-        import segno
-
-        code = segno.make(payload, error="m", encoding="utf-8", eci=True, micro=False, boost_error=False)
-        matrix = code.matrix
+        matrix = _qr_matrix(payload)
         quiet = 4
         count = len(matrix) + 2 * quiet
         module = size / count
@@ -309,6 +307,15 @@ class Sheet:
                 canvas.rect(x + (column + quiet) * module, top - module, (end - column) * module, module,
                             stroke=0, fill=1)  # fmt: skip
                 column = end
+
+
+@lru_cache(maxsize=8)
+def _qr_matrix(payload: str) -> tuple[tuple[int, ...], ...]:
+    """The modules of a QR code (level M) for `payload` in UTF-8 with an ECI header (segno)."""
+    import segno
+
+    code = segno.make(payload, error="m", encoding="utf-8", eci=True, micro=False, boost_error=False)
+    return tuple(tuple(row) for row in code.matrix)
 
 
 def _width(block: Block) -> float:

@@ -57,3 +57,18 @@ def test_the_time_zone_block_covers_only_the_years_of_the_events() -> None:
     text = ics.calendar([event], STAMP)
     assert text.count("BEGIN:DAYLIGHT") == 1
     assert len(text.encode("utf-8")) < 800  # small enough for a QR code a phone reads
+
+
+def test_the_compact_entry_for_a_qr_code_keeps_only_what_a_phone_needs() -> None:
+    event = ics.Event("appointment-41@kim-desk", dt.datetime(2026, 3, 29, 10, 0), dt.datetime(2026, 3, 29, 10, 45),
+                      "Danışma randevusu / Beratungstermin", "Caritas Ahlen, Südstraße 41")  # fmt: skip
+    full = ics.calendar([event], STAMP)
+    compact = ics.calendar([event], STAMP, compact=True)
+    assert len(compact.encode("utf-8")) < len(full.encode("utf-8")) - 120
+    assert "CALSCALE" not in compact and "STATUS" not in compact
+    parsed = ics.parse(compact)
+    (entry,) = parsed.walk("VEVENT")
+    # the day summer time begins: the rules of that day are in the block, and the start is +02:00
+    assert entry.decoded("dtstart").utcoffset() == dt.timedelta(hours=2)
+    assert {c.name for c in parsed.walk() if c.name in ("STANDARD", "DAYLIGHT")} == {"STANDARD", "DAYLIGHT"}
+    assert str(entry["uid"]) == "appointment-41@kim-desk" and "DTSTAMP:20261123T080000Z" in compact
