@@ -188,10 +188,21 @@ def test_long_names_are_hyphenated_not_cut() -> None:
             assert line.split()[-1][:-1].lower() in {"groß", "großher", "großherzo", "großherzogen"}
 
 
-def test_weekday_at_the_start_of_a_line_is_capitalised(tmp_path: Path) -> None:
-    catalogue = DictCatalogue({"{weekday}, {date}, {time} Uhr": "{weekday}, {date}, о {time}"})
-    text = pdf_text(render("appointment", _slip_data(), "uk", tmp_path / "u.pdf", catalogue=catalogue))
-    assert "Четвер, 12 березня 2026 р., о 10:30" in text
+@pytest.mark.parametrize(
+    ("lang", "template", "expected"),
+    [
+        ("uk", "{weekday}, {date}, о {time}", "Четвер, 12 березня 2026 р., о 14:05"),
+        ("kmr", "{weekday}, {date}, saet {time}", "Pêncşem, 12ê adara 2026an, saet 14:05"),
+    ],
+)
+def test_weekday_at_the_start_of_a_line_is_capitalised(tmp_path: Path, lang: str, template: str, expected: str) -> None:
+    catalogue = DictCatalogue({"{weekday}, {date}, {time} Uhr": template})
+    data = _slip_data()
+    assert data.appointment is not None
+    slot = dataclasses.replace(data.appointment, starts_at=dt.datetime(2026, 3, 12, 14, 5))
+    pdf = render("appointment", dataclasses.replace(data, appointment=slot), lang, tmp_path / "u.pdf",
+                 catalogue=catalogue)  # fmt: skip
+    assert expected in pdf_text(pdf)
 
 
 def test_one_digit_rule_per_language(tmp_path: Path) -> None:
