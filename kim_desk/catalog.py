@@ -21,7 +21,7 @@ from kim_desk.resources import content_dir
 FIELD_SOURCES = (
     "client.family_name", "client.given_names", "client.family_name_orig",
     "client.given_names_orig", "client.birth_date", "client.nationality", "client.street",
-    "client.postcode", "client.city", "client.phone", "client.email",
+    "client.postcode", "client.city", "client.postcode_city", "client.address", "client.phone", "client.email",
     "client.residence_status", "client.permit_expires", "client.household_size",
     "client.children", "client.spouse", "case.authority_ref", "case.opened_on",
     "case.submitted_on", "desk.counsellor", "desk.organisation", "today", "",

@@ -32,6 +32,8 @@ SETTINGS: dict[str, Setting] = {
         Setting("idle_lock_minutes", int, 10, N_("Sperren nach Minuten ohne Eingabe")),
         Setting("district_url", str, "", N_("Adresse des Kreisdienstes (KIM)")),
         Setting("place", str, "", N_("Ort der Beratung (für Terminzettel)")),
+        Setting("desk_phone", str, "", N_("Telefon der Beratungsstelle (für Terminzettel)")),
+        Setting("desk_hours", str, "", N_("Sprechzeiten (für Terminzettel)")),
         Setting("retention_years", int, 3, N_("Aufbewahrung nach Abschluss des letzten Antrags (Jahre)")),
         # pinned at enrolment: the district's Ed25519 key that signs content packs (base64 of 32 bytes)
         Setting("content_key", str, "", N_("Schlüssel des Kreises für Inhaltspakete")),

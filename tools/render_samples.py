@@ -1,8 +1,8 @@
-"""Render every kind of handout in German + Arabic, Farsi, Ukrainian and Tigrinya as PNGs.
+"""Render every kind of handout in Arabic, Farsi, Pashto, Sorani, Tigrinya and Ukrainian as PNGs.
 
-    .venv/bin/python tools/render_samples.py [--sample-translations] [--out renderings]
+    .venv/bin/python tools/render_samples.py [--sample-translations] [--out renderings] [--lang ar ...]
 
-Writes renderings/<kind>-<lang>.pdf and one PNG per page (pdftoppm, 60 dpi) for looking
+Writes renderings/<kind>-<lang>.pdf and one PNG per page (pdftoppm, 80 dpi) for looking
 at them. Uses the installed catalogues; --sample-translations uses the few sample texts in
 tools/sample_translations.py instead, to judge scripts before the catalogues are written.
 The data is synthetic. renderings/ is ignored by git.
@@ -31,13 +31,13 @@ from kim_desk.documents.model import (  # noqa: E402
 )
 from kim_desk.documents.wording import DictCatalogue  # noqa: E402
 
-LANGUAGES = ("ar", "fa", "uk", "ti")
+LANGUAGES = ("ar", "fa", "ps", "ckb", "ti", "uk")
 
 
 def sample_data() -> DocumentData:
     wohngeld = load_catalog().types["wohngeld"]
     client = ClientView(
-        family_name="Karimi",
+        family_name="Karimi-Großherzogenbusch",
         given_names="Ahmad",
         family_name_orig="کریمی",
         given_names_orig="احمد",
@@ -46,7 +46,10 @@ def sample_data() -> DocumentData:
         postcode="59227",
         city="Ahlen",
         phone="0176 1234567",
+        email="ahmad.karimi@example.de",
+        nationality="AF",
         household_size=4,
+        children=("Lina Karimi (03.04.2019)", "Omid Karimi (11.09.2021)"),
     )
     checklist = tuple(
         ChecklistLine(doc.label, "present" if i % 3 == 0 else "missing", doc.hint, doc.required)
@@ -59,22 +62,28 @@ def sample_data() -> DocumentData:
         opened_on=dt.date(2026, 3, 1),
         deadline=dt.date(2026, 4, 15),
         deadline_label=wohngeld.deadlines[0].label,
-        authority_ref="WG-2026/0815",
+        authority_ref="FK-2026/0815 (A)",
         next_steps="Mietbescheinigung bis Ende März vom Vermieter holen.",
         checklist=checklist,
     )
     slot = AppointmentView(
-        dt.datetime(2026, 3, 12, 10, 30), 45, "Caritas Ahlen, Südstraße 41, 59227 Ahlen", "Frau Müller", "Wohngeld"
+        dt.datetime(2026, 3, 12, 14, 5),
+        45,
+        "Caritas Ahlen, Südstraße 41, 59227 Ahlen",
+        "Frau Müller",
+        "Wohngeld",
+        uid="appointment-41@kim-desk",
     )
-    desk = DeskInfo("Caritas Ahlen – Migrationsberatung", "Frau Müller", "02382 8934-12")
-    return DocumentData(client, dt.date(2026, 3, 5), desk, case, slot)
+    desk = DeskInfo("Caritas Ahlen – Migrationsberatung", "Frau Müller", "02382 8934-12", "Mo–Do 9–12 Uhr")
+    return DocumentData(client, dt.date(2026, 3, 5), desk, case, slot, created=dt.datetime(2026, 3, 5, 9, 15))
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--out", type=Path, default=ROOT / "renderings")
     parser.add_argument("--sample-translations", action="store_true")
-    parser.add_argument("--dpi", type=int, default=60)
+    parser.add_argument("--dpi", type=int, default=80)
+    parser.add_argument("--lang", nargs="*", default=list(LANGUAGES))
     args = parser.parse_args()
     data = sample_data()
     args.out.mkdir(parents=True, exist_ok=True)
@@ -83,7 +92,7 @@ def main() -> int:
         from sample_translations import SAMPLES
 
         samples = SAMPLES
-    for lang in LANGUAGES:
+    for lang in args.lang:
         catalogue = DictCatalogue(samples[lang]) if lang in samples else None
         for kind in KINDS:
             pdf = render(kind, data, lang, args.out / f"{kind}-{lang}.pdf", catalogue=catalogue)

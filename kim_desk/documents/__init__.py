@@ -71,14 +71,21 @@ def _render(template_kind: str, wording: Wording, data: DocumentData, template_d
     name = client.name or "—"
     if client.name_orig and client.name_orig != client.name:
         name = f"{name}  ·  {client.name_orig}"
-    sheet = Sheet(
-        wording,
-        organisation=data.desk.organisation,
-        client_name=name,
-        printed=format_date(data.today, "de", "medium"),
-    )
-    BUILDERS[template_kind](sheet, wording, template, data)
-    return sheet.finish()
+    pages = 0
+    for _pass in range(3):  # lay out once to count the pages, then with "Seite 1 von N"
+        sheet = Sheet(
+            wording,
+            organisation=data.desk.organisation,
+            client_name=name,
+            printed=format_date(data.today, "de", "medium"),
+            pages=pages,
+        )
+        BUILDERS[template_kind](sheet, wording, template, data)
+        pdf = sheet.finish()
+        if sheet.page == pages:
+            break
+        pages = sheet.page
+    return pdf
 
 
 def render(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from kim_desk import settings
+from kim_desk import ics, settings
 from kim_desk.catalog import ApplicationType, Catalog
 from kim_desk.documents.model import (
     AppointmentView,
@@ -18,7 +18,7 @@ from kim_desk.documents.model import (
 from kim_desk.store import Store
 from kim_desk.store.appointments import get_appointment
 from kim_desk.store.cases import Case, case_deadlines, get_case
-from kim_desk.store.clients import Client, get_client
+from kim_desk.store.clients import Client, HouseholdMember, get_client
 
 
 def _date(value: str | None) -> dt.date | None:
@@ -41,10 +41,16 @@ def client_view(client: Client) -> ClientView:
         email=client.email,
         residence_status=client.residence_status,
         permit_expires=_date(client.permit_expires),
-        household_size=1 + len(client.household),
-        children=sum(1 for m in client.household if m.relation == "child"),
+        household_size=1 + len(client.household) if client.household else None,
+        children=tuple(_person(m) for m in client.household if m.relation == "child"),
         spouse=" ".join(p for p in (spouse.given_names, spouse.family_name) if p) if spouse else "",
     )
+
+
+def _person(member: HouseholdMember) -> str:
+    name = " ".join(p for p in (member.given_names, member.family_name) if p)
+    born = _date(member.birth_date)
+    return f"{name} ({born:%d.%m.%Y})" if born else name
 
 
 def deadline_lines(
@@ -103,6 +109,7 @@ def document_data(
             appointment.place or place_default,
             appointment.counsellor or str(settings.get(store, "counsellor") or ""),
             appointment.topic,
+            uid=ics.appointment_uid(appointment.id),
         )
         client_id = appointment.client_id
         case_id = case_id if case_id is not None else appointment.case_id
@@ -117,8 +124,11 @@ def document_data(
     desk = DeskInfo(
         organisation=str(settings.get(store, "organisation") or ""),
         counsellor=str(settings.get(store, "counsellor") or ""),
+        phone=str(settings.get(store, "desk_phone") or ""),
+        hours=str(settings.get(store, "desk_hours") or ""),
     )
-    return DocumentData(client_view(get_client(store, client_id)), store.clock.today(), desk, case, slot)
+    client = client_view(get_client(store, client_id))
+    return DocumentData(client, store.clock.today(), desk, case, slot, created=store.clock.now())
 
 
 def client_language(store: Store, *, case_id: int | None = None, appointment_id: int | None = None) -> str:

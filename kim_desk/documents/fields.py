@@ -13,7 +13,7 @@ from typing import Final
 from kim_desk.catalog import FieldSpec
 from kim_desk.documents.model import DocumentData
 from kim_desk.documents.templates import TemplateError
-from kim_desk.i18n import _
+from kim_desk.i18n import SOURCE_LANGUAGE, _, babel_locale
 from kim_desk.taxonomy import RESIDENCE_STATUSES
 
 
@@ -48,11 +48,21 @@ def field_value(spec: FieldSpec, data: DocumentData, template: str) -> FieldValu
         value = getattr(data.desk, name)
     else:
         raise TemplateError(template, spec.code, _("unbekannte Datenquelle „{source}“").format(source=source))
-    if value is None or value == "":
+    if value is None or value in ("", ()):
         return FIELD_MISSING
+    if owner == "client" and name == "nationality":
+        return country_name(str(value), SOURCE_LANGUAGE)
+    if isinstance(value, tuple):
+        return "; ".join(str(item) for item in value)
     if isinstance(value, str | int | dt.date):
         return value
     return str(value)
+
+
+def country_name(code: str, lang: str) -> str:
+    """A nationality stored as ISO code, by its name in `lang` ("SY" -> "Syrien"); unknown codes as they are."""
+    code = code.strip().upper()
+    return str(babel_locale(lang).territories.get(code) or babel_locale(SOURCE_LANGUAGE).territories.get(code) or code)
 
 
 def german_value(value: FieldValue) -> str:

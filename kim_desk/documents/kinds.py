@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from reportlab.lib.units import mm
 
-from kim_desk.documents import ical
-from kim_desk.documents.fields import FIELD_MISSING, field_value, german_value
+from kim_desk import ics
+from kim_desk.documents.fields import FIELD_MISSING, country_name, field_value, german_value
 from kim_desk.documents.layout import GREY, PAGE_W, Sheet
 from kim_desk.documents.model import CaseView, DeadlineLine, DocumentData
 from kim_desk.documents.templates import SPEC, Template, TemplateError
-from kim_desk.documents.text import isolate
+from kim_desk.documents.text import BIDI_CONTROLS, isolate
 from kim_desk.documents.wording import (
     Said,
     Value,
@@ -19,7 +21,7 @@ from kim_desk.documents.wording import (
     translated_value,
     weekday_value,
 )
-from kim_desk.i18n import _
+from kim_desk.i18n import N_, _
 from kim_desk.taxonomy import CASE_STATUSES
 
 
@@ -29,11 +31,18 @@ def _need_case(data: DocumentData, template: Template) -> CaseView:
     return data.case
 
 
+# Addresses in the catalogue that describe a place instead of naming it: translated.
+DESCRIBED_PLACES = (N_("Rathaus des Wohnorts"),)
+
+
 def _authority(sheet: Sheet, wording: Wording, case: CaseView, heading: str) -> None:
     authority = case.type.authority
     sheet.heading(wording.say(heading))
     sheet.row(wording.say(authority.name))
-    for line in (authority.address, authority.phone, authority.url):
+    if authority.address:
+        described = wording.say(authority.address)
+        sheet.row(described if described.translated else wording.verbatim(authority.address))
+    for line in (authority.phone, authority.url):
         if line:
             sheet.row(wording.verbatim(line))
 
@@ -134,7 +143,7 @@ def appointment(sheet: Sheet, wording: Wording, template: Template, data: Docume
         )
     text = template.text
     sheet.title(wording.say(text("title")))
-    qr_size = 38 * mm
+    qr_size = 42 * mm  # a 750-byte calendar entry: modules of about 0.36 mm
     sheet.heading(wording.say(text("when_heading")))
     when = wording.say(
         text("when_line"),
@@ -152,19 +161,33 @@ def appointment(sheet: Sheet, wording: Wording, template: Template, data: Docume
             sheet.heading(wording.say(heading))
             sheet.row(wording.verbatim(value), size=12)
     summary = wording.say(text("calendar_title"))
-    payload = ical.vevent(
-        start=slot.starts_at,
-        minutes=slot.duration_min,
-        summary=summary.client if summary.translated and wording.bilingual else summary.german,
+    title = _plain(summary.client if summary.translated and wording.bilingual else summary.german)
+    if summary.translated and wording.bilingual and summary.client != summary.german:
+        title = f"{title} / {summary.german}"
+    event = ics.Event(
+        uid=slot.uid or f"appointment-{slot.starts_at:%Y%m%dT%H%M}@kim-desk",
+        starts_at=slot.starts_at,
+        ends_at=slot.starts_at + dt.timedelta(minutes=slot.duration_min),
+        summary=title,
         location=slot.place,
-        organiser=slot.counsellor,
+        description=", ".join(p for p in (slot.counsellor, data.desk.organisation, data.desk.phone) if p),
     )
+    payload = ics.calendar([event], data.created or dt.datetime.combine(data.today, dt.time(0)), compact=True)
     sheet.space(3 * mm)
     sheet.ensure(qr_size + 14 * mm)
     x = (PAGE_W - qr_size) / 2
     sheet.qr(payload, x, sheet.y - qr_size, qr_size)
     sheet.y -= qr_size + 2 * mm
     sheet.row(wording.say(text("qr_caption")), size=8.5, color=GREY)
+    desk = data.desk  # how to cancel comes before the list, so it stays on the first page
+    sheet.heading(wording.say(text("cancel_heading")))
+    sheet.row(wording.say(text("cancel_hint")))
+    if desk.organisation:
+        sheet.row(wording.verbatim(desk.organisation))
+    if desk.phone:
+        sheet.row(wording.say(text("cancel_phone"), phone=desk.phone), bold=True)
+    if desk.hours:
+        sheet.row(wording.say(text("cancel_hours"), hours=desk.hours))
     case = data.case
     if case is not None:
         missing = [line for line in case.checklist if line.state == "missing"]
@@ -173,10 +196,11 @@ def appointment(sheet: Sheet, wording: Wording, template: Template, data: Docume
             for line in missing:
                 said = wording.verbatim(line.label) if line.custom else wording.say(line.label)
                 sheet.row(said, box="missing")
-    sheet.space(2 * mm)
-    sheet.row(wording.say(text("cancel_hint")), size=9)
-    if data.desk.phone or data.desk.organisation:
-        sheet.row(wording.verbatim(", ".join(p for p in (data.desk.organisation, data.desk.phone) if p)), size=9)
+
+
+def _plain(text: str) -> str:
+    """Text without bidi marks, for the calendar entry."""
+    return "".join(ch for ch in text if ch not in BIDI_CONTROLS)
 
 
 def application_aid(sheet: Sheet, wording: Wording, template: Template, data: DocumentData) -> None:
@@ -200,6 +224,10 @@ def application_aid(sheet: Sheet, wording: Wording, template: Template, data: Do
             gap = wording.say(text("to_fill"))
             marked = Said(f"[ {gap.german} ]", f"[ {gap.client} ]", gap.translated)
             sheet.row(marked, color=GREY, indent=4 * mm, gap=0.6 * mm)
+        elif spec.source == "client.nationality":
+            code = data.client.nationality
+            said = Said(str(value), isolate(country_name(code, wording.lang)), True)
+            sheet.row(said, indent=4 * mm, gap=0.6 * mm)
         else:
             sheet.row(wording.verbatim(german_value(value)), indent=4 * mm, gap=0.6 * mm)
         if spec.explain:

@@ -2,14 +2,16 @@
 
 Rows keep both columns level, so the client, the counsellor and the authority can point at
 the same line. Titles stand in the client's language above German. Right-to-left columns
-are right-aligned. Every page carries the desk, the client, the date, a page number and,
-while the catalogue is unreviewed, a small mark saying so in both languages.
+are right-aligned. Every page carries the desk, the client, the date, "Seite 1 von 2" and,
+while the catalogue is unreviewed, a small mark saying so in both languages. A heading is
+never left alone at the foot of a page: it waits and is set together with what follows it.
 """
 
 from __future__ import annotations
 
 import io
 from dataclasses import dataclass
+from functools import lru_cache
 
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
@@ -17,7 +19,8 @@ from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 
 from kim_desk.documents import fonts
-from kim_desk.documents.text import Style, draw_line, shape_line, wrap
+from kim_desk.documents.breaking import wrap
+from kim_desk.documents.text import Style, draw_line, shape_line
 from kim_desk.documents.wording import Said, Wording
 from kim_desk.i18n import N_
 
@@ -38,7 +41,7 @@ _FIRST_BASELINE = 1.02
 
 UNREVIEWED = N_("Übersetzung noch nicht geprüft")
 UNTRANSLATED = N_("† noch nicht übersetzt, hier auf Deutsch")
-PAGE = N_("Seite {page}")
+PAGE = N_("Seite {page} von {pages}")
 PRINTED = N_("Gedruckt am {date}")
 
 
@@ -55,8 +58,10 @@ class Block:
 
 
 class Sheet:
-    def __init__(self, wording: Wording, *, organisation: str, client_name: str, printed: str) -> None:
+    def __init__(self, wording: Wording, *, organisation: str, client_name: str, printed: str, pages: int = 0) -> None:
         self.wording = wording
+        self.pages = pages  # the page count, known on the second pass (0: not yet known)
+        self._pending: Said | None = None  # a heading waiting for what follows it
         self.buffer = io.BytesIO()
         body = fonts.face(fonts.LATIN)  # also the initial font, so no unembedded Helvetica is named
         self.canvas = Canvas(
@@ -82,8 +87,8 @@ class Sheet:
     # -- styles --------------------------------------------------------------------------
     def style(self, size: float, *, bold: bool = False, client: bool = False) -> Style:
         if client and self.wording.bilingual:
-            return Style(size, self.wording.family, bold, self.wording.rtl)
-        return Style(size, fonts.LATIN, bold, False)
+            return Style(size, self.wording.family, bold, self.wording.rtl, self.wording.lang)
+        return Style(size, fonts.LATIN, bold, False, "de")
 
     def block(self, text: str, style: Style, width: float) -> Block:
         return Block(wrap(text, style, width), style, style.size * _LEADING[style.family])
@@ -100,6 +105,16 @@ class Sheet:
 
     # -- pages ---------------------------------------------------------------------------
     def ensure(self, height: float) -> None:
+        """Room for `height` below; a waiting heading is set first and counts in (keep with next)."""
+        pending, self._pending = self._pending, None
+        if pending is not None:
+            needed = self._heading_height(pending)
+            self._new_page_unless(needed + height)
+            self._draw_heading(pending)
+            return
+        self._new_page_unless(height)
+
+    def _new_page_unless(self, height: float) -> None:
         if self.y - height < BOTTOM:
             self._footer()
             self.canvas.showPage()
@@ -141,11 +156,10 @@ class Sheet:
 
     def _footer(self) -> None:
         small = self.style(7.5)
-        said = self.wording.say(PAGE, page=str(self.page))
-        text = said.german if not self.wording.bilingual else f"{said.german}"
-        self.draw_block(self.block(text, small, 40 * mm), MARGIN, 40 * mm, BOTTOM - 6 * mm, GREY)
+        said = self.wording.say(PAGE, page=str(self.page), pages=str(max(self.pages, self.page)))
+        self.draw_block(self.block(said.german, small, 40 * mm), MARGIN, 40 * mm, BOTTOM - 6 * mm, GREY)
         if self.wording.bilingual:
-            client = self.block(said.client, self.style(7.5, client=True), 40 * mm)
+            client = self.block(said.client, self.style(7.5, client=said.translated), 40 * mm)
             self.draw_block(client, PAGE_W - MARGIN - 40 * mm, 40 * mm, BOTTOM - 6 * mm, GREY)
             if self.untranslated_on_page:
                 legend = self.wording.say(UNTRANSLATED)
@@ -153,6 +167,8 @@ class Sheet:
                 self.draw_block(note, MARGIN + 45 * mm, self.column, BOTTOM - 6 * mm, GREY)
 
     def finish(self) -> bytes:
+        if self._pending is not None:
+            self.ensure(0)
         self._footer()
         self.canvas.showPage()
         self.canvas.save()
@@ -174,8 +190,24 @@ class Sheet:
         self.y -= 3 * mm
 
     def heading(self, said: Said) -> None:
+        """A heading is set by the next ensure(), together with the first thing under it."""
+        if self._pending is not None:
+            self.ensure(0)
+        self._pending = said
+
+    def _heading_blocks(self, said: Said) -> list[Block]:
+        blocks = [self.block(said.german, self.style(11, bold=True), self.column)]
+        if self.wording.bilingual:
+            blocks.append(self._client_block(said, 11, self.column, True))
+        return blocks
+
+    def _heading_height(self, said: Said) -> float:
+        return float(2 * mm + max(b.height for b in self._heading_blocks(said)) + 1.6 * mm + 1.5 * mm)
+
+    def _draw_heading(self, said: Said) -> None:
         self.space(2 * mm)
-        self.row(said, size=11, bold=True, color=ACCENT, keep_with_next=12 * mm)
+        self._draw_row(said, self._heading_blocks(said), color=ACCENT, box=None, lead=0.0, indent=0.0)
+        self.y -= 1.6 * mm
         self.canvas.setStrokeColor(LIGHT)
         self.canvas.line(MARGIN, self.y + 0.8 * mm, PAGE_W - MARGIN, self.y + 0.8 * mm)
         self.y -= 1.5 * mm
@@ -200,6 +232,14 @@ class Sheet:
             blocks.append(self._client_block(said, size, self.column - (lead if self.wording.rtl else 0), bold))
         height = max(b.height for b in blocks)
         self.ensure(height + keep_with_next)
+        self._draw_row(said, blocks, color=color, box=box, lead=lead, indent=indent)
+        self.y -= gap
+
+    def _draw_row(
+        self, said: Said, blocks: list[Block], *, color: colors.Color, box: str | None, lead: float, indent: float
+    ) -> None:
+        german = blocks[0]
+        height = max(b.height for b in blocks)
         if box is not None:
             self._checkbox(MARGIN + indent, self.y - BOX - 0.6 * mm, box)
         self.draw_block(german, MARGIN + lead, self.column - lead, self.y, color)
@@ -210,7 +250,7 @@ class Sheet:
             if box is not None and self.wording.rtl and said.translated:  # the box stands where an RTL reader starts
                 self._checkbox(PAGE_W - MARGIN - BOX - indent, self.y - BOX - 0.6 * mm, box)
             self.draw_block(client, x, self.column - right_lead, self.y, color if said.translated else GREY)
-        self.y -= height + gap
+        self.y -= height
 
     def full(self, text: str, *, size: float = 10, color: colors.Color = colors.black) -> None:
         """Text printed once across the page (the counsellor's own note)."""
@@ -244,15 +284,38 @@ class Sheet:
         canvas.setLineWidth(1)
 
     def qr(self, payload: str, x: float, y: float, size: float) -> None:
-        from reportlab.graphics import renderPDF
-        from reportlab.graphics.barcode.qr import QrCodeWidget
-        from reportlab.graphics.shapes import Drawing
+        """A QR code of `payload` in UTF-8, declared so by an ECI header (segno; reportlab's
+        widget cannot declare it, and scanners then guess Shift-JIS). Drawn as filled squares:
+        no font is involved."""
+        matrix = _qr_matrix(payload)
+        quiet = 4
+        count = len(matrix) + 2 * quiet
+        module = size / count
+        canvas = self.canvas
+        canvas.setFillColor(colors.black)
+        canvas.setStrokeColor(colors.black)
+        for row_index, row in enumerate(matrix):
+            top = y + size - (row_index + quiet) * module
+            column = 0
+            while column < len(row):  # one rectangle per run of dark modules in a row
+                if not row[column]:
+                    column += 1
+                    continue
+                end = column
+                while end < len(row) and row[end]:
+                    end += 1
+                canvas.rect(x + (column + quiet) * module, top - module, (end - column) * module, module,
+                            stroke=0, fill=1)  # fmt: skip
+                column = end
 
-        widget = QrCodeWidget(payload, barLevel="M")
-        x0, y0, x1, y1 = widget.getBounds()
-        drawing = Drawing(size, size, transform=[size / (x1 - x0), 0, 0, size / (y1 - y0), 0, 0])
-        drawing.add(widget)
-        renderPDF.draw(drawing, self.canvas, x, y)
+
+@lru_cache(maxsize=8)
+def _qr_matrix(payload: str) -> tuple[tuple[int, ...], ...]:
+    """The modules of a QR code (level M) for `payload` in UTF-8 with an ECI header (segno)."""
+    import segno
+
+    code = segno.make(payload, error="m", encoding="utf-8", eci=True, micro=False, boost_error=False)
+    return tuple(tuple(row) for row in code.matrix)
 
 
 def _width(block: Block) -> float:

@@ -17,6 +17,7 @@ class DeskInfo:
     organisation: str = ""
     counsellor: str = ""
     phone: str = ""
+    hours: str = ""  # opening hours as the desk writes them, e.g. "Mo–Do 9–12 Uhr"
 
 
 @dataclass(frozen=True)
@@ -34,8 +35,8 @@ class ClientView:
     email: str = ""
     residence_status: str = ""
     permit_expires: dt.date | None = None
-    household_size: int | None = None
-    children: int | None = None
+    household_size: int | None = None  # None: no household recorded
+    children: tuple[str, ...] = ()  # each child's name and birth date, as printed
     spouse: str = ""
 
     @property
@@ -45,6 +46,15 @@ class ClientView:
     @property
     def name_orig(self) -> str:
         return " ".join(part for part in (self.given_names_orig, self.family_name_orig) if part)
+
+    @property
+    def postcode_city(self) -> str:
+        return " ".join(part for part in (self.postcode, self.city) if part)
+
+    @property
+    def address(self) -> str:
+        """Street, postcode and town: a complete postal address on one line."""
+        return ", ".join(part for part in (self.street, self.postcode_city) if part)
 
 
 @dataclass(frozen=True)
@@ -83,11 +93,12 @@ class CaseView:
 
 @dataclass(frozen=True)
 class AppointmentView:
-    starts_at: dt.datetime
+    starts_at: dt.datetime  # the desk's wall clock (Europe/Berlin)
     duration_min: int = 30
     place: str = ""
     counsellor: str = ""
     topic: str = ""
+    uid: str = ""  # the calendar entry's UID, the same as in the .ics export
 
 
 @dataclass(frozen=True)
@@ -97,3 +108,4 @@ class DocumentData:
     desk: DeskInfo = field(default_factory=DeskInfo)
     case: CaseView | None = None
     appointment: AppointmentView | None = None
+    created: dt.datetime | None = None  # when the document was made (the calendar entry's DTSTAMP)

@@ -59,7 +59,10 @@ SPEC: dict[str, dict[str, frozenset[str]]] = {
         "topic_heading": _NONE,
         "bring_heading": _NONE,
         "qr_caption": _NONE,
+        "cancel_heading": _NONE,
         "cancel_hint": _NONE,
+        "cancel_phone": frozenset({"phone"}),
+        "cancel_hours": frozenset({"hours"}),
         "calendar_title": _NONE,
     },
     "application_aid": {

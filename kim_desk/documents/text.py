@@ -1,7 +1,10 @@
 """Setting one line of mixed-script text: bidi levels, font per character, shaping, drawing.
 
-A line is ordered with the Unicode bidi algorithm (python-bidi), cut into runs of one font
-and one direction, the runs are put into visual order, and each run is shaped with harfbuzz.
+A line is ordered with the complete Unicode bidi algorithm (UAX #9 with isolates and paired
+brackets, python-bidi's Rust implementation), cut into runs of one font and one direction,
+the runs are put into visual order, and each run is shaped with harfbuzz. Every inserted
+value sits in an isolate (LRI/RLI … PDI), so a file number or a German term in brackets
+keeps its order inside right-to-left text.
 Runs of simple left-to-right scripts (Latin, Cyrillic, Ethiopic syllables) without combining
 marks map one character to one glyph; they take reportlab's plain path, which keeps the PDF's
 text layer exact and is cheaper. Complex runs are drawn glyph by glyph and carry their
@@ -12,13 +15,14 @@ from __future__ import annotations
 
 import contextlib
 import contextvars
+import re
 import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 
 import uharfbuzz as hb
-from bidi import algorithm as bidi_algorithm
+from bidi.bidi import get_display_inner
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import ShapeData, ShapedStr
 from reportlab.pdfgen.canvas import Canvas
@@ -28,11 +32,13 @@ from kim_desk.documents.fonts import Face
 
 # Bidi formatting characters steer the algorithm but are never drawn.
 BIDI_CONTROLS = frozenset("\u200e\u200f\u061c\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
-LRI, RLI, PDI = "\u2066", "\u2067", "\u2069"
-LRE, RLE, PDF_ = "\u202a", "\u202b", "\u202c"
+LRI, RLI, FSI, PDI = "\u2066", "\u2067", "\u2068", "\u2069"
+ISOLATE_OPENERS = (LRI, RLI, FSI)
+NBSP = "\u00a0"  # binds a time to its marker, a day to its month
 REPLACEMENT = "?"
 _STRONG_RTL = frozenset(("R", "AL", "RLE", "RLO", "RLI"))
 _FEATURES = {"kern": True, "liga": True}
+_LEVEL = re.compile(r"Level\(\s*(\d+),?\s*\)")
 
 
 @dataclass(frozen=True)
@@ -41,9 +47,10 @@ class Style:
     family: str = fonts.LATIN  # the family of the language the text is in
     bold: bool = False
     rtl: bool = False  # base direction of the paragraph
+    lang: str = "de"  # for hyphenation
 
     def with_(self, **changes: object) -> Style:
-        values = {"size": self.size, "family": self.family, "bold": self.bold, "rtl": self.rtl}
+        values = {"size": self.size, "family": self.family, "bold": self.bold, "rtl": self.rtl, "lang": self.lang}
         values.update(changes)
         return Style(**values)  # type: ignore[arg-type]
 
@@ -93,20 +100,16 @@ def recording() -> Iterator[list[DrawnRun]]:
         _recorder.reset(token)
 
 
-def isolate(value: str, rtl_context: bool) -> str:
-    """Keep an inserted value (number, date, phone number, name) in its own direction.
+def isolate(value: str, rtl_context: bool = False) -> str:
+    """Wrap an inserted value (number, date, phone number, name, German term) in an isolate.
 
-    Like an FSI isolate: the value's first strong character decides. Embeddings are used
-    because they are what python-bidi's algorithm implements.
+    The value's first strong character decides its direction (RLI for Arabic script, else LRI,
+    so a bare number or date reads left to right); nothing outside can reorder it and it
+    reorders nothing outside (UAX #9, rules X5a-X5c). `rtl_context` is kept for callers.
     """
     if not value:
         return value
-    value_rtl = _first_strong_rtl(value)
-    if value_rtl is None:
-        value_rtl = False
-    if value_rtl == rtl_context and not rtl_context:
-        return value
-    return (RLE if value_rtl else LRE) + value + PDF_
+    return (RLI if _first_strong_rtl(value) else LRI) + value + PDI
 
 
 def _first_strong_rtl(text: str) -> bool | None:
@@ -124,37 +127,80 @@ def has_rtl(text: str) -> bool:
 
 
 def _levels(text: str, rtl: bool) -> list[int]:
+    """The embedding level of every character (UAX #9 up to rule L1), base level by `rtl`."""
     base = 1 if rtl else 0
     if not rtl and not has_rtl(text):
         return [0] * len(text)
-    storage = bidi_algorithm.get_empty_storage()
-    storage["base_level"] = base
-    storage["base_dir"] = "R" if rtl else "L"
-    bidi_algorithm.get_embedding_levels(text, storage)
-    for index, char in enumerate(storage["chars"]):
-        char["index"] = index
-    bidi_algorithm.explicit_embed_and_overrides(storage)
-    bidi_algorithm.resolve_weak_types(storage)
-    bidi_algorithm.resolve_neutral_types(storage, False)
-    bidi_algorithm.resolve_implicit_levels(storage, False)
-    levels = [base] * len(text)
-    for char in storage["chars"]:
-        levels[char["index"]] = char["level"]
+    # python-bidi exposes the Rust algorithm's levels only through its debug output (one per
+    # UTF-8 byte); the version is pinned in pyproject.toml and the corpus test checks the result.
+    info = get_display_inner(text, "R" if rtl else "L", True)
+    try:
+        part = info[info.rindex("\n    levels: [") : info.rindex("\n    paragraphs: [")]
+    except ValueError:
+        raise RuntimeError("python-bidi gave no levels; check its version") from None
+    per_byte = [int(level) for level in _LEVEL.findall(part)]
+    levels: list[int] = []
+    offset = 0
+    for char in text:
+        levels.append(per_byte[offset] if offset < len(per_byte) else base)
+        offset += len(char.encode("utf-8"))
+    if offset != len(per_byte):
+        raise RuntimeError("python-bidi's levels do not match the text; check its version")
+    # L1: whitespace and isolate marks at the end of the line take the paragraph level
+    index = len(text) - 1
+    while index >= 0 and (text[index] in BIDI_CONTROLS or unicodedata.bidirectional(text[index]) == "WS"):
+        levels[index] = base
+        index -= 1
     return levels
 
 
+def _letter_family(char: str) -> str | None:
+    """The family a letter asks for; None for digits, spaces and punctuation."""
+    family = fonts.script_family(char)
+    if family is not None:
+        return None if unicodedata.category(char)[0] in "NPSZ" else family
+    return fonts.LATIN if unicodedata.category(char)[0] == "L" else None
+
+
+def _token_families(text: str, paragraph: str) -> list[str]:
+    """The family of each character by the rule "one font per script run, digits included".
+
+    A letter takes its script's family. Digits and the punctuation of a token (a run without
+    spaces) take the family of the token's letters; a token of digits and signs only (a date,
+    a phone number, an amount) is set in the Latin family in every language, so digits look
+    the same wherever a line starts. Spaces take the family of the text before them.
+    """
+    result = [paragraph] * len(text)
+    previous = paragraph
+    for match in re.finditer(r"[^ \u00a0]+|[ \u00a0]+", text):
+        token = match.group()
+        if token[0] in " \u00a0":
+            for index in range(match.start(), match.end()):
+                result[index] = previous
+            continue
+        letters = [_letter_family(ch) for ch in token]
+        token_family = next((f for f in letters if f is not None), None)
+        current = token_family or fonts.LATIN
+        for offset, char in enumerate(token):
+            own = letters[offset]
+            if own is not None:
+                current = own
+            elif fonts.script_family(char) is not None:  # Arabic punctuation and digits
+                current = fonts.script_family(char) or current
+            result[match.start() + offset] = current
+        previous = current
+    return result
+
+
 def _faces(text: str, style: Style) -> tuple[list[Face | None], list[str]]:
-    """The face for each character: its script's family, else the text around it."""
+    """The face for each character: its run's family, else the first shipped face that has it."""
     result: list[Face | None] = []
     missing: list[str] = []
-    previous = style.family
-    for char in text:
+    families = _token_families(text, style.family)
+    for char, family in zip(text, families, strict=True):
         if char in BIDI_CONTROLS:
             result.append(None)
             continue
-        family = fonts.script_family(char)
-        if family is None:
-            family = previous if fonts.is_common(char) else fonts.LATIN
         chosen: Face | None = fonts.face(family, style.bold)
         if chosen is None or not chosen.covers(char):
             chosen = next((f for f in _fallbacks(style.bold) if f.covers(char)), None)
@@ -162,7 +208,6 @@ def _faces(text: str, style: Style) -> tuple[list[Face | None], list[str]]:
             missing.append(char)
             result.append(None)
             continue
-        previous = chosen.family
         result.append(chosen)
     return result, missing
 
@@ -270,67 +315,10 @@ def _width(text: str, family: str, bold: bool, rtl: bool) -> float:
     return line.width
 
 
-def wrap(text: str, style: Style, width: float) -> list[str]:
-    """Break logical text into lines no wider than `width` (at spaces; long words are cut)."""
-    return list(_wrap(text, style, width))
-
-
-@lru_cache(maxsize=4096)
-def _wrap(text: str, style: Style, width: float) -> tuple[str, ...]:
-    lines: list[str] = []
-    for paragraph in text.split("\n"):
-        words = paragraph.split()
-        if not words:
-            lines.append("")
-            continue
-        space = text_width(" ", style)
-        current: list[str] = []
-        current_width = 0.0
-        for word in words:
-            word_width = text_width(word, style)
-            extra = word_width + (space if current else 0.0)
-            if current and current_width + extra > width:
-                lines.append(" ".join(current))
-                current, current_width = [], 0.0
-                extra = word_width
-            piece = word
-            if not current and word_width > width:
-                pieces = _cut(word, style, width)
-                lines.extend(pieces[:-1])
-                piece = pieces[-1]
-                extra = text_width(piece, style)
-            current.append(piece)
-            current_width += extra
-        lines.append(" ".join(current))
-    return tuple(_close_embeddings(lines))
-
-
-def _close_embeddings(lines: list[str]) -> list[str]:
-    """Each line is laid out on its own, so an embedding (LRE/RLE … PDF) that spans a line break
-    is closed at the end of its line and opened again on the next: a wrapped phone number or
-    German sentence keeps its left-to-right order inside right-to-left text."""
-    result: list[str] = []
-    open_marks: list[str] = []
-    for line in lines:
-        prefix = "".join(open_marks)
-        for char in line:
-            if char in (LRE, RLE):
-                open_marks.append(char)
-            elif char == PDF_ and open_marks:
-                open_marks.pop()
-        result.append(prefix + line + PDF_ * len(open_marks))
-    return result
-
-
-def _cut(word: str, style: Style, width: float) -> list[str]:
-    pieces: list[str] = []
-    start = 0
-    for end in range(1, len(word) + 1):
-        if end - start > 1 and text_width(word[start:end], style) > width:
-            pieces.append(word[start : end - 1])
-            start = end - 1
-    pieces.append(word[start:])
-    return pieces
+def clear_caches() -> None:
+    """Forget shaped lines and widths (tests that swap the algorithm)."""
+    shape_line.cache_clear()
+    _width.cache_clear()
 
 
 def draw_line(canvas: Canvas, line: Line, x: float, y: float, size: float) -> None:

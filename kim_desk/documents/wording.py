@@ -15,7 +15,7 @@ from functools import cache
 from babel.support import NullTranslations
 
 from kim_desk.documents import fonts
-from kim_desk.documents.text import isolate
+from kim_desk.documents.text import BIDI_CONTROLS, NBSP, isolate
 from kim_desk.i18n import (
     SOURCE_LANGUAGE,
     format_date,
@@ -29,6 +29,14 @@ from kim_desk.i18n import (
 Value = str | Callable[[str], str]
 
 REVIEWED_HEADER = "x-reviewed"  # .po header "X-Reviewed: yes" once a person has checked it
+
+# One digit rule per language, applied to everything in the client's column (translations,
+# dates, amounts, phone and file numbers alike): European digits in every language, as on
+# the German side, the authority's letters and the numbers a client types into a form.
+# A language listed here would get its own digits everywhere instead.
+NATIVE_DIGITS: dict[str, str] = {}
+_EUROPEAN = "0123456789"
+_TO_EUROPEAN = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", _EUROPEAN * 2)
 
 
 @dataclass(frozen=True)
@@ -86,19 +94,52 @@ class Wording:
         except (KeyError, IndexError, ValueError):
             # A translation with wrong placeholders must not break the sheet: German stands in.
             client_text, translated = german, False
-        return Said(german, client_text, translated)
+        if source.startswith("{"):
+            german = capitalise(german)
+        if client.startswith("{"):
+            client_text = capitalise(client_text)
+        return Said(german, self.digits(client_text), translated)
 
     def verbatim(self, text: str) -> Said:
-        """Names, places and the counsellor's notes: the same on both sides."""
-        return Said(text, isolate(text, self.rtl) if text else text, True)
+        """Names, places and the counsellor's notes: the same on both sides, each in an isolate."""
+        kept = isolate(_whole(text))
+        return Said(kept, self.digits(kept), True)
+
+    def digits(self, text: str) -> str:
+        """The language's digit rule (NATIVE_DIGITS) applied to a text of its column."""
+        native = NATIVE_DIGITS.get(self.lang)
+        if native is None:
+            return text.translate(_TO_EUROPEAN)
+        return text.translate(str.maketrans(_EUROPEAN, native))
+
+
+def capitalise(text: str) -> str:
+    """A sentence that starts with a value (a weekday in Ukrainian or Kurmanji) starts upper case."""
+    for index, char in enumerate(text):
+        if char in BIDI_CONTROLS:
+            continue
+        return text[:index] + char.upper() + text[index + 1 :] if char.islower() else text
+    return text
 
 
 def _resolve(values: dict[str, Value], lang: str, *, rtl: bool) -> dict[str, str]:
-    return {key: isolate(value(lang) if callable(value) else value, rtl) for key, value in values.items()}
+    return {key: isolate(_whole(value(lang) if callable(value) else value), rtl) for key, value in values.items()}
+
+
+def _whole(value: str) -> str:
+    """A short value with digits (file, phone or house number, amount, date) is never broken."""
+    if len(value) <= 32 and any(ch.isdigit() for ch in value):
+        return unbroken(value)
+    return value
+
+
+def unbroken(text: str) -> str:
+    """A value whose parts must stay on one line: the spaces in it become no-break spaces."""
+    return text.replace(" ", NBSP).replace("\u202f", NBSP)
 
 
 def date_value(day: dt.date, form: str = "long") -> Callable[[str], str]:
-    return lambda lang: format_date(day, lang, form)
+    return lambda lang: unbroken(format_date(day, lang, form))
 
 
 def weekday_value(day: dt.date) -> Callable[[str], str]:
@@ -106,7 +147,7 @@ def weekday_value(day: dt.date) -> Callable[[str], str]:
 
 
 def time_value(moment: dt.datetime) -> Callable[[str], str]:
-    return lambda lang: format_time(moment, lang)
+    return lambda lang: unbroken(format_time(moment, lang))
 
 
 def translated_value(source: str, wording: Wording) -> Callable[[str], str]:

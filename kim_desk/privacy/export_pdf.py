@@ -16,7 +16,8 @@ from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 
 from kim_desk.documents import fonts
-from kim_desk.documents.text import Style, draw_line, shape_line, wrap
+from kim_desk.documents.breaking import wrap
+from kim_desk.documents.text import Style, draw_line, shape_line
 from kim_desk.i18n import N_, format_date, language, translator
 from kim_desk.taxonomy import BARRIERS, CASE_STATUSES, MUNICIPALITIES
 

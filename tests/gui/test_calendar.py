@@ -81,5 +81,5 @@ def test_export_week_to_ics(window, desk, tmp_path) -> None:  # type: ignore[no-
     week = list_appointments(desk.store, dt.date(2026, 11, 23), dt.date(2026, 11, 30))
     assert text.count("BEGIN:VEVENT") == len(week) > 0
     first = week[0]
-    assert f"DTSTART:{first.starts_at:%Y%m%dT%H%M%S}" in text
+    assert f"DTSTART;TZID=Europe/Berlin:{first.starts_at:%Y%m%dT%H%M%S}" in text
     assert "Exportiert nach" in page.message.text()

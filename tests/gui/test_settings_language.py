@@ -30,11 +30,14 @@ def test_settings_are_validated_and_stored(window, desk) -> None:  # type: ignor
     page.municipality.setCurrentIndex(page.municipality.findData("ahlen"))
     page.district_url.setText("https://kim.example.org")
     page.idle_minutes.setValue(15)
+    page.desk_phone.setText("02382 8934-12")
+    page.desk_hours.setText("Mo–Do 9–12 Uhr")
     page.save()
     stored = settings.all_settings(desk.store)
     assert {key: stored[key] for key in page.fields} == {
         "counsellor": "Frau Neumann", "organisation": "Caritas Ahlen", "municipality": "ahlen", "ui_language": "de",
         "idle_lock_minutes": 15, "district_url": "https://kim.example.org", "place": "",
+        "desk_phone": "02382 8934-12", "desk_hours": "Mo–Do 9–12 Uhr",
     }  # fmt: skip
     assert page.message.text() == "Gespeichert."
     assert window.idle.interval_ms == 15 * window.options.minute_ms

@@ -49,7 +49,7 @@ def test_a_map_file_renames_fields(tmp_path: Path) -> None:
     data = sample_data()
     assert data.case is not None
     values = _values(fill(data.case.type, data, tmp_path / "filled.pdf", form))
-    assert values == {"Feld_1": "Karimi", "Feld_2": "Oststraße 12"}
+    assert values == {"Feld_1": "Karimi", "Feld_2": "Oststraße 12, 59227 Ahlen"}  # a complete address
 
 
 def test_a_map_naming_a_missing_pdf_field_is_refused(tmp_path: Path) -> None:

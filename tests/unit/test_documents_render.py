@@ -7,7 +7,6 @@ from pathlib import Path
 import pytest
 
 from kim_desk.documents import KINDS, render
-from kim_desk.documents.ical import vevent
 from tests.unit.documents_support import PLANTED, pdf_text, planted_catalogue, qpdf_check, sample_data
 
 
@@ -41,21 +40,6 @@ def test_appointment_slip_in_arabic_has_weekday_date_and_time(tmp_path: Path) ->
     text = pdf_text(pdf)
     assert "Donnerstag, 12. März 2026, 10:30 Uhr" in text
     assert "Caritas Ahlen, Südstraße 41" in text
-
-
-def test_calendar_entry_behind_the_qr_code() -> None:
-    data = sample_data()
-    assert data.appointment is not None
-    payload = vevent(
-        start=data.appointment.starts_at, minutes=45, summary="Termin; Beratung", location="Ahlen, Rathaus"
-    )
-    lines = payload.split("\r\n")
-    assert lines[0] == "BEGIN:VEVENT" and lines[-1] == "END:VEVENT"
-    assert "DTSTART:20260312T103000" in lines
-    assert "DTEND:20260312T111500" in lines
-    assert "SUMMARY:Termin\\; Beratung" in lines
-    assert "LOCATION:Ahlen\\, Rathaus" in lines
-    assert "Karimi" not in payload
 
 
 def test_application_aid_prefills_and_marks_gaps(tmp_path: Path) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 from pathlib import Path
 
 import pytest
@@ -74,3 +75,36 @@ def test_print_command_refuses_an_unknown_language(
     with pytest.raises(UsageError, match="Unbekannte Sprache „xx“"):
         _print(["print", "checklist", "--case", "1", "--lang", "xx", "-o", str(out)], desk_paths)
     assert not out.exists()
+
+
+def test_the_slip_from_the_store_carries_the_desk_phone_hours_and_calendar_uid(desk: Desk, tmp_path: Path) -> None:
+    from kim_desk import settings
+    from kim_desk.store.appointments import list_appointments
+
+    settings.put(desk.store, "desk_phone", "02382 8934-12")
+    settings.put(desk.store, "desk_hours", "Di und Do 9–12 Uhr")
+    appointment = next(a for a in list_appointments(desk.store, dt.date(2000, 1, 1), dt.date(2100, 1, 1)))
+    data = document_data(desk.store, desk.catalog, appointment_id=appointment.id)
+    assert data.desk.phone == "02382 8934-12" and data.desk.hours == "Di und Do 9–12 Uhr"
+    assert data.appointment is not None and data.appointment.uid == f"appointment-{appointment.id}@kim-desk"
+    assert data.created is not None
+    text = pdf_text(render("appointment", data, "de", tmp_path / "slip.pdf"))
+    assert "Rufen Sie uns an: 02382 8934-12" in text
+    assert "Sprechzeiten: Di und Do 9–12 Uhr" in text
+
+
+def test_household_and_children_as_the_aid_prints_them() -> None:
+    from kim_desk.documents.adapter import client_view
+    from kim_desk.store.clients import Client, HouseholdMember
+
+    alone = client_view(Client("Karimi", "ahlen"))
+    assert alone.household_size is None and alone.children == ()  # nothing recorded: "Bitte ausfüllen"
+    family = client_view(
+        Client("Karimi", "ahlen", household=[
+            HouseholdMember("Karimi", "Lina", "2019-04-03", "child"),
+            HouseholdMember("Karimi", "Sara", None, "spouse"),
+            HouseholdMember("Karimi", "Omid", None, "child"),
+        ])
+    )  # fmt: skip
+    assert family.household_size == 4
+    assert family.children == ("Lina Karimi (03.04.2019)", "Omid Karimi")

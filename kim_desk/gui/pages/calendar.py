@@ -204,7 +204,7 @@ class CalendarPage(Page):
 def _event(appointment: Appointment, client_name: str) -> ics.Event:
     summary = client_name if not appointment.topic else f"{client_name} – {appointment.topic}"
     return ics.Event(
-        uid=f"appointment-{appointment.id}@kim-desk",
+        uid=ics.appointment_uid(appointment.id),
         starts_at=appointment.starts_at,
         ends_at=appointment.ends_at,
         summary=summary,

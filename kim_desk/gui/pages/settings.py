@@ -1,4 +1,4 @@
-"""Settings: counsellor, organisation, municipality, UI language, idle lock, district service, backups.
+"""Settings: counsellor, organisation, municipality, desk phone and hours, UI language, idle lock, district, backups.
 
 Backups: the list, "Jetzt sichern" (on the DB worker, it copies through the connection) and
 "Prüfen" (on the pool, it opens the backup with its own connection). Restoring stays on the
@@ -38,6 +38,8 @@ class SettingsPage(Page):
         self.organisation: QLineEdit = child(ui, QLineEdit, "organisation")
         self.municipality: QComboBox = child(ui, QComboBox, "municipality")
         self.place: QLineEdit = child(ui, QLineEdit, "place")
+        self.desk_phone: QLineEdit = child(ui, QLineEdit, "deskPhone")
+        self.desk_hours: QLineEdit = child(ui, QLineEdit, "deskHours")
         self.language: QComboBox = child(ui, QComboBox, "language")
         self.idle_minutes: QSpinBox = child(ui, QSpinBox, "idleMinutes")
         self.district_url: QLineEdit = child(ui, QLineEdit, "districtUrl")
@@ -51,7 +53,8 @@ class SettingsPage(Page):
             self.language.addItem(lang.native_name, code)
         self.fields: dict[str, QWidget] = {
             "counsellor": self.counsellor, "organisation": self.organisation, "municipality": self.municipality,
-            "place": self.place, "ui_language": self.language, "idle_lock_minutes": self.idle_minutes,
+            "place": self.place, "desk_phone": self.desk_phone, "desk_hours": self.desk_hours,
+            "ui_language": self.language, "idle_lock_minutes": self.idle_minutes,
             "district_url": self.district_url,
         }  # fmt: skip
         self.save_button.clicked.connect(self.save)
@@ -90,6 +93,8 @@ class SettingsPage(Page):
         self.organisation.setText(values["organisation"])
         self.municipality.setCurrentIndex(max(0, self.municipality.findData(values["municipality"])))
         self.place.setText(values["place"])
+        self.desk_phone.setText(values["desk_phone"])
+        self.desk_hours.setText(values["desk_hours"])
         self.language.setCurrentIndex(max(0, self.language.findData(values["ui_language"])))
         self.idle_minutes.setValue(int(values["idle_lock_minutes"]))
         self.district_url.setText(values["district_url"])
@@ -100,6 +105,8 @@ class SettingsPage(Page):
             "organisation": self.organisation.text().strip(),
             "municipality": self.municipality.currentData(),
             "place": self.place.text().strip(),
+            "desk_phone": self.desk_phone.text().strip(),
+            "desk_hours": self.desk_hours.text().strip(),
             "ui_language": self.language.currentData(),
             "idle_lock_minutes": self.idle_minutes.value(),
             "district_url": self.district_url.text().strip(),
