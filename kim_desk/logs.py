@@ -15,7 +15,7 @@ from types import TracebackType
 
 from kim_desk import __version__
 
-_STANDARD = set(vars(logging.makeLogRecord({})))
+_STANDARD = set(vars(logging.makeLogRecord({}))) | {"color_message"}  # uvicorn's coloured copy of the template
 
 
 def _message(record: logging.LogRecord) -> str:

@@ -50,3 +50,10 @@ def test_two_crashes_in_one_second_keep_both_reports(tmp_path: Path) -> None:
     for path in reports:
         text = path.read_text("utf-8")
         assert "builtins.ValueError" in text and "raise_with_canary" in text and CANARY not in text
+
+
+def test_uvicorn_coloured_template_copy_is_left_out() -> None:
+    entry = record("uvicorn.error", "Started server process [%d]", 42)
+    entry.color_message = "Started server process [\x1b[36m%d\x1b[0m]"
+    line = JsonFormatter().format(entry)
+    assert "Started server process [42]" in line and "%d" not in line
