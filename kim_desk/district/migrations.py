@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Callable
+from pathlib import Path
 
 from kim_desk.errors import KnownError
 from kim_desk.i18n import _
@@ -77,18 +78,31 @@ STEPS: list[Callable[[sqlite3.Connection], None]] = [_v1, _v2]
 SCHEMA_VERSION = len(STEPS)
 
 
+def _refuse_newer(found: int) -> None:
+    if found > SCHEMA_VERSION:
+        raise DistrictTooNew(
+            _(
+                "Die Datenbank des Kreisdienstes stammt von einer neueren Version (Schema {found}, "
+                "dieses Programm kennt {known}). Bitte aktualisieren Sie kim-district."
+            ).format(found=found, known=SCHEMA_VERSION)
+        )
+
+
+def check_not_newer(path: Path) -> None:
+    """Before anything touches the file (even switching it to WAL): refuse a file from a newer program."""
+    conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+    try:
+        _refuse_newer(int(conn.execute("PRAGMA user_version").fetchone()[0]))
+    finally:
+        conn.close()
+
+
 def migrate(conn: sqlite3.Connection) -> int:
     """Bring the file to SCHEMA_VERSION; returns the version found before."""
     conn.execute("BEGIN EXCLUSIVE")
     try:
         found = int(conn.execute("PRAGMA user_version").fetchone()[0])
-        if found > SCHEMA_VERSION:
-            raise DistrictTooNew(
-                _(
-                    "Die Datenbank des Kreisdienstes stammt von einer neueren Version (Schema {found}, "
-                    "dieses Programm kennt {known}). Bitte aktualisieren Sie kim-district."
-                ).format(found=found, known=SCHEMA_VERSION)
-            )
+        _refuse_newer(found)
         for number in range(found, SCHEMA_VERSION):
             STEPS[number](conn)
         conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")

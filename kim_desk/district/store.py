@@ -18,6 +18,7 @@ import secrets
 import sqlite3
 import threading
 import unicodedata
+import weakref
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -25,7 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from kim_desk import taxonomy
-from kim_desk.district.migrations import migrate
+from kim_desk.district.migrations import check_not_newer, migrate
 from kim_desk.errors import KnownError, UsageError
 from kim_desk.i18n import _
 from kim_desk.stats.payload import TABLES, canonical_json, content_hash
@@ -103,37 +104,44 @@ def _create_private(path: Path) -> None:
         os.close(os.open(path, os.O_RDWR | os.O_CREAT, 0o600))
 
 
+class _Connection:
+    """One thread's connection; closed when its thread ends (the pool's idle threads come and go)."""
+
+    def __init__(self, path: Path) -> None:
+        self.conn = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False)
+        self.conn.execute("PRAGMA journal_mode = WAL")
+        self.conn.execute("PRAGMA synchronous = FULL")
+        self.conn.execute("PRAGMA busy_timeout = 10000")
+        self.conn.execute("PRAGMA foreign_keys = ON")
+
+    def __del__(self) -> None:
+        self.conn.close()
+
+
 class DistrictStore:
     def __init__(self, path: Path, now: Callable[[], dt.datetime] = utc_now) -> None:
         self.path = path
         self.now = now
         self._local = threading.local()
-        self._all: list[sqlite3.Connection] = []
-        self._all_lock = threading.Lock()
+        self._open: weakref.WeakSet[_Connection] = weakref.WeakSet()
         _create_private(path)
+        check_not_newer(path)
         migrate(self.conn)
         self.picture_cache: dict[tuple[str, int, int], Any] = {}  # (period, reports, k) -> figures
 
     @property
     def conn(self) -> sqlite3.Connection:
         """This thread's connection (SQLite transactions must not interleave across threads)."""
-        conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
-        if conn is None:
-            conn = sqlite3.connect(str(self.path), isolation_level=None, check_same_thread=False)
-            conn.execute("PRAGMA journal_mode = WAL")
-            conn.execute("PRAGMA synchronous = FULL")
-            conn.execute("PRAGMA busy_timeout = 10000")
-            conn.execute("PRAGMA foreign_keys = ON")
-            self._local.conn = conn
-            with self._all_lock:
-                self._all.append(conn)
-        return conn
+        held: _Connection | None = getattr(self._local, "held", None)
+        if held is None:
+            held = _Connection(self.path)
+            self._local.held = held
+            self._open.add(held)
+        return held.conn
 
     def close(self) -> None:
-        with self._all_lock:
-            for conn in self._all:
-                conn.close()
-            self._all.clear()
+        for held in list(self._open):
+            held.conn.close()
         self._local = threading.local()
 
     def _now(self) -> str:
