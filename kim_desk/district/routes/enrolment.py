@@ -15,7 +15,7 @@ from starlette.routing import Route
 
 from kim_desk.district.deps import Services
 from kim_desk.district.http import Refused, client_address, parse_json, read_body
-from kim_desk.district.store import DistrictError
+from kim_desk.district.store import Desk, DistrictError
 from kim_desk.stats.periods import is_period, last_closed_quarter
 
 log = logging.getLogger("kim_desk.district")
@@ -42,8 +42,13 @@ def routes(services: Services) -> list[Route]:
         suggested = data.get("first_period")
         if not is_period(suggested):
             suggested = str(last_closed_quarter(services.today()))
+
+        def spend_code() -> tuple[Desk, str, int]:
+            desk, token = store.enrol(data["code"], str(suggested))
+            return desk, token, store.k()
+
         try:
-            desk, token = await run_in_threadpool(store.enrol, data["code"], str(suggested))
+            desk, token, k = await run_in_threadpool(spend_code)
         except DistrictError as exc:
             failures.failed(address)
             log.warning("enrol.refused")
@@ -53,7 +58,7 @@ def routes(services: Services) -> list[Route]:
             {
                 "desk_id": desk.id,
                 "token": token,
-                "k": store.k(),
+                "k": k,
                 "municipality": desk.municipality,
                 "name": desk.name,
                 "first_period": desk.first_period,
