@@ -93,3 +93,25 @@ def test_a_critical_message_from_qt_writes_a_report(qtbot, crash: CrashHandler, 
     [text] = reports(tmp_path / "logs")
     assert "QtProblem" in text and CANARY not in text
     assert crash.dialog is not None and crash.dialog.isVisible()
+
+
+def test_the_application_installs_the_crash_path_for_the_desks_log_folder(qtbot, tmp_path: Path) -> None:
+    import sys
+
+    from kim_desk.gui.app import install_crash_handler
+    from kim_desk.paths import DataPaths
+
+    handler = install_crash_handler(DataPaths(tmp_path / "desk"))
+    try:
+        assert sys.excepthook == handler._sys_hook
+        button = QPushButton("Los")
+        qtbot.addWidget(button)
+        button.clicked.connect(buggy_slot)
+        button.click()
+    finally:
+        handler.uninstall()
+        if handler.dialog is not None:
+            handler.dialog.close()
+    assert sys.excepthook != handler._sys_hook
+    [text] = reports(tmp_path / "desk" / "logs")
+    assert "buggy_slot" in text and CANARY not in text

@@ -15,7 +15,7 @@ from urllib.parse import urlencode
 import pytest
 
 from kim_desk.district.accounts import Accounts
-from kim_desk.district.http import FailureLimit, nesting_depth
+from kim_desk.district.http import FailureLimit, Refused, nesting_depth
 from kim_desk.district.migrations import SCHEMA_VERSION, DistrictTooNew
 from kim_desk.district.store import DistrictError, DistrictStore, _hash
 from kim_desk.errors import UsageError
@@ -101,6 +101,8 @@ def test_nesting_is_measured_without_parsing_and_strings_do_not_count() -> None:
     assert nesting_depth(b'{"a": [1, {"b": "[[[[[[[[["}]}') == 3
     assert nesting_depth(deep(2000)) == 2000
     assert nesting_depth(b'"\\"[[[["') == 0
+    with pytest.raises(Refused):
+        nesting_depth(b'["never closed')
 
 
 def test_deep_odd_and_huge_json_gets_4xx_on_every_endpoint(store: DistrictStore) -> None:
@@ -123,6 +125,10 @@ def test_deep_odd_and_huge_json_gets_4xx_on_every_endpoint(store: DistrictStore)
         assert 400 <= enrolled.status_code < 500, (body[:30], enrolled.text)
         sent = app.request("POST", "/api/v1/reports", headers={"Authorization": f"Bearer {token}"}, content=body)
         assert 400 <= sent.status_code < 500, (body[:30], sent.text)
+    # Unterminated strings full of escaped quotes: once a search from every quote (quadratic, hours).
+    hostile = b'{"period": "' + b'\\"' * 400_000
+    sent = app.request("POST", "/api/v1/reports", headers={"Authorization": f"Bearer {token}"}, content=hostile)
+    assert sent.status_code == 422
     login = app.request("POST", "/login", content=b"user=" + b"%5B" * 3000 + b"&password=\xff")
     assert 400 <= login.status_code < 500
     assert everything(store) == before
