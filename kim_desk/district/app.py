@@ -37,7 +37,8 @@ def _refusal_text(reason: str) -> str:
 async def _on_refused(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, Refused)
     if request.method == "GET" and "text/html" in request.headers.get("accept", ""):
-        body = f"<p>{escape(_refusal_text(exc.reason))}</p><p><a href='/'>{escape(_('Zur Übersicht'))}</a></p>"
+        back = _("Zur Übersicht")
+        body = f"<p>{escape(_refusal_text(exc.reason))}</p><p><a href='/'>{escape(back)}</a></p>"
         headers = {"Retry-After": str(exc.retry_after)} if exc.retry_after is not None else None
         return html_page(_("KIM-Lagebild Kreis Warendorf"), body, exc.status, headers)
     return refused(exc.status, exc.reason, exc.retry_after)

@@ -142,9 +142,11 @@ def dashboard_html(store: DistrictStore, period: str | None, today: dt.date) -> 
         k=store.k(), mark=SUPPRESSED
     )
     period_text = escape(_("Quartal {period}").format(period=period or "–"))
+    sign_out = _("Abmelden")
     links = (
         f'<p><a href="/report.csv?period={escape(period or "")}">CSV</a> · '
         f'<a href="/report.pdf?period={escape(period or "")}">PDF</a></p>'
+        f"<form method='post' action='/logout'><button type='submit'>{escape(sign_out)}</button></form>"
     )
     return (
         "<!doctype html><html lang='de'><head><meta charset='utf-8'>"

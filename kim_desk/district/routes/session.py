@@ -27,13 +27,14 @@ def _safe_next(target: str) -> str:
 
 def login_form(target: str, problem: str = "") -> str:
     note = f"<p role='alert'><strong>{escape(problem)}</strong></p>" if problem else ""
+    user, password, submit = _("Benutzername"), _("Passwort"), _("Anmelden")  # outside f-strings: extracted
     return (
         f"{note}<form method='post' action='/login'>"
         f"<input type='hidden' name='next' value='{escape(target)}'>"
-        f"<label>{escape(_('Benutzername'))}<br><input name='user' autocomplete='username' required></label>"
-        f"<label>{escape(_('Passwort'))}<br><input name='password' type='password' "
+        f"<label>{escape(user)}<br><input name='user' autocomplete='username' required></label>"
+        f"<label>{escape(password)}<br><input name='password' type='password' "
         "autocomplete='current-password' required></label>"
-        f"<button type='submit'>{escape(_('Anmelden'))}</button></form>"
+        f"<button type='submit'>{escape(submit)}</button></form>"
     )
 
 
