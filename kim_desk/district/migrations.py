@@ -65,8 +65,13 @@ def _v1(conn: sqlite3.Connection) -> None:
 
 def _v2(conn: sqlite3.Connection) -> None:
     """Expiring codes, revoked desks, staff accounts and their sessions."""
-    conn.execute("ALTER TABLE desk ADD COLUMN code_expires_at TEXT")  # NULL: a code from before expiry existed
+    conn.execute("ALTER TABLE desk ADD COLUMN code_expires_at TEXT")
     conn.execute("ALTER TABLE desk ADD COLUMN revoked_at TEXT")
+    # Codes handed out before codes expired get the usual 14 days from the upgrade on.
+    conn.execute(
+        "UPDATE desk SET code_expires_at = strftime('%Y-%m-%dT%H:%M:%S+00:00', 'now', '+14 days')"
+        " WHERE code_hash IS NOT NULL"
+    )
     conn.execute("CREATE TABLE account (name TEXT PRIMARY KEY, password_hash TEXT NOT NULL, created_at TEXT NOT NULL)")
     conn.execute(
         "CREATE TABLE session (token_hash TEXT PRIMARY KEY,"

@@ -241,7 +241,7 @@ class DistrictStore:
                 state = "revoked"
             elif r[4]:
                 state = "enrolled"
-            elif r[5] and (r[6] is None or r[6] > now):
+            elif r[5] and r[6] is not None and r[6] > now:
                 state = "code_open"
             else:
                 state = "code_expired"
@@ -253,8 +253,7 @@ class DistrictStore:
         token = secrets.token_urlsafe(32)
         with self.transaction():
             row = self.conn.execute(
-                "SELECT id FROM desk WHERE code_hash IN (?, ?) AND revoked_at IS NULL"
-                " AND (code_expires_at IS NULL OR code_expires_at > ?)",
+                "SELECT id FROM desk WHERE code_hash IN (?, ?) AND revoked_at IS NULL AND code_expires_at > ?",
                 (*_code_hashes(code), self._now()),
             ).fetchone()
             if row is None:

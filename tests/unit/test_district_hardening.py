@@ -350,6 +350,9 @@ def test_a_file_of_the_first_schema_upgrades_with_its_desks_and_open_codes(tmp_p
     try:
         assert store.conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
         assert [d.state for d in store.desks()] == ["code_open"] and store.k() == 7
+        expires = store.conn.execute("SELECT code_expires_at FROM desk").fetchone()[0]
+        left = dt.datetime.fromisoformat(expires) - dt.datetime.now(dt.UTC)
+        assert dt.timedelta(days=13) < left <= dt.timedelta(days=14)  # old codes expire too, 14 days on
         desk, _token = store.enrol("abcdefghjklmnpqrstuvwxyz", "2026Q2")  # typed without dashes
         assert desk.id == "old-desk" and desk.first_period == "2026Q1"
         with pytest.raises(DistrictError):
