@@ -7,17 +7,19 @@ import logging
 from pathlib import Path
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QMainWindow, QWidget
+from PySide6.QtWidgets import QApplication, QMainWindow, QMessageBox, QWidget
 
 from kim_desk import i18n, settings, vault
 from kim_desk.desk import Desk
+from kim_desk.errors import KnownError
 from kim_desk.gui.compat import protect_none
 from kim_desk.gui.context import GuiOptions
-from kim_desk.gui.crash import CrashHandler
+from kim_desk.gui.crash import CrashHandler, crash_dialog
 from kim_desk.gui.first_run import FirstRunWizard
 from kim_desk.gui.main_window import MainWindow
 from kim_desk.gui.qt_translations import install_qt_translations
 from kim_desk.gui.unlock import UnlockFlow
+from kim_desk.i18n import _
 from kim_desk.logs import setup_logging
 from kim_desk.paths import DataPaths
 from kim_desk.resources import resource_path
@@ -77,6 +79,18 @@ def install_crash_handler(paths: DataPaths) -> CrashHandler:
 def run(paths: DataPaths, argv: list[str]) -> int:
     app = setup_application(argv)
     crash = install_crash_handler(paths)
+    try:
+        return _run(app, crash, paths)
+    except KnownError as error:  # no console in the windowed bundle: the message as a dialog
+        QMessageBox.warning(None, _("KIM Desk"), str(error))
+        return error.exit_code
+    except Exception as exc:  # noqa: BLE001 - a bug before or after the event loop: same crash path
+        crash.report(type(exc), exc, exc.__traceback__, dialog=False)
+        crash_dialog(str(paths.logs), None).exec()
+        return 70
+
+
+def _run(app: QApplication, crash: CrashHandler, paths: DataPaths) -> int:
     options = GuiOptions()
     desk = open_or_create(paths, options)
     if desk is None:

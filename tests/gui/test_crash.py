@@ -115,3 +115,50 @@ def test_the_application_installs_the_crash_path_for_the_desks_log_folder(qtbot,
     assert sys.excepthook != handler._sys_hook
     [text] = reports(tmp_path / "desk" / "logs")
     assert "buggy_slot" in text and CANARY not in text
+
+
+def test_a_bug_before_the_event_loop_gets_the_report_and_the_dialog_not_stderr(
+    qtbot, tmp_path: Path, monkeypatch, capsys
+) -> None:
+    from kim_desk.errors import WrongPassphrase
+    from kim_desk.gui import app, crash
+    from kim_desk.paths import DataPaths
+
+    shown: list[str] = []
+
+    class Dialog:
+        def __init__(self, folder: str, _parent: object) -> None:
+            shown.append(folder)
+
+        def exec(self) -> int:
+            return 0
+
+    def broken(*_args: object) -> None:
+        raise ValueError(f"Frau {CANARY}")
+
+    monkeypatch.setattr(app, "setup_application", lambda _argv: qtbot)  # no style sheet for later tests
+    monkeypatch.setattr(app, "crash_dialog", Dialog)
+    monkeypatch.setattr(app, "open_or_create", broken)
+    paths = DataPaths(tmp_path / "desk")
+    try:
+        assert app.run(paths, []) == 70
+    finally:
+        assert crash._active is not None
+        crash._active.uninstall()
+    [text] = reports(paths.logs)
+    assert "broken" in text and CANARY not in text
+    assert shown == [str(paths.logs)]
+    warnings: list[str] = []
+    monkeypatch.setattr(app.QMessageBox, "warning", lambda _parent, _title, text: warnings.append(text))
+
+    def wrong(*_args: object) -> None:
+        raise WrongPassphrase("Passphrase falsch")
+
+    monkeypatch.setattr(app, "open_or_create", wrong)
+    try:
+        assert app.run(paths, []) == WrongPassphrase.exit_code
+    finally:
+        assert crash._active is not None
+        crash._active.uninstall()
+    assert warnings == ["Passphrase falsch"] and len(reports(paths.logs)) == 1
+    assert CANARY not in capsys.readouterr().err
