@@ -15,18 +15,39 @@ from types import TracebackType
 
 from kim_desk import __version__
 
-_STANDARD = set(vars(logging.makeLogRecord({})))
+_STANDARD = set(vars(logging.makeLogRecord({}))) | {"color_message"}  # uvicorn's coloured copy of the template
+
+
+def _message(record: logging.LogRecord) -> str:
+    """The log line with its arguments filled in (libraries log `"Running on %s", url`)."""
+    try:
+        return record.getMessage()
+    except (TypeError, ValueError):  # arguments that do not fit the template: keep both, never fail
+        return f"{record.msg!s} {record.args!r}"
+
+
+def exception_frames(tb: TracebackType | None) -> list[str]:
+    """File name, line and function of every frame: no message, no locals, no folder names."""
+    return [f"{Path(frame.filename).name}:{frame.lineno} in {frame.name}" for frame in traceback.extract_tb(tb)]
+
+
+def exception_name(exc_type: type[BaseException]) -> str:
+    return f"{exc_type.__module__}.{exc_type.__qualname__}"
 
 
 class JsonFormatter(logging.Formatter):
     def format(self, record: logging.LogRecord) -> str:
-        data = {
+        data: dict[str, object] = {
             "at": dt.datetime.fromtimestamp(record.created, dt.UTC).isoformat(timespec="milliseconds"),
             "level": record.levelname,
             "logger": record.name,
-            "event": record.msg if isinstance(record.msg, str) else repr(record.msg),
+            "event": _message(record),
         }
         data.update({k: v for k, v in vars(record).items() if k not in _STANDARD and not k.startswith("_")})
+        if record.exc_info and record.exc_info[0] is not None:
+            # The type and the stack, never str(exception): messages may hold names.
+            data["exception"] = exception_name(record.exc_info[0])
+            data["frames"] = exception_frames(record.exc_info[2])
         return json.dumps(data, ensure_ascii=False, default=str)
 
 
@@ -50,20 +71,32 @@ def setup_logging(log_dir: Path | None, level: int = logging.INFO) -> None:
 def crash_report(
     exc_type: type[BaseException], exc: BaseException, tb: TracebackType | None, log_dir: Path | None
 ) -> str:
-    """Write a crash report without client data; return its text."""
+    """Write a crash report without client data; return its text.
+
+    The same report for every front end (CLI, GUI slot, worker thread): the exception type
+    and the stack (file, line, function), never the message or locals, which may hold names.
+    """
     frames = [
         f'  File "{Path(frame.filename).name}", line {frame.lineno}, in {frame.name}'
         for frame in traceback.extract_tb(tb)
     ]
+    now = dt.datetime.now(dt.UTC)
     text = "\n".join(
-        [f"KIM Desk {__version__} crash at {dt.datetime.now(dt.UTC).isoformat(timespec='seconds')}",
-         "Traceback (most recent call last):", *frames, f"{exc_type.__module__}.{exc_type.__qualname__}"]
+        [f"KIM Desk {__version__} crash at {now.isoformat(timespec='seconds')}",
+         "Traceback (most recent call last):", *frames, exception_name(exc_type)]
     )  # fmt: skip
     if log_dir is not None:
         try:
             log_dir.mkdir(parents=True, exist_ok=True)
-            name = f"crash-{dt.datetime.now(dt.UTC).strftime('%Y%m%dT%H%M%S')}.txt"
-            (log_dir / name).write_text(text + "\n", "utf-8")
+            stamp = now.strftime("%Y%m%dT%H%M%S")
+            for n in range(100):  # two crashes in one second keep both reports
+                path = log_dir / (f"crash-{stamp}.txt" if n == 0 else f"crash-{stamp}-{n}.txt")
+                try:
+                    with path.open("x", encoding="utf-8") as file:
+                        file.write(text + "\n")
+                    break
+                except FileExistsError:
+                    continue
         except OSError:
             pass
     return text

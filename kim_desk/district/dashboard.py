@@ -3,19 +3,39 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from html import escape
 
 from kim_desk import taxonomy
+from kim_desk.catalog import load_catalog
 from kim_desk.district import picture
 from kim_desk.district.store import DistrictStore
+from kim_desk.errors import KnownError
 from kim_desk.i18n import _, format_number
 
 SUPPRESSED = "•"
 
 
+@functools.cache
+def application_titles() -> dict[str, str]:
+    """Application types' German titles from the shipped catalogue (codes stay codes if it is unreadable)."""
+    try:
+        return {item.code: item.title for item in load_catalog().types.values()}
+    except KnownError:
+        return {}
+
+
 def label(dim: str, code: str) -> str:
     """German titles for coded values; codes without a title are shown as they are."""
-    lists = {"municipality": taxonomy.MUNICIPALITIES, "barrier": taxonomy.BARRIERS}
+    if dim == "application_type":
+        title = application_titles().get(code)
+        return _(title) if title else code
+    lists = {
+        "municipality": taxonomy.MUNICIPALITIES,
+        "barrier": taxonomy.BARRIERS,
+        "state": taxonomy.CASE_STATUSES,
+        "channel": taxonomy.CHANNELS,
+    }
     found = lists.get(dim, {}).get(code)
     return _(found.title) if found else code
 
@@ -122,9 +142,11 @@ def dashboard_html(store: DistrictStore, period: str | None, today: dt.date) -> 
         k=store.k(), mark=SUPPRESSED
     )
     period_text = escape(_("Quartal {period}").format(period=period or "–"))
+    sign_out = _("Abmelden")
     links = (
         f'<p><a href="/report.csv?period={escape(period or "")}">CSV</a> · '
         f'<a href="/report.pdf?period={escape(period or "")}">PDF</a></p>'
+        f"<form method='post' action='/logout'><button type='submit'>{escape(sign_out)}</button></form>"
     )
     return (
         "<!doctype html><html lang='de'><head><meta charset='utf-8'>"

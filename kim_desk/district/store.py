@@ -2,7 +2,9 @@
 
 Enrolment codes and desk tokens are stored as SHA-256 hashes; both are random with
 well over 100 bits, so a plain hash is enough. Figures of a report are kept as rows
-(zeros left out) so the district picture is a GROUP BY, not a JSON walk.
+(zeros left out) so the district picture is a GROUP BY, not a JSON walk. Tables come
+from the numbered steps in `migrations.py`; the file and its journal are the owner's
+only (0600). Each thread (the service's thread pool) gets its own connection.
 """
 
 from __future__ import annotations
@@ -10,53 +12,27 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import os
 import re
 import secrets
 import sqlite3
+import threading
 import unicodedata
-from collections.abc import Iterator
+import weakref
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from kim_desk import taxonomy
+from kim_desk.district.migrations import check_not_newer, migrate
 from kim_desk.errors import KnownError, UsageError
 from kim_desk.i18n import _
 from kim_desk.stats.payload import TABLES, canonical_json, content_hash
 
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS desk (
-    id TEXT PRIMARY KEY,
-    name TEXT NOT NULL,
-    municipality TEXT NOT NULL,
-    first_period TEXT,
-    code_hash TEXT UNIQUE,             -- NULL once used
-    token_hash TEXT UNIQUE,            -- NULL until enrolled
-    created_at TEXT NOT NULL,
-    enrolled_at TEXT
-);
-CREATE TABLE IF NOT EXISTS report (
-    report_id TEXT PRIMARY KEY,
-    desk_id TEXT NOT NULL REFERENCES desk(id),
-    period TEXT NOT NULL,
-    content_hash TEXT NOT NULL,
-    payload TEXT NOT NULL,
-    received_at TEXT NOT NULL
-);
-CREATE INDEX IF NOT EXISTS report_period ON report(period);
-CREATE TABLE IF NOT EXISTS figure (
-    report_id TEXT NOT NULL REFERENCES report(report_id),
-    period TEXT NOT NULL,
-    tbl TEXT NOT NULL,
-    key TEXT NOT NULL,                 -- JSON list of codes, "*" = total
-    value INTEGER                      -- NULL = suppressed by the desk
-);
-CREATE INDEX IF NOT EXISTS figure_period ON figure(period, tbl);
-CREATE TABLE IF NOT EXISTS setting (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-"""
-
 DEFAULT_K = 5
+CODE_VALID_DAYS = 14
 
 
 class DistrictError(KnownError):
@@ -67,8 +43,12 @@ def _hash(secret: str) -> str:
     return hashlib.sha256(secret.encode("utf-8")).hexdigest()
 
 
-def _now() -> str:
-    return dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()
+def utc_now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+def _stamp(moment: dt.datetime) -> str:
+    return moment.astimezone(dt.UTC).replace(microsecond=0).isoformat()
 
 
 def _slug(name: str) -> str:
@@ -83,7 +63,28 @@ def new_code() -> str:
 
 
 def normalise_code(code: str) -> str:
-    return code.strip().upper().replace(" ", "")
+    """Letters and digits only, upper case: typed with or without dashes or spaces."""
+    return "".join(c for c in code.upper() if c.isascii() and c.isalnum())
+
+
+def _code_hashes(code: str) -> tuple[str, str]:
+    """The hash of a code as stored now, and as stored before dashes became optional."""
+    plain = normalise_code(code)
+    dashed = "-".join(plain[i : i + 6] for i in range(0, len(plain), 6))
+    return _hash(plain), _hash(dashed)
+
+
+def resolve_municipality(text: str) -> str:
+    """A municipality's code from its code or official name ("Ahlen", "ahlen", " AHLEN ")."""
+    wanted = " ".join(text.split()).casefold()
+    for code, item in taxonomy.MUNICIPALITIES.items():
+        if wanted in (code, item.title.casefold()):
+            return code
+    raise UsageError(
+        _("Unbekannte Gemeinde „{code}“. Bekannt sind: {known}").format(
+            code=text, known=", ".join(item.title for item in taxonomy.MUNICIPALITIES.values())
+        )
+    )
 
 
 @dataclass(frozen=True)
@@ -93,22 +94,58 @@ class Desk:
     municipality: str
     first_period: str | None
     enrolled: bool
+    state: str = "enrolled"  # enrolled | code_open | code_expired | revoked
 
 
-class DistrictStore:
+def _create_private(path: Path) -> None:
+    """The database file is created readable by its owner only, before SQLite writes to it."""
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    if not path.exists():
+        os.close(os.open(path, os.O_RDWR | os.O_CREAT, 0o600))
+
+
+class _Connection:
+    """One thread's connection; closed when its thread ends (the pool's idle threads come and go)."""
+
     def __init__(self, path: Path) -> None:
-        self.path = path
-        path.parent.mkdir(parents=True, exist_ok=True)
         self.conn = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False)
         self.conn.execute("PRAGMA journal_mode = WAL")
         self.conn.execute("PRAGMA synchronous = FULL")
         self.conn.execute("PRAGMA busy_timeout = 10000")
         self.conn.execute("PRAGMA foreign_keys = ON")
-        self.conn.executescript(SCHEMA)
+
+    def __del__(self) -> None:
+        self.conn.close()
+
+
+class DistrictStore:
+    def __init__(self, path: Path, now: Callable[[], dt.datetime] = utc_now) -> None:
+        self.path = path
+        self.now = now
+        self._local = threading.local()
+        self._open: weakref.WeakSet[_Connection] = weakref.WeakSet()
+        _create_private(path)
+        check_not_newer(path)
+        migrate(self.conn)
         self.picture_cache: dict[tuple[str, int, int], Any] = {}  # (period, reports, k) -> figures
 
+    @property
+    def conn(self) -> sqlite3.Connection:
+        """This thread's connection (SQLite transactions must not interleave across threads)."""
+        held: _Connection | None = getattr(self._local, "held", None)
+        if held is None:
+            held = _Connection(self.path)
+            self._local.held = held
+            self._open.add(held)
+        return held.conn
+
     def close(self) -> None:
-        self.conn.close()
+        for held in list(self._open):
+            held.conn.close()
+        self._local = threading.local()
+
+    def _now(self) -> str:
+        return _stamp(self.now())
 
     @contextmanager
     def transaction(self) -> Iterator[None]:
@@ -134,51 +171,107 @@ class DistrictStore:
         )
 
     # desks ------------------------------------------------------------------
-    def add_desk(self, name: str, municipality: str, first_period: str | None = None) -> tuple[Desk, str]:
-        """Register a desk; returns it and its one-time enrolment code (shown once)."""
-        if municipality not in taxonomy.MUNICIPALITIES:
-            raise UsageError(
-                _("Unbekannte Gemeinde „{code}“. Bekannt sind: {known}").format(
-                    code=municipality, known=", ".join(taxonomy.MUNICIPALITIES)
-                )
-            )
+    def add_desk(
+        self, name: str, municipality: str, first_period: str | None = None, valid_days: int = CODE_VALID_DAYS
+    ) -> tuple[Desk, str]:
+        """Register a desk; returns it and its one-time enrolment code (shown once, valid `valid_days`)."""
+        municipality = resolve_municipality(municipality)
         if not name.strip():
             raise UsageError(_("Der Name des Arbeitsplatzes fehlt."))
         desk_id = f"{_slug(name)}-{secrets.token_hex(2)}"
         code = new_code()
         with self.transaction():
-            self.conn.execute(
-                "INSERT INTO desk (id, name, municipality, first_period, code_hash, created_at)"
-                " VALUES (?, ?, ?, ?, ?, ?)",
-                (desk_id, name.strip(), municipality, first_period, _hash(normalise_code(code)), _now()),
+            _table(self.conn, "desk").insert(
+                {
+                    "id": desk_id,
+                    "name": name.strip(),
+                    "municipality": municipality,
+                    "first_period": first_period,
+                    "code_hash": _code_hashes(code)[0],
+                    "code_expires_at": self._expiry(valid_days),
+                    "created_at": self._now(),
+                }
             )
-        return Desk(desk_id, name.strip(), municipality, first_period, False), code
+        return Desk(desk_id, name.strip(), municipality, first_period, False, "code_open"), code
+
+    def _expiry(self, valid_days: int) -> str:
+        if not 1 <= valid_days <= 90:
+            raise UsageError(_("Ein Anmeldecode gilt 1 bis 90 Tage."))
+        return _stamp(self.now() + dt.timedelta(days=valid_days))
+
+    def desk(self, desk_id: str) -> Desk:
+        found = [d for d in self.desks() if d.id == desk_id.strip()]
+        if not found:
+            raise UsageError(
+                _("Unbekannter Arbeitsplatz „{desk}“ (siehe kim-district desk list).").format(desk=desk_id)
+            )
+        return found[0]
+
+    def revoke(self, desk_id: str) -> Desk:
+        """The desk's token and any open code stop working at once; its reports stay."""
+        desk = self.desk(desk_id)
+        with self.transaction():
+            self.conn.execute(
+                "UPDATE desk SET token_hash = NULL, code_hash = NULL, code_expires_at = NULL, revoked_at = ?"
+                " WHERE id = ?",
+                (self._now(), desk.id),
+            )
+        return self.desk(desk.id)
+
+    def reissue(self, desk_id: str, valid_days: int = CODE_VALID_DAYS) -> tuple[Desk, str]:
+        """A new one-time code for the same desk (lost token, new computer); the old token stops working."""
+        desk = self.desk(desk_id)
+        code = new_code()
+        with self.transaction():
+            self.conn.execute(
+                "UPDATE desk SET token_hash = NULL, code_hash = ?, code_expires_at = ?, revoked_at = NULL WHERE id = ?",
+                (_code_hashes(code)[0], self._expiry(valid_days), desk.id),
+            )
+        return self.desk(desk.id), code
 
     def desks(self) -> list[Desk]:
         rows = self.conn.execute(
-            "SELECT id, name, municipality, first_period, token_hash IS NOT NULL FROM desk ORDER BY municipality, name"
+            "SELECT id, name, municipality, first_period, token_hash IS NOT NULL, code_hash IS NOT NULL,"
+            " code_expires_at, revoked_at FROM desk ORDER BY municipality, name"
         ).fetchall()
-        return [Desk(r[0], r[1], r[2], r[3], bool(r[4])) for r in rows]
+        now = self._now()
+        desks = []
+        for r in rows:
+            if r[7]:
+                state = "revoked"
+            elif r[4]:
+                state = "enrolled"
+            elif r[5] and r[6] is not None and r[6] > now:
+                state = "code_open"
+            else:
+                state = "code_expired"
+            desks.append(Desk(r[0], r[1], r[2], r[3], bool(r[4]), state))
+        return desks
 
     def enrol(self, code: str, suggested_first: str) -> tuple[Desk, str]:
         """Exchange a one-time code for a token; the code is spent in the same transaction."""
         token = secrets.token_urlsafe(32)
         with self.transaction():
             row = self.conn.execute(
-                "SELECT id FROM desk WHERE code_hash = ?", (_hash(normalise_code(code)),)
+                "SELECT id FROM desk WHERE code_hash IN (?, ?) AND revoked_at IS NULL AND code_expires_at > ?",
+                (*_code_hashes(code), self._now()),
             ).fetchone()
             if row is None:
-                raise DistrictError(_("Unbekannter oder schon benutzter Anmeldecode."))
+                raise DistrictError(_("Unbekannter, abgelaufener oder schon benutzter Anmeldecode."))
             self.conn.execute(
-                "UPDATE desk SET code_hash = NULL, token_hash = ?, enrolled_at = ?,"
+                "UPDATE desk SET code_hash = NULL, code_expires_at = NULL, token_hash = ?, enrolled_at = ?,"
                 " first_period = COALESCE(first_period, ?) WHERE id = ?",
-                (_hash(token), _now(), suggested_first, row[0]),
+                (_hash(token), self._now(), suggested_first, row[0]),
             )
         desk = next(d for d in self.desks() if d.id == row[0])
         return desk, token
 
     def desk_for_token(self, token: str) -> Desk | None:
-        row = self.conn.execute("SELECT id FROM desk WHERE token_hash = ?", (_hash(token),)).fetchone()
+        if not token or len(token) > 200:
+            return None
+        row = self.conn.execute(
+            "SELECT id FROM desk WHERE token_hash = ? AND revoked_at IS NULL", (_hash(token),)
+        ).fetchone()
         return None if row is None else next(d for d in self.desks() if d.id == row[0])
 
     # reports ----------------------------------------------------------------
@@ -191,20 +284,19 @@ class DistrictStore:
             ).fetchone()
             if row is not None:
                 return "already" if row[0] == digest else "conflict"
-            self.conn.execute(
-                "INSERT INTO report (report_id, desk_id, period, content_hash, payload,"
-                " received_at) VALUES (?, ?, ?, ?, ?, ?)",
-                (
-                    payload["report_id"],
-                    payload["desk_id"],
-                    payload["period"],
-                    digest,
-                    canonical_json(payload).decode("utf-8"),
-                    _now(),
-                ),
+            _table(self.conn, "report").insert(
+                {
+                    "report_id": payload["report_id"],
+                    "desk_id": payload["desk_id"],
+                    "period": payload["period"],
+                    "content_hash": digest,
+                    "payload": canonical_json(payload).decode("utf-8"),
+                    "received_at": self._now(),
+                }
             )
-            self.conn.executemany(
-                "INSERT INTO figure (report_id, period, tbl, key, value) VALUES (?, ?, ?, ?, ?)", _figure_rows(payload)
+            columns = ("report_id", "period", "tbl", "key", "value")
+            _table(self.conn, "figure").insert_all(
+                dict(zip(columns, row, strict=True)) for row in _figure_rows(payload)
             )
         return "stored"
 
@@ -226,6 +318,13 @@ class DistrictStore:
         return {
             (tbl, tuple(json.loads(key))): (None if unknown else int(total or 0)) for tbl, key, total, unknown in rows
         }
+
+
+def _table(conn: sqlite3.Connection, name: str) -> Any:
+    """sqlite-utils for plain inserts (inside the caller's transaction: it nests as a savepoint)."""
+    import sqlite_utils
+
+    return sqlite_utils.Database(conn, recursive_triggers=False, execute_plugins=False)[name]
 
 
 def _figure_rows(payload: dict[str, Any]) -> Iterator[tuple[Any, ...]]:

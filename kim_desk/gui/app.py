@@ -7,16 +7,20 @@ import logging
 from pathlib import Path
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QMainWindow, QWidget
+from PySide6.QtWidgets import QApplication, QMainWindow, QMessageBox, QWidget
 
 from kim_desk import i18n, settings, vault
 from kim_desk.desk import Desk
+from kim_desk.errors import KnownError
 from kim_desk.gui.compat import protect_none
 from kim_desk.gui.context import GuiOptions
+from kim_desk.gui.crash import CrashHandler, crash_dialog
 from kim_desk.gui.first_run import FirstRunWizard
 from kim_desk.gui.main_window import MainWindow
 from kim_desk.gui.qt_translations import install_qt_translations
 from kim_desk.gui.unlock import UnlockFlow
+from kim_desk.i18n import _
+from kim_desk.logs import setup_logging
 from kim_desk.paths import DataPaths
 from kim_desk.resources import resource_path
 
@@ -65,12 +69,34 @@ def open_or_create(paths: DataPaths, options: GuiOptions, parent: QWidget | None
     return UnlockFlow(paths, options, parent).run()
 
 
+def install_crash_handler(paths: DataPaths) -> CrashHandler:
+    """Bugs from here on end in a crash report in the desk's log folder and a calm dialog."""
+    handler = CrashHandler(lambda: paths.logs)
+    handler.install()
+    return handler
+
+
 def run(paths: DataPaths, argv: list[str]) -> int:
     app = setup_application(argv)
+    crash = install_crash_handler(paths)
+    try:
+        return _run(app, crash, paths)
+    except KnownError as error:  # no console in the windowed bundle: the message as a dialog
+        QMessageBox.warning(None, _("KIM Desk"), str(error))
+        return error.exit_code
+    except Exception as exc:  # noqa: BLE001 - a bug before or after the event loop: same crash path
+        crash.report(type(exc), exc, exc.__traceback__, dialog=False)
+        crash_dialog(str(paths.logs), None).exec()
+        return 70
+
+
+def _run(app: QApplication, crash: CrashHandler, paths: DataPaths) -> int:
     options = GuiOptions()
     desk = open_or_create(paths, options)
     if desk is None:
         return 1
+    if not logging.getLogger("kim_desk").handlers:
+        setup_logging(paths.logs)  # the first run made the folder only now
     lang = settings.get(desk.store, "ui_language")
     i18n.set_ui_language(lang)
     apply_direction(app, lang)
@@ -79,6 +105,7 @@ def run(paths: DataPaths, argv: list[str]) -> int:
         return UnlockFlow(paths, options, window).run()
 
     window = MainWindow(desk, options, unlocker)
+    crash.set_parent(window)
     window.show()
     # Objects that live as long as the app leave the collector's reach: full collections on a
     # large heap would otherwise hold the interpreter lock long enough to stall the window.

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import logging
 import queue
+import sys
 import threading
 import time
 from collections.abc import Callable
@@ -22,6 +23,7 @@ from typing import Any
 from PySide6.QtCore import QObject, QRunnable, QThread, QThreadPool, Signal, Slot
 
 from kim_desk.errors import KnownError
+from kim_desk.gui import crash
 from kim_desk.i18n import _
 from kim_desk.store import Store
 
@@ -112,8 +114,9 @@ class _Relay(QObject):
                 return
             try:
                 deliver()
-            except Exception:  # a bug in one callback must not strand the others
-                log.exception("background_callback_failed")
+            except Exception as exc:  # noqa: BLE001 - a bug in one callback must not strand the others
+                # The one crash path: the installed hook writes the crash report and shows the dialog.
+                sys.excepthook(type(exc), exc, exc.__traceback__)
 
 
 class _DbThread(QThread):
@@ -235,11 +238,12 @@ class Runner:
             return
         if isinstance(error, Cancelled):
             return
-        if not isinstance(error, KnownError):
-            log.error("background_job_failed", exc_info=(type(error), error, error.__traceback__))
         handler = job.on_error or self.default_error
         if handler is None:
-            raise error
+            raise error  # on the relay this reaches sys.excepthook, the crash path
+        if not isinstance(error, KnownError):
+            # A bug in a job: the crash report, no second dialog (the handler shows a calm note).
+            crash.report_bug(error, dialog=False)
         handler(error)
 
     def wait_idle(self, timeout: float = 10.0) -> None:

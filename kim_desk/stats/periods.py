@@ -9,7 +9,8 @@ from dataclasses import dataclass
 from kim_desk.errors import UsageError
 from kim_desk.i18n import _
 
-_PERIOD = re.compile(r"^(\d{4})Q([1-4])$")
+# ASCII digits only and no trailing newline: "２０２６Q3", "٢٠٢٦Q3" and "2025Q2\n" are not quarters.
+_PERIOD = re.compile(r"\A([0-9]{4})Q([1-4])\Z")
 
 
 @dataclass(frozen=True, order=True)

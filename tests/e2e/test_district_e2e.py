@@ -31,14 +31,28 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def district(*args: str, data_dir: Path) -> subprocess.CompletedProcess[str]:
+def district(*args: str, data_dir: Path, stdin: str = "") -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "kim_desk.district.cli", *args, "--data-dir", str(data_dir)],
         capture_output=True,
         text=True,
+        input=stdin,
         timeout=120,
         check=False,
     )
+
+
+def staff_session(service: Service) -> dict[str, str]:
+    """A staff account made with `kim-district user add`, signed in over HTTP: the session cookie."""
+    made = district("user", "add", "kim.staff", data_dir=service.data_dir, stdin="ein langes Passwort\n")
+    assert made.returncode == 0, made.stderr
+    answer = httpx.post(
+        service.url + "/login", data={"user": "kim.staff", "password": "ein langes Passwort"}, timeout=30
+    )
+    assert answer.status_code == 303, answer.text
+    cookie = answer.headers["set-cookie"]
+    assert "HttpOnly" in cookie and "SameSite=strict" in cookie and "Secure" in cookie
+    return {"Cookie": cookie.split(";")[0]}
 
 
 class Service:
@@ -156,9 +170,19 @@ def test_desk_enrols_sends_once_and_district_shows_the_figures(service: Service,
     assert report_again.returncode == 0
     assert (tmp_path / "again.csv").read_bytes() == out.read_bytes()
 
-    dashboard = httpx.get(f"{service.url}/?period={period}", timeout=10).text
+    # Without a login the picture stays closed; signed in, the CSV over HTTP is the CLI's CSV.
+    assert httpx.get(f"{service.url}/report.csv?period={period}", timeout=10).status_code == 401
+    session = staff_session(service)
+    over_http = httpx.get(f"{service.url}/report.csv?period={period}", headers=session, timeout=30)
+    assert over_http.status_code == 200 and over_http.content == out.read_bytes()
+    dashboard = httpx.get(f"{service.url}/?period={period}", headers=session, timeout=30).text
     assert "eingegangen" in dashboard and "<svg" in dashboard
     service.stop()
+    log_lines = (service.data_dir / "district.log").read_text("utf-8").splitlines()
+    assert any("Uvicorn running on http://127.0.0.1:" in line for line in log_lines)
+    assert not any("%s" in line or "%d" in line for line in log_lines)
+    for name in ("district.sqlite3", "district.log"):
+        assert (service.data_dir / name).stat().st_mode & 0o077 == 0, name
     everything = b"".join(p.read_bytes() for p in service.data_dir.rglob("*") if p.is_file())
     everything += out.read_bytes() + preview.out.encode() + dashboard.encode()
     everything += b"".join(p.read_bytes() for p in (desk_dir / "logs").rglob("*") if p.is_file())

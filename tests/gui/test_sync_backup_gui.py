@@ -14,12 +14,12 @@ from PySide6.QtCore import Qt
 from kim_desk import settings
 from kim_desk.backup.core import list_backups
 from kim_desk.district.app import create_app
-from kim_desk.district.inprocess import call_app
 from kim_desk.district.store import DistrictStore
 from kim_desk.gui.main_window import MainWindow
 from kim_desk.sync import state
 from kim_desk.sync.client import make_client
 from kim_desk.sync.service import enrol_desk
+from tests.asgi import call_app
 from tests.conftest import TODAY
 
 URL = "http://127.0.0.1:8765"

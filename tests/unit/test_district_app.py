@@ -8,27 +8,42 @@ import io
 import json
 import subprocess
 from pathlib import Path
+from urllib.parse import urlencode
 
 import httpx
 import pytest
 
+from kim_desk.district.accounts import Accounts
 from kim_desk.district.app import create_app
-from kim_desk.district.inprocess import call_app
 from kim_desk.district.store import DistrictStore
 from kim_desk.stats.payload import MAX_PAYLOAD_BYTES, canonical_json
 from kim_desk.stats.periods import Quarter
 from kim_desk.stats.report import build_report
 from kim_desk.stats.synthetic import plain_store, populate
+from tests.asgi import call_app
 
 TODAY = dt.date(2026, 10, 20)
 
 
 class App:
-    def __init__(self, store: DistrictStore) -> None:
-        self.app = create_app(store, today=lambda: TODAY)
+    def __init__(self, store: DistrictStore, **options) -> None:
+        self.app = create_app(store, today=lambda: TODAY, **options)
+        self.store = store
+        self.cookie = ""
 
-    def request(self, method: str, path: str, **kwargs) -> httpx.Response:
-        return call_app(self.app, httpx.Request(method, "http://127.0.0.1:8765" + path, **kwargs))
+    def request(self, method: str, path: str, client: str = "127.0.0.1", **kwargs) -> httpx.Response:
+        if self.cookie:
+            kwargs["headers"] = {"Cookie": self.cookie, **kwargs.get("headers", {})}
+        return call_app(self.app, httpx.Request(method, "http://127.0.0.1:8765" + path, **kwargs), client)
+
+    def login(self, user: str = "kim.staff", password: str = "ein langes Passwort") -> httpx.Response:
+        """Sign in as staff (the account is made on first use), keeping the session cookie."""
+        if user not in Accounts(self.store).names():
+            Accounts(self.store).add(user, password)
+        answer = self.request("POST", "/login", content=urlencode({"user": user, "password": password}).encode())
+        assert answer.status_code == 303, answer.text
+        self.cookie = answer.headers["set-cookie"].split(";")[0]
+        return answer
 
 
 @pytest.fixture
@@ -115,6 +130,7 @@ def test_csv_dashboard_and_pdf_show_the_merged_figures(store: DistrictStore, tmp
             ).status_code
             == 201
         )
+    app.login()
     table = list(csv.reader(io.StringIO(app.request("GET", "/report.csv?period=2026Q3").text)))
     assert table[0] == ["Quartal", "Tabelle", "Gemeinde", "Merkmal 1", "Merkmal 2", "Anzahl", "Gesperrt"]
     by_key = {(r[1], r[2], r[3], r[4]): r[5] for r in table[1:]}

@@ -8,7 +8,6 @@ from pathlib import Path
 import pytest
 
 from kim_desk.district.app import create_app
-from kim_desk.district.inprocess import InProcessTransport
 from kim_desk.district.store import DistrictStore
 from kim_desk.logs import JsonFormatter
 from kim_desk.stats.periods import last_closed_quarter
@@ -16,6 +15,7 @@ from kim_desk.stats.render import describe
 from kim_desk.sync import state
 from kim_desk.sync.client import make_client
 from kim_desk.sync.service import Backoff, enrol_desk, preview, run_sync
+from tests.asgi import InProcessTransport
 
 CANARIES = [
     "Zzyzxcanary",

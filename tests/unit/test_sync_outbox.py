@@ -13,7 +13,6 @@ import pytest
 from starlette.types import ASGIApp
 
 from kim_desk.district.app import create_app
-from kim_desk.district.inprocess import call_app
 from kim_desk.district.store import DistrictStore
 from kim_desk.stats.periods import Quarter
 from kim_desk.stats.synthetic import populate
@@ -21,6 +20,7 @@ from kim_desk.store import Store, open_store
 from kim_desk.sync import state
 from kim_desk.sync.client import SyncError, check_url, make_client
 from kim_desk.sync.service import Backoff, enrol_desk, preview, run_sync
+from tests.asgi import call_app
 
 TODAY = dt.date(2026, 10, 20)  # 2026Q3 is closed and past the grace period
 QUARTERS = [Quarter(2026, 1), Quarter(2026, 2), Quarter(2026, 3)]

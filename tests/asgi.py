@@ -1,4 +1,4 @@
-"""Calling the district app in-process (no server, no sockets): for tests and benchmarks."""
+"""Calling the district app in-process (no server, no sockets): for tests only."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ import httpx
 from starlette.types import ASGIApp
 
 
-def call_app(app: ASGIApp, request: httpx.Request) -> httpx.Response:
-    """One request through the ASGI app in a fresh event loop."""
+def call_app(app: ASGIApp, request: httpx.Request, client: str = "127.0.0.1") -> httpx.Response:
+    """One request through the ASGI app in a fresh event loop, from the client address `client`."""
     body = request.read()
     answer: dict[str, Any] = {"body": b"", "status": 500, "headers": []}
 
@@ -35,7 +35,7 @@ def call_app(app: ASGIApp, request: httpx.Request) -> httpx.Response:
         "query_string": request.url.query,
         "root_path": "",
         "server": ("127.0.0.1", 8765),
-        "client": ("127.0.0.1", 50000),
+        "client": (client, 50000),
         "headers": [(k.lower(), v) for k, v in request.headers.raw],
     }
     asyncio.run(app(scope, receive, send))  # type: ignore[arg-type]

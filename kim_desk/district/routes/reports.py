@@ -1,0 +1,62 @@
+"""POST /api/v1/reports: a desk's quarterly report (bearer token), stored once, idempotently."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+from kim_desk.district.deps import Services
+from kim_desk.district.http import Refused, client_address, parse_json, read_body
+from kim_desk.stats.payload import MAX_PAYLOAD_BYTES, PayloadError, validate_payload
+from kim_desk.stats.periods import last_closed_quarter, parse_quarter
+
+log = logging.getLogger("kim_desk.district")
+
+
+def routes(services: Services) -> list[Route]:
+    store, failures = services.store, services.failures
+
+    async def intake(request: Request) -> Response:
+        address = client_address(request)
+        wait = failures.retry_after(address)
+        if wait is not None:
+            raise Refused(429, "too_many_attempts", retry_after=wait)
+        auth = request.headers.get("authorization", "")
+        token = auth[7:].strip() if auth.startswith("Bearer ") else ""
+        desk = await run_in_threadpool(store.desk_for_token, token) if token else None
+        if desk is None:
+            failures.failed(address)
+            log.warning("intake.unauthenticated")
+            raise Refused(401, "unauthenticated")
+        try:
+            body = await read_body(request, MAX_PAYLOAD_BYTES)
+            payload: Any = await run_in_threadpool(lambda: validate_payload(parse_json(body)))
+        except Refused as refusal:
+            log.warning("intake.refused", extra={"desk_id": desk.id, "reason": refusal.reason})
+            if refusal.status == 413:
+                raise
+            raise Refused(422, "malformed") from refusal
+        except PayloadError as exc:
+            log.warning("intake.malformed", extra={"desk_id": desk.id})
+            raise Refused(422, "malformed") from exc
+        if payload["desk_id"] != desk.id:
+            log.warning("intake.other_desk", extra={"desk_id": desk.id})
+            raise Refused(403, "other_desk")
+        if payload["municipality"] != desk.municipality:
+            raise Refused(422, "municipality")
+        if parse_quarter(payload["period"]) > last_closed_quarter(services.today()):
+            raise Refused(422, "period_not_closed")
+        outcome = await run_in_threadpool(store.store_report, payload)
+        log.info("intake.result", extra={"desk_id": desk.id, "report_id": payload["report_id"], "result": outcome})
+        if outcome == "conflict":
+            raise Refused(409, "different_content")
+        return JSONResponse(
+            {"status": outcome, "report_id": payload["report_id"]}, status_code=201 if outcome == "stored" else 200
+        )
+
+    return [Route("/api/v1/reports", intake, methods=["POST"])]
