@@ -19,10 +19,12 @@ PLAIN_SCHEMA_MARK = "CREATE VIRTUAL TABLE"
 
 
 def plain_schema() -> str:
-    """The desk schema without FTS5 (plain sqlite3 builds may lack it)."""
+    """The desk schema the report reads, without FTS5 (plain sqlite3 builds may lack it)."""
     from kim_desk.store.schema_v1 import SCHEMA_V1
+    from kim_desk.store.schema_v3 import SCHEMA_V3
+    from kim_desk.store.schema_v5 import SCHEMA_V5
 
-    return SCHEMA_V1.split(PLAIN_SCHEMA_MARK)[0]
+    return SCHEMA_V1.split(PLAIN_SCHEMA_MARK)[0] + SCHEMA_V3 + SCHEMA_V5
 
 
 def populate(
