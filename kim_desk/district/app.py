@@ -72,7 +72,7 @@ def create_app(store: DistrictStore, today: Callable[[], dt.date] = dt.date.toda
             {
                 "desk_id": desk.id,
                 "token": token,
-                "k": store.k(),
+                "protection": store.protection(),
                 "municipality": desk.municipality,
                 "name": desk.name,
                 "first_period": desk.first_period,
@@ -86,7 +86,8 @@ def create_app(store: DistrictStore, today: Callable[[], dt.date] = dt.date.toda
             log.warning("intake.unauthenticated")
             return _error(401, "unauthenticated")
         try:
-            payload: Any = validate_payload(json.loads(await _read_body(request, MAX_PAYLOAD_BYTES)))
+            body = json.loads(await _read_body(request, MAX_PAYLOAD_BYTES))
+            payload: Any = validate_payload(body, protection=store.protection())
         except TooLarge:
             log.warning("intake.too_large", extra={"desk_id": desk.id})
             return _error(413, "too_large")
@@ -105,7 +106,8 @@ def create_app(store: DistrictStore, today: Callable[[], dt.date] = dt.date.toda
         if outcome == "conflict":
             return _error(409, "different_content")
         return JSONResponse(
-            {"status": outcome, "report_id": payload["report_id"]}, status_code=201 if outcome == "stored" else 200
+            {"status": outcome, "report_id": payload["report_id"], "protection": store.protection()},
+            status_code=201 if outcome == "stored" else 200,
         )
 
     def _period(request: Request) -> str | None:

@@ -24,6 +24,7 @@ from kim_desk import taxonomy
 from kim_desk.errors import KnownError, UsageError
 from kim_desk.i18n import _
 from kim_desk.stats.payload import TABLES, canonical_json, content_hash
+from kim_desk.stats.ptable import STANDARD
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS desk (
@@ -105,7 +106,7 @@ class DistrictStore:
         self.conn.execute("PRAGMA busy_timeout = 10000")
         self.conn.execute("PRAGMA foreign_keys = ON")
         self.conn.executescript(SCHEMA)
-        self.picture_cache: dict[tuple[str, int, int], Any] = {}  # (period, reports, k) -> figures
+        self.picture_cache: dict[tuple[str, int], Any] = {}  # (period, reports) -> figures
 
     def close(self) -> None:
         self.conn.close()
@@ -217,15 +218,27 @@ class DistrictStore:
     def periods(self) -> list[str]:
         return [r[0] for r in self.conn.execute("SELECT DISTINCT period FROM report ORDER BY period")]
 
-    def merged(self, period: str) -> dict[tuple[str, tuple[str, ...]], int | None]:
-        """Figures of all desks for `period`, summed; None where any desk suppressed."""
+    def merged(self, period: str) -> dict[tuple[str, tuple[str, ...]], tuple[int | None, float]]:
+        """Figures of all desks for `period`, summed, with the variance of their summed noise.
+
+        The variance adds the p-table's V of every desk with a non-zero figure for the cell
+        (reports of the suppression era carry none: their figures are exact). The value is
+        None where a desk of that era suppressed the cell.
+        """
         rows = self.conn.execute(
-            "SELECT tbl, key, SUM(value), COUNT(*) - COUNT(value) FROM figure WHERE period = ? GROUP BY tbl, key",
-            (period,),
+            "SELECT f.tbl, f.key, SUM(f.value), COUNT(*) - COUNT(f.value), TOTAL(r.v) FROM figure f"
+            " JOIN (SELECT report_id, json_extract(payload, '$.protection.V') AS v FROM report WHERE period = ?) r"
+            " ON r.report_id = f.report_id WHERE f.period = ? GROUP BY f.tbl, f.key",
+            (period, period),
         )
         return {
-            (tbl, tuple(json.loads(key))): (None if unknown else int(total or 0)) for tbl, key, total, unknown in rows
+            (tbl, tuple(json.loads(key))): (None if unknown else int(total or 0), float(variance))
+            for tbl, key, total, unknown, variance in rows
         }
+
+    def protection(self) -> dict[str, Any]:
+        """The district's protection parameters; desks perturb with them, intake refuses others."""
+        return STANDARD.params()
 
 
 def _figure_rows(payload: dict[str, Any]) -> Iterator[tuple[Any, ...]]:

@@ -12,7 +12,7 @@ import logging
 import random
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import httpx
@@ -24,7 +24,8 @@ from kim_desk.stats.payload import canonical_json, content_hash, validate_payloa
 from kim_desk.stats.periods import Quarter, last_closed_quarter, parse_quarter, quarter_of
 from kim_desk.stats.report import build_report, window_for
 from kim_desk.sync import state as st
-from kim_desk.sync.client import Retryable, SyncError, enrol, send_report
+from kim_desk.stats.ptable import KNOWN, STANDARD, PTable
+from kim_desk.sync.client import Retryable, SyncError, district_ptable, enrol, send_report
 
 log = logging.getLogger("kim_desk.sync")
 
@@ -38,15 +39,20 @@ class Enrolment:
     desk_id: str
     token: str
     municipality: str
-    k: int
     first_period: str
     ca_bundle: str | None = None
     grace_days: int = DEFAULT_GRACE_DAYS
+    ptable: str = STANDARD.id  # the district's p-table (cell key method), by id
+
+    def perturbation(self) -> PTable:
+        return KNOWN.get(self.ptable, STANDARD)
 
 
 def enrolment(conn: Any) -> Enrolment | None:
     st.ensure_sync_tables(conn)
     data = st.get_state(conn, "enrolment")
+    if data is not None:
+        data.pop("k", None)  # suppression era
     return None if data is None else Enrolment(**data)
 
 
@@ -86,9 +92,9 @@ def enrol_desk(
         desk_id=str(data["desk_id"]),
         token=str(data["token"]),
         municipality=str(data["municipality"]),
-        k=int(data["k"]),
         first_period=str(data.get("first_period") or first),
         ca_bundle=ca_bundle,
+        ptable=district_ptable(data["protection"]).id,
     )
     with st.transaction(conn):
         st.set_state(conn, "enrolment", result.__dict__)
@@ -96,7 +102,7 @@ def enrol_desk(
     return result
 
 
-def preview(conn: Any, quarter: Quarter, desk: Enrolment | None, k: int = 5) -> dict[str, Any]:
+def preview(conn: Any, quarter: Quarter, desk: Enrolment | None) -> dict[str, Any]:
     """What would be (or was) sent for `quarter`: the frozen payload, or a fresh build."""
     st.ensure_sync_tables(conn)
     entry = st.outbox_entry(conn, str(quarter))
@@ -109,7 +115,7 @@ def preview(conn: Any, quarter: Quarter, desk: Enrolment | None, k: int = 5) -> 
         desk_id=desk.desk_id if desk else "unenrolled",
         municipality=desk.municipality if desk else "unknown",
         quarter=quarter,
-        k=desk.k if desk else k,
+        ptable=desk.perturbation() if desk else STANDARD,
         app_version=__version__,
         window=window,
     )
@@ -138,7 +144,7 @@ def _freeze(conn: Any, desk: Enrolment, first: Quarter, quarter: Quarter) -> str
             desk_id=desk.desk_id,
             municipality=desk.municipality,
             quarter=quarter,
-            k=desk.k,
+            ptable=desk.perturbation(),
             app_version=__version__,
             window=window,
         )
@@ -199,6 +205,9 @@ def run_sync(conn: Any, client: httpx.Client, today: dt.date, backoff: Backoff |
             summary.error = str(error)
             break
         with st.transaction(conn):
+            if result.ptable is not None and result.ptable.id != desk.ptable:  # the district's new parameters
+                desk = replace(desk, ptable=result.ptable.id)
+                st.set_state(conn, "enrolment", desk.__dict__)
             if result.status == "refused":
                 conn.execute(
                     "UPDATE sync_outbox SET state = 'refused', last_error = ? WHERE report_id = ?",

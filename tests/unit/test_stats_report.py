@@ -10,6 +10,7 @@ import pytest
 from kim_desk.errors import UsageError
 from kim_desk.stats import tables
 from kim_desk.stats.periods import Quarter, last_closed_quarter, parse_quarter
+from kim_desk.stats.ptable import STANDARD
 from kim_desk.stats.render import describe
 from kim_desk.stats.report import Frozen, build_report, window_for
 from kim_desk.stats.synthetic import plain_schema
@@ -76,7 +77,7 @@ def test_ages_are_counted_at_the_quarters_end(conn: sqlite3.Connection) -> None:
         add_client(conn, n + 10, "2008-10-01")
         for client in (n + 1, n + 10):
             conn.execute("INSERT INTO contact (client_id, contact_on) VALUES (?, '2026-08-01')", (client,))
-    counts = tables.count_tables(conn, tables.Window(Q3))
+    counts = tables.counts_only(tables.count_tables(conn, tables.Window(Q3)))
     assert counts["clients_by_age_band"] == {("ahlen", "18_26"): 5, ("ahlen", "under_18"): 5}
 
 
@@ -99,7 +100,7 @@ def test_case_state_is_the_state_at_the_quarters_end(conn: sqlite3.Connection) -
             conn.execute(
                 "INSERT INTO case_status_change (case_id, status, changed_on) VALUES (?, ?, ?)", (case_id, status, on)
             )
-    counts = tables.count_tables(conn, tables.Window(Q3))
+    counts = tables.counts_only(tables.count_tables(conn, tables.Window(Q3)))
     assert counts["cases_by_type_state"] == {
         ("ahlen", "wohngeld", "submitted"): 1,
         ("ahlen", "wohngeld", "rejected"): 1,
@@ -116,12 +117,13 @@ def test_late_records_of_a_frozen_quarter_count_in_the_next(conn: sqlite3.Connec
     conn.execute("INSERT INTO contact (id, client_id, contact_on) VALUES (3, 1, '2026-07-02')")
     conn.execute("INSERT INTO contact (id, client_id, contact_on) VALUES (4, 1, '2025-12-01')")  # before reporting
     window = window_for(Q3, Quarter(2026, 1), frozen)
-    counts = tables.count_tables(conn, window)
+    counts = tables.counts_only(tables.count_tables(conn, window))
     assert sum(counts["contacts_by_channel"].values()) == 2
-    assert sum(tables.count_tables(conn, tables.Window(Q3))["contacts_by_channel"].values()) == 1
+    plain = tables.counts_only(tables.count_tables(conn, tables.Window(Q3)))
+    assert sum(plain["contacts_by_channel"].values()) == 1
 
 
-def test_payload_has_codes_and_figures_only(conn: sqlite3.Connection) -> None:
+def test_payload_has_codes_and_perturbed_figures_only(conn: sqlite3.Connection) -> None:
     for n in range(1, 13):
         add_client(conn, n, "1985-03-03", "ahlen" if n <= 8 else "beckum")
         conn.execute(
@@ -130,13 +132,28 @@ def test_payload_has_codes_and_figures_only(conn: sqlite3.Connection) -> None:
         )
     payload = build_report(conn, desk_id="caritas-ahlen-1a2b", municipality="ahlen", quarter=Q3, app_version="0.1.0")
     assert payload["report_id"] == "caritas-ahlen-1a2b:2026Q3"
-    assert cell(payload, "contacts_by_channel", ["beckum", "phone"]) is None  # 4 < k
-    # Ahlen's 8 is suppressed too: with the published 12 phone contacts, 12 - 8 = Beckum's 4.
-    assert cell(payload, "contacts_by_channel", ["ahlen", "phone"]) is None
-    assert cell(payload, "contacts_by_channel", ["ahlen", "*"]) is None
-    assert cell(payload, "contacts_by_channel", ["*", "phone"]) == 12
-    assert payload["tables"]["contacts_by_channel"]["total"] == 12
+    assert payload["schema"] == "kim-desk.report/2"
+    assert payload["protection"] == {"method": "cell_key", "ptable": "kim-ckm-d4-v1/1", "D": 4, "V": 1.0}
+
+    def keys(where: str) -> int:
+        sql = "SELECT SUM(c.ckey) FROM contact c JOIN client cl ON cl.id = c.client_id WHERE " + where
+        return int(conn.execute(sql).fetchone()[0])
+
+    beckum = STANDARD.publish(4, keys("cl.municipality = 'beckum'"))
+    ahlen = STANDARD.publish(8, keys("cl.municipality = 'ahlen'"))
+    everyone = STANDARD.publish(12, keys("1"))
+    # A cell's value follows from its count and its records' keys alone: the same records
+    # (Beckum's phone contacts, all of Beckum's contacts, in either contact table) give the same value.
+    for table, code in (("contacts_by_channel", "phone"), ("contacts_by_language_group", "ar")):
+        assert cell(payload, table, ["beckum", code]) == cell(payload, table, ["beckum", "*"]) == beckum
+        assert cell(payload, table, ["ahlen", code]) == cell(payload, table, ["ahlen", "*"]) == ahlen
+        assert cell(payload, table, ["*", code]) == payload["tables"][table]["total"] == everyone
+        assert cell(payload, table, ["ahlen", "other"]) == 0  # true zeros stay zero
+    assert abs(beckum - 4) <= 4 and abs(ahlen - 8) <= 4 and abs(everyone - 12) <= 4
     text = describe(payload)
-    assert "Beratungskontakte nach Kontaktweg: 12" in text
-    assert "insgesamt · Telefon: 12" in text and "Beckum · Telefon: gesperrt" in text
-    assert "Ahlen · Telefon: gesperrt" in text
+    assert f"Beratungskontakte nach Kontaktweg: {everyone}" in text
+    assert f"Beckum · Telefon: {beckum}" in text or beckum == 0
+    assert "gesperrt" not in text and "höchstens ±4" in text
+    # Resending builds exactly the same payload.
+    again = build_report(conn, desk_id="caritas-ahlen-1a2b", municipality="ahlen", quarter=Q3, app_version="0.1.0")
+    assert again == payload
