@@ -5,26 +5,26 @@ A published figure is `count + noise`; the noise is read from the row of the tru
 weights are per million; the cell key's interval [lower, upper) in a row is where the
 cumulative weights place it, so the same (count, cell key) always gives the same noise.
 
-Design (as the sdcTools `ptable` package, `create_cnt_ptable(D = 4, V = 1, pstay = 1/3)`
-for counts below 5; Zensus 2022 and ABS TableBuilder use tables of this kind): every row
-maximises entropy under these constraints, then is rounded to parts per million with the
-mean kept at exactly zero.
+Design (as the sdcTools `ptable` package, `create_cnt_ptable(D = 5, V = 1, pstay = 1/3)`
+for counts 2 to 4; Zensus 2022 and ABS TableBuilder use tables of this kind): each row
+maximises entropy under the constraints below, rounded to parts per million with the mean
+kept at exactly zero and every noise of the support at least one in a million.
 
 - unbiased: the mean noise of every row is exactly 0;
-- maximum deviation D = 4: no published figure is further than 4 from the truth;
-- variance V = 1 in every row (a standard deviation of one case, contact or person);
+- maximum deviation D = 5: no published figure is further than 5 from the truth;
+- variance V = 1 from count 2 up; count 1 has noise -1, 0 or +1 with a third each (2/3);
 - never negative: a row of count n has no noise below -n; a true 0 is always published 0;
-- a small count (1 to 4) is published as itself with probability 1/3 only (counts from 5
-  keep their true value with probability 0.40).
+- a small count (1 to 4) is published as itself with probability 1/3 (from 5 up: 0.40).
 
-Why these values: V = 1 is the smallest variance with which a true 1 is published as 1
-at most a third of the time (its noise is -1, 0 or positive, and an unbiased row with
-P(0) = 1/3 needs a variance of at least 2/3; 1 leaves room for the other small counts).
-A district figure summed over m desks then has an expected error of about ±√m (±2.2 for
-five desks), small against municipality totals. D = 4 with V = 1 puts the extreme noises
-±4 at about one cell in 7,500 to 25,000: an auditor who combines a cell with its margins
-can only pin a count when noises sit at the extremes, so rare extremes keep every small
-count ambiguous, while 4 is still a small deviation for the district's figures.
+Why these values: V = 1 is about the least variance with which a small count stays at its
+true value only a third of the time (an unbiased row for count 1 with P(0) = 1/3 needs at
+least 2/3, which is what row 1 has: it also keeps the chance that a true 1 is published
+as 0, and so missing from the district's sum, at 1/3). A district figure summed over m
+desks has an expected error of about ±sqrt(m) (±2.2 for five desks), small against the
+municipality totals. An auditor who combines a cell with its margins can pin a count only
+when a noise sits at the very edge of its row (a margin published D below its truth, with
+its parts at their least possible values): D = 5 with V = 1 puts that edge at one cell in
+a million, while the noises a reader meets are -2..2 (99 %).
 """
 
 from __future__ import annotations
@@ -73,16 +73,22 @@ class PTable:
 
 
 STANDARD = PTable(
-    id="kim-ckm-d4-v1/1",
-    max_deviation=4,
+    id="kim-ckm-d5-v1/1",
+    max_deviation=5,
     variance=1.0,
     rows={
         0: ((0, 1_000_000),),
         1: ((-1, 333333), (0, 333334), (1, 333333)),
-        2: ((-2, 52427), (-1, 282989), (0, 333335), (1, 277732), (2, 50496), (3, 2965), (4, 56)),
-        3: ((-3, 2586), (-2, 48572), (-1, 282219), (0, 333338), (1, 282119), (2, 48539), (3, 2584), (4, 43)),
-        4: ((-4, 42), (-3, 2573), (-2, 48482), (-1, 282236), (0, 333334), (1, 282236), (2, 48482), (3, 2573), (4, 42)),
-        5: ((-4, 134), (-3, 4433), (-2, 53997), (-1, 241971), (0, 398930), (1, 241971), (2, 53997), (3, 4433), (4, 134)),
+        2: ((-2, 52426), (-1, 282992), (0, 333335), (1, 277730), (2, 50495), (3, 2965), (4, 56), (5, 1)),
+        3: ((-3, 2586), (-2, 48572), (-1, 282220), (0, 333340), (1, 282115), (2, 48539), (3, 2584), (4, 43), (5, 1)),
+        4: (
+            (-4, 42), (-3, 2573), (-2, 48481), (-1, 282237), (0, 333338),
+            (1, 282232), (2, 48481), (3, 2573), (4, 42), (5, 1),
+        ),
+        5: (
+            (-5, 1), (-4, 134), (-3, 4432), (-2, 53991), (-1, 241971), (0, 398942),
+            (1, 241971), (2, 53991), (3, 4432), (4, 134), (5, 1),
+        ),
     },
 )
 

@@ -254,9 +254,9 @@ def test_no_small_count_is_pinned_and_without_noise_the_attack_succeeds(
 
 def test_the_auditor_knows_what_the_p_table_allows() -> None:
     auditor = Auditor({}, STANDARD)
-    assert auditor.candidates(0) == (0, 4)  # a published 0 may be a true 1..4
-    assert auditor.candidates(1) == (1, 5)  # positive: never a true 0
-    assert auditor.candidates(3) == (2, 7)  # a true 1 becomes 0, 1 or 2 only
+    assert auditor.candidates(0) == (0, 5)  # a published 0 may be a true 1..5
+    assert auditor.candidates(1) == (1, 6)  # positive: never a true 0
+    assert auditor.candidates(3) == (2, 8)  # a true 1 becomes 0, 1 or 2 only
     assert Auditor({}, NO_NOISE).candidates(3) == (3, 3)
 
 

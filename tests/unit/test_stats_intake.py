@@ -125,7 +125,7 @@ def other_max_deviation(p: dict[str, Any]) -> None:
 
 
 def unknown_ptable(p: dict[str, Any]) -> None:
-    p["protection"]["ptable"] = "kim-ckm-d2-v1/1"
+    p["protection"]["ptable"] = "kim-ckm-d3-v1/1"
 
 
 def no_protection_k_instead(p: dict[str, Any]) -> None:
@@ -183,7 +183,7 @@ def test_the_district_refuses_reports_made_with_other_parameters(store: District
     app = App(store)
     desk = enrol(app, store)
     good = payload_for(desk["desk_id"])
-    other = {"method": "cell_key", "ptable": "kim-ckm-d4-v1/2", "D": 4, "V": 1.0}
+    other = {"method": "cell_key", "ptable": "kim-ckm-d5-v1/2", "D": 4, "V": 1.0}
     monkeypatch.setattr(store, "protection", lambda: other)
     auth = {"Authorization": f"Bearer {desk['token']}"}
     answer = app.request("POST", "/api/v1/reports", headers=auth, content=canonical_json(good))
