@@ -363,3 +363,60 @@ def test_every_cell_of_the_same_records_has_the_same_value_everywhere() -> None:
     same = {by_key[("ahlen", "phone")], by_key[("ahlen", TOTAL)], by_key[(TOTAL, "phone")], by_key[(TOTAL, TOTAL)]}
     language = {value for (name, key), value in figures.items() if name == "contacts_by_language_group" and value}
     assert len(same) == 1 and language <= same
+
+
+# An earlier p-table (D = 4) let one desk out of ~400 be attacked: its margin (Ahlen, Bürgergeld)
+# of 6 cases was published as 2 (noise -4, the edge of the row), and its four parts were all at
+# their least possible values, so each was pinned. With D = 5 that edge is one in a million.
+EARLIER_D4 = PTable(
+    "kim-ckm-d4-v1/1",
+    4,
+    1.0,
+    {
+        0: ((0, 1_000_000),),
+        1: ((-1, 333333), (0, 333334), (1, 333333)),
+        2: ((-2, 52427), (-1, 282989), (0, 333335), (1, 277732), (2, 50496), (3, 2965), (4, 56)),
+        3: ((-3, 2586), (-2, 48572), (-1, 282219), (0, 333338), (1, 282119), (2, 48539), (3, 2584), (4, 43)),
+        4: ((-4, 42), (-3, 2573), (-2, 48482), (-1, 282236), (0, 333334), (1, 282236), (2, 48482), (3, 2573), (4, 42)),
+        5: ((-4, 134), (-3, 4433), (-2, 53997), (-1, 241971), (0, 398930), (1, 241971), (2, 53997), (3, 4433), (4, 134)),
+    },
+)
+
+
+def attacked_desk() -> tuple[list[Any], int]:
+    """Desk number 410 of a seeded run of random desks (the run that found the attack)."""
+    rng = random.Random(1)
+    clients: list[Any] = []
+    seed = 0
+    for _desk in range(411):
+        clients = [
+            (
+                rng.choice(["ahlen", "beckum", "telgte"]),
+                rng.randint(1930, 2024),
+                [
+                    (rng.choice(["de", "ar", "uk", "fa", "tr"]), rng.choice(["phone", "in_person", "video"]), rng.randint(0, 91))
+                    for _ in range(rng.randint(0, 4))
+                ],
+                [
+                    (
+                        rng.choice(["buergergeld", "wohngeld", "kindergeld"]),
+                        rng.choice(["planned", "collecting", "submitted", "waiting"]),
+                        rng.choice(["language", "costs", "no_response"]),
+                    )
+                    for _ in range(rng.randint(0, 3))
+                ],
+            )
+            for _ in range(rng.randint(1, 40))
+        ]
+        seed = rng.getrandbits(32)
+    return clients, seed
+
+
+@pytest.mark.parametrize(("ptable", "pinned"), [(EARLIER_D4, 4), (STANDARD, 0)], ids=["D4", "D5"])
+def test_a_margin_at_the_edge_of_its_row_pins_its_parts_only_with_the_earlier_table(
+    ptable: PTable, pinned: int
+) -> None:
+    conn = make_db(*attacked_desk())
+    found = Auditor(published(conn, ptable), ptable).pinned(truth(conn))
+    assert len(found) == pinned, found
+    assert all(cell[1][:2] == ("ahlen", "buergergeld") for cell, _value in found)
