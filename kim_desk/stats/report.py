@@ -41,7 +41,7 @@ def categories(counts: Mapping[str, Mapping[Key, Any]]) -> dict[str, list[str]]:
             for dim, part in zip(TABLES[name].dims, key, strict=True):
                 found.setdefault(dim, set()).add(part)
     result: dict[str, list[str]] = {}
-    for name, spec in TABLES.items():
+    for spec in TABLES.values():
         for dim in spec.dims:
             fixed = list(CODES.get(dim, ()))
             result[dim] = fixed + sorted(found.get(dim, set()) - set(fixed))

@@ -22,9 +22,9 @@ from kim_desk.i18n import _
 from kim_desk.stats import tables
 from kim_desk.stats.payload import canonical_json, content_hash, validate_payload
 from kim_desk.stats.periods import Quarter, last_closed_quarter, parse_quarter, quarter_of
+from kim_desk.stats.ptable import KNOWN, STANDARD, PTable
 from kim_desk.stats.report import build_report, window_for
 from kim_desk.sync import state as st
-from kim_desk.stats.ptable import KNOWN, STANDARD, PTable
 from kim_desk.sync.client import Retryable, SyncError, district_ptable, enrol, send_report
 
 log = logging.getLogger("kim_desk.sync")

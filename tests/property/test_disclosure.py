@@ -133,7 +133,7 @@ class Auditor:
         return [
             (name, inner)
             for inner in self.inner.get(name, [])
-            if all(p == TOTAL or p == q for p, q in zip(key, inner, strict=True))
+            if all(p in (TOTAL, q) for p, q in zip(key, inner, strict=True))
         ]
 
     def candidates(self, value: int) -> tuple[int, int]:
@@ -325,7 +325,9 @@ def test_five_small_desks_give_a_full_district_picture(tmp_path: Path, five_desk
     shown = [cell for cell in non_zero if cell in figures and (figures[cell].value or 0) > 0]
     assert len(shown) >= 0.8 * len(non_zero), (len(shown), len(non_zero))
     totals = [(name, key) for name, key in non_zero if all(part == TOTAL for part in key[1:])]
-    assert len(totals) == 5 * len(TABLES) + len(TABLES)  # every municipality's and the district's and all((figures[cell].value or 0) > 0 for cell in totals)
+    assert len(totals) == 5 * len(TABLES) + len(
+        TABLES
+    )  # every municipality's and the district's and all((figures[cell].value or 0) > 0 for cell in totals)
     assert all(figure.value is not None for figure in figures.values())  # nothing suppressed
     # Every figure is the sum of what the desks published, with its expected error beside it.
     sums: Counter[CellId] = Counter()
@@ -339,9 +341,7 @@ def test_five_small_desks_give_a_full_district_picture(tmp_path: Path, five_desk
         assert figure.error == pytest.approx(desks_with[cell] ** 0.5)
 
 
-def test_a_desk_joining_removes_nothing_and_reveals_only_its_own_perturbed_figures(
-    tmp_path: Path, five_desks
-) -> None:
+def test_a_desk_joining_removes_nothing_and_reveals_only_its_own_perturbed_figures(tmp_path: Path, five_desks) -> None:
     before = picture(district_with(tmp_path, [p for _c, p in five_desks[:4]]), str(QUARTER))
     after = picture(district_with(tmp_path, [p for _c, p in five_desks]), str(QUARTER))
     assert set(before) <= set(after)
@@ -378,7 +378,17 @@ EARLIER_D4 = PTable(
         2: ((-2, 52427), (-1, 282989), (0, 333335), (1, 277732), (2, 50496), (3, 2965), (4, 56)),
         3: ((-3, 2586), (-2, 48572), (-1, 282219), (0, 333338), (1, 282119), (2, 48539), (3, 2584), (4, 43)),
         4: ((-4, 42), (-3, 2573), (-2, 48482), (-1, 282236), (0, 333334), (1, 282236), (2, 48482), (3, 2573), (4, 42)),
-        5: ((-4, 134), (-3, 4433), (-2, 53997), (-1, 241971), (0, 398930), (1, 241971), (2, 53997), (3, 4433), (4, 134)),
+        5: (
+            (-4, 134),
+            (-3, 4433),
+            (-2, 53997),
+            (-1, 241971),
+            (0, 398930),
+            (1, 241971),
+            (2, 53997),
+            (3, 4433),
+            (4, 134),
+        ),
     },
 )
 
@@ -394,7 +404,11 @@ def attacked_desk() -> tuple[list[Any], int]:
                 rng.choice(["ahlen", "beckum", "telgte"]),
                 rng.randint(1930, 2024),
                 [
-                    (rng.choice(["de", "ar", "uk", "fa", "tr"]), rng.choice(["phone", "in_person", "video"]), rng.randint(0, 91))
+                    (
+                        rng.choice(["de", "ar", "uk", "fa", "tr"]),
+                        rng.choice(["phone", "in_person", "video"]),
+                        rng.randint(0, 91),
+                    )
                     for _ in range(rng.randint(0, 4))
                 ],
                 [

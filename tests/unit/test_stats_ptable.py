@@ -73,7 +73,7 @@ def _maxent(noises: range, variance: float, stay: float | None) -> dict[int, flo
     def stats(b: float, c: float) -> tuple[list[float], float, float]:
         weights = [math.exp(b * d + c * d * d) for d in ds]
         p = [rest * w / sum(weights) for w in weights]
-        return p, sum(q * d for q, d in zip(p, ds)), sum(q * d * d for q, d in zip(p, ds))
+        return p, sum(q * d for q, d in zip(p, ds, strict=True)), sum(q * d * d for q, d in zip(p, ds, strict=True))
 
     b, c, h = 0.0, -0.5, 1e-7
     for _ in range(100):
@@ -85,7 +85,7 @@ def _maxent(noises: range, variance: float, stay: float | None) -> dict[int, flo
         b -= (m * j[1][1] - j[0][1] * (v - variance)) / det
         c -= (j[0][0] * (v - variance) - j[1][0] * m) / det
     p, _m, _v = stats(b, c)
-    row = dict(zip(ds, p))
+    row = dict(zip(ds, p, strict=True))
     if stay is not None:
         row[0] = stay
     return row
