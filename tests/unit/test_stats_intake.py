@@ -273,3 +273,46 @@ def test_reports_of_the_suppression_era_are_still_read(store: DistrictStore, tmp
     ).stdout
     words = " ".join(text.split())
     assert "Zellschlüsselverfahren" in words and "± 1" in words and "Gesperrte Werte (•)" in words
+
+
+class ToApp(httpx.BaseTransport):
+    def __init__(self, store: DistrictStore) -> None:
+        self.app = create_app(store, today=lambda: TODAY)
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        return call_app(self.app, request)
+
+
+def test_the_desk_uses_the_parameters_the_district_sends_with_each_answer(
+    store: DistrictStore, tmp_path: Path, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    from kim_desk.stats import ptable
+    from kim_desk.sync import state
+    from kim_desk.sync.client import make_client
+    from kim_desk.sync.service import Backoff, enrol_desk, enrolment, run_sync
+
+    conn = sqlite3.connect(tmp_path / "desk.sqlite3")
+    conn.executescript(plain_schema())
+    populate(conn, clients=80, contacts_per_client=2, quarters=[Quarter(2026, 2), Q3])
+    _desk, code = store.add_desk("Caritas Ahlen", "ahlen", first_period="2026Q2")
+    client = make_client("http://127.0.0.1:8765", transport=ToApp(store))
+    assert enrol_desk(conn, client, "http://127.0.0.1:8765", code, TODAY).ptable == STANDARD.id
+
+    # The district moves to another p-table (one this desk knows) while Q2 is being sent.
+    newer = ptable.PTable("kim-ckm-test/2", STANDARD.max_deviation, STANDARD.variance, STANDARD.rows)
+    monkeypatch.setitem(ptable.KNOWN, newer.id, newer)
+    original = DistrictStore.store_report
+
+    def store_then_switch(self: DistrictStore, payload: dict[str, Any]) -> str:
+        monkeypatch.setattr(store, "protection", newer.params)
+        return original(self, payload)
+
+    monkeypatch.setattr(DistrictStore, "store_report", store_then_switch)
+    no_sleep = Backoff(attempts=1, sleep=lambda _s: None)
+    first = run_sync(conn, client, dt.date(2026, 7, 20), no_sleep)  # Q2 only
+    assert first.sent == [f"{enrolment(conn).desk_id}:2026Q2"]  # type: ignore[union-attr]
+    assert enrolment(conn).ptable == newer.id  # type: ignore[union-attr]
+    second = run_sync(conn, client, TODAY, no_sleep)  # Q3, perturbed with the district's new table
+    assert second.sent and not second.refused
+    q3 = json.loads(state.outbox_entry(conn, "2026Q3").payload)  # type: ignore[union-attr]
+    assert q3["protection"] == newer.params()
