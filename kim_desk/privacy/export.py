@@ -33,8 +33,15 @@ class ExportFiles:
     language: str
 
 
+RECORD_KEY = "ckey"  # the record key of the statistics (cell key method): random, never leaves the desk
+
+
+def _public(row: Any) -> dict[str, Any]:
+    return {name: value for name, value in dict(row).items() if name != RECORD_KEY}
+
+
 def _dicts(store: Store, sql: str, params: tuple[Any, ...]) -> list[dict[str, Any]]:
-    return [dict(row) for row in store.rows(sql, params)]
+    return [_public(row) for row in store.rows(sql, params)]
 
 
 def collect(store: Store, client_id: int, catalog: Catalog | None = None) -> dict[str, Any]:
@@ -45,7 +52,7 @@ def collect(store: Store, client_id: int, catalog: Catalog | None = None) -> dic
     row = store.one("SELECT * FROM client WHERE id = ?", (client_id,))
     if row is None:
         raise NotFound(_("Es gibt keine Klientin / keinen Klienten mit der Nummer {id}.").format(id=client_id))
-    client = dict(row)
+    client = _public(row)
     client["languages"] = json.loads(client["languages"] or "[]")
     cases = _dicts(store, 'SELECT * FROM "case" WHERE client_id = ? ORDER BY id', (client_id,))
     for case in cases:

@@ -64,3 +64,19 @@ def test_keys_are_not_in_the_report(desk) -> None:  # type: ignore[no-untyped-de
     for table in KEYED:
         for key in keys(desk.store.conn, table)[:50]:
             assert f":{key}" not in body and f"[{key}" not in body and f",{key}" not in body
+
+
+def test_a_client_export_leaves_the_record_keys_out(desk) -> None:  # type: ignore[no-untyped-def]
+    import json
+
+    from kim_desk.privacy.export import collect
+    from kim_desk.store.cases import get_case
+
+    conn = desk.store.conn
+    case_id, client_id = conn.execute('SELECT id, client_id FROM "case" ORDER BY id LIMIT 1').fetchone()
+    assert get_case(desk.store, case_id).id == case_id  # reading a case ignores its key
+    exported = json.dumps(collect(desk.store, client_id), default=str)
+    assert '"ckey"' not in exported
+    for table in KEYED:
+        for (key,) in conn.execute(f"SELECT ckey FROM {table} WHERE ckey >= 1000000"):
+            assert str(key) not in exported
