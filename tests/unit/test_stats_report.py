@@ -157,3 +157,23 @@ def test_payload_has_codes_and_perturbed_figures_only(conn: sqlite3.Connection) 
     # Resending builds exactly the same payload.
     again = build_report(conn, desk_id="caritas-ahlen-1a2b", municipality="ahlen", quarter=Q3, app_version="0.1.0")
     assert again == payload
+
+
+def test_the_same_cases_get_the_same_figure_in_every_quarter_they_are_counted(conn: sqlite3.Connection) -> None:
+    add_client(conn, 1, "1990-01-01")
+    for case_id in (1, 2, 3):  # open since Q1, still collecting documents: counted in Q2 and Q3 alike
+        conn.execute(
+            'INSERT INTO "case" (id, client_id, type_code, status, opened_on, created_at, updated_at)'
+            " VALUES (?, 1, 'wohngeld', 'collecting', '2026-02-01', 'x', 'x')",
+            (case_id,),
+        )
+    conn.execute("INSERT INTO contact (client_id, contact_on) VALUES (1, '2026-08-01')")
+    q2, q3 = (
+        build_report(conn, desk_id="d-1", municipality="ahlen", quarter=quarter, app_version="0.1.0")
+        for quarter in (Quarter(2026, 2), Q3)
+    )
+    keys = sum(row[0] for row in conn.execute('SELECT ckey FROM "case"'))
+    expected = STANDARD.publish(3, keys)
+    for payload in (q2, q3):
+        assert cell(payload, "cases_by_type_state", ["ahlen", "wohngeld", "collecting"]) == expected
+        assert payload["tables"]["cases_by_type_state"]["total"] == expected
