@@ -179,7 +179,7 @@ def main() -> None:
             "district_picture_one_quarter_seconds": round(picture_s, 2),
             "district_csv_one_quarter_seconds": round(csv_s, 2),
             "csv_rows": csv_text.count("\n") - 1,
-            "suppressed_after_merge": sum(1 for v in figures.values() if v is None),
+            "suppressed_after_merge": sum(1 for f in figures.values() if f.value is None),
             "store_bytes": size,
         },
     )

@@ -98,8 +98,8 @@ def run_status(args: argparse.Namespace, paths: DataPaths) -> int:
         print(_("Nicht angemeldet."))
     else:
         print(
-            _("Angemeldet bei {url} als {desk_id}, k = {k}, Berichte ab {period}.").format(
-                url=enrolled.url, desk_id=enrolled.desk_id, k=enrolled.k, period=enrolled.first_period
+            _("Angemeldet bei {url} als {desk_id}, Schutzverfahren {ptable}, Berichte ab {period}.").format(
+                url=enrolled.url, desk_id=enrolled.desk_id, ptable=enrolled.ptable, period=enrolled.first_period
             )
         )
     for entry in entries:

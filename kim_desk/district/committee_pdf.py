@@ -12,7 +12,7 @@ from reportlab.lib.units import cm
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from kim_desk.district import picture
-from kim_desk.district.dashboard import SUPPRESSED, label, number
+from kim_desk.district.dashboard import label, method_note, number
 from kim_desk.district.store import DistrictStore
 from kim_desk.i18n import _
 
@@ -38,12 +38,7 @@ def committee_pdf(store: DistrictStore, period: str, today: dt.date) -> bytes:
     story: list[object] = [
         Paragraph(_("Kommunales Integrationsmanagement Kreis Warendorf"), styles["Title"]),
         Paragraph(_("Lagebild für den Ausschuss – Quartal {period}").format(period=period), styles["Heading2"]),
-        Paragraph(
-            _("Werte unter {k} und daraus errechenbare Werte sind gesperrt ({mark}).").format(
-                k=store.k(), mark=SUPPRESSED
-            ),
-            styles["Normal"],
-        ),
+        Paragraph(method_note(), styles["Normal"]),
         Spacer(1, 0.4 * cm),
     ]
     sections = (

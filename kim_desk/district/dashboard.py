@@ -40,45 +40,58 @@ def label(dim: str, code: str) -> str:
     return _(found.title) if found else code
 
 
-def number(value: int | None) -> str:
-    return SUPPRESSED if value is None else format_number(value, "de")
+def number(figure: picture.Figure) -> str:
+    """A figure with its expected error: "1.234 ± 2,2" (suppression-era cells: "•")."""
+    if figure.value is None:
+        return SUPPRESSED
+    text = format_number(figure.value, "de")
+    error = round(figure.error, 1)
+    return f"{text} ± {format_number(error, 'de')}" if error else text
 
 
-def bar_chart(rows: list[tuple[str, int | None]], title: str) -> str:
-    """Horizontal bars; suppressed figures are listed but drawn without a bar."""
+def method_note() -> str:
+    return _(
+        "Die Werte sind zum Schutz der Beratenen leicht zufällig verändert (Zellschlüsselverfahren, "
+        "im Mittel unverfälscht); ± nennt den zu erwartenden Fehler (eine Standardabweichung). "
+        "Gesperrte Werte ({mark}) gibt es nur in Berichten aus der Zeit vor diesem Verfahren."
+    ).format(mark=SUPPRESSED)
+
+
+def bar_chart(rows: list[tuple[str, picture.Figure]], title: str) -> str:
+    """Horizontal bars; suppressed figures (older reports) are listed but drawn without a bar."""
     width, bar_left, row_height = 640, 230, 22
-    biggest = max([v for _, v in rows if v is not None] or [1]) or 1
+    biggest = max([f.value for _, f in rows if f.value is not None] or [1]) or 1
     height = row_height * len(rows) + 10
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" role="img" width="{width}" '
         f'height="{height}" aria-label="{escape(title)}">'
     ]
-    for index, (name, value) in enumerate(rows):
+    for index, (name, figure) in enumerate(rows):
         y = 5 + index * row_height
-        length = 0 if value is None else int((width - bar_left - 70) * value / biggest)
+        length = 0 if figure.value is None else int((width - bar_left - 90) * figure.value / biggest)
         parts.append(f'<text x="{bar_left - 8}" y="{y + 15}" text-anchor="end" font-size="13">{escape(name)}</text>')
         parts.append(f'<rect x="{bar_left}" y="{y + 3}" width="{length}" height="15" fill="#2f6f9f"/>')
-        parts.append(f'<text x="{bar_left + length + 6}" y="{y + 15}" font-size="13">{escape(number(value))}</text>')
+        parts.append(f'<text x="{bar_left + length + 6}" y="{y + 15}" font-size="13">{escape(number(figure))}</text>')
     parts.append("</svg>")
     return "".join(parts)
 
 
-def column_chart(rows: list[tuple[str, int | None]], title: str) -> str:
+def column_chart(rows: list[tuple[str, picture.Figure]], title: str) -> str:
     """Vertical columns over the quarters, for trends."""
     width, height, base = 640, 200, 170
-    biggest = max([v for _, v in rows if v is not None] or [1]) or 1
+    biggest = max([f.value for _, f in rows if f.value is not None] or [1]) or 1
     step = (width - 40) / max(len(rows), 1)
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" role="img" width="{width}" '
         f'height="{height}" aria-label="{escape(title)}">'
     ]
-    for index, (period, value) in enumerate(rows):
+    for index, (period, figure) in enumerate(rows):
         x = 20 + index * step
-        size = 0 if value is None else int((base - 30) * value / biggest)
+        size = 0 if figure.value is None else int((base - 30) * figure.value / biggest)
         parts.append(f'<rect x="{x + 4:.0f}" y="{base - size}" width="{step - 8:.0f}" height="{size}" fill="#4f8f5f"/>')
         parts.append(
             f'<text x="{x + step / 2:.0f}" y="{base - size - 4}" text-anchor="middle" '
-            f'font-size="12">{escape(number(value))}</text>'
+            f'font-size="12">{escape(number(figure))}</text>'
         )
         parts.append(
             f'<text x="{x + step / 2:.0f}" y="{base + 18}" text-anchor="middle" font-size="12">{escape(period)}</text>'
@@ -138,9 +151,7 @@ def dashboard_html(store: DistrictStore, period: str | None, today: dt.date) -> 
             (_("Entwicklung: Hürden je Quartal"), "barriers_by_type"),
         ):
             sections.append(_section(heading, column_chart(picture.trend(store, table), heading)))
-    note = _("Werte unter {k} und daraus errechenbare Werte sind gesperrt ({mark}).").format(
-        k=store.k(), mark=SUPPRESSED
-    )
+    note = method_note()
     period_text = escape(_("Quartal {period}").format(period=period or "–"))
     sign_out = _("Abmelden")
     links = (

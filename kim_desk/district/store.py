@@ -30,6 +30,7 @@ from kim_desk.district.migrations import check_not_newer, migrate
 from kim_desk.errors import KnownError, UsageError
 from kim_desk.i18n import _
 from kim_desk.stats.payload import TABLES, canonical_json, content_hash
+from kim_desk.stats.ptable import STANDARD
 
 DEFAULT_K = 5
 CODE_VALID_DAYS = 14
@@ -127,7 +128,7 @@ class DistrictStore:
         _create_private(path)
         check_not_newer(path)
         migrate(self.conn)
-        self.picture_cache: dict[tuple[str, int, int], Any] = {}  # (period, reports, k) -> figures
+        self.picture_cache: dict[tuple[str, int], Any] = {}  # (period, reports) -> figures
 
     @property
     def conn(self) -> sqlite3.Connection:
@@ -309,15 +310,27 @@ class DistrictStore:
     def periods(self) -> list[str]:
         return [r[0] for r in self.conn.execute("SELECT DISTINCT period FROM report ORDER BY period")]
 
-    def merged(self, period: str) -> dict[tuple[str, tuple[str, ...]], int | None]:
-        """Figures of all desks for `period`, summed; None where any desk suppressed."""
+    def merged(self, period: str) -> dict[tuple[str, tuple[str, ...]], tuple[int | None, float]]:
+        """Figures of all desks for `period`, summed, with the variance of their summed noise.
+
+        The variance adds the p-table's V of every desk with a non-zero figure for the cell
+        (reports of the suppression era carry none: their figures are exact). The value is
+        None where a desk of that era suppressed the cell.
+        """
         rows = self.conn.execute(
-            "SELECT tbl, key, SUM(value), COUNT(*) - COUNT(value) FROM figure WHERE period = ? GROUP BY tbl, key",
-            (period,),
+            "SELECT f.tbl, f.key, SUM(f.value), COUNT(*) - COUNT(f.value), TOTAL(r.v) FROM figure f"
+            " JOIN (SELECT report_id, json_extract(payload, '$.protection.V') AS v FROM report WHERE period = ?) r"
+            " ON r.report_id = f.report_id WHERE f.period = ? GROUP BY f.tbl, f.key",
+            (period, period),
         )
         return {
-            (tbl, tuple(json.loads(key))): (None if unknown else int(total or 0)) for tbl, key, total, unknown in rows
+            (tbl, tuple(json.loads(key))): (None if unknown else int(total or 0), float(variance))
+            for tbl, key, total, unknown, variance in rows
         }
+
+    def protection(self) -> dict[str, Any]:
+        """The district's protection parameters; desks perturb with them, intake refuses others."""
+        return STANDARD.params()
 
 
 def _table(conn: sqlite3.Connection, name: str) -> Any:

@@ -37,6 +37,7 @@ class ExportFiles:
     language: str
 
 
+RECORD_KEY = "ckey"  # the record key of the statistics (cell key method): random, never leaves the desk
 # How the tables named in the export are ordered; any other table is read in primary-key order.
 _ORDER = {
     "household_member": "id",
@@ -74,10 +75,14 @@ def _linked_tables(db: sqlite_utils.Database) -> tuple[dict[str, str], dict[str,
     )
 
 
+def _public(row: dict[str, Any]) -> dict[str, Any]:
+    return {name: value for name, value in row.items() if name != RECORD_KEY}
+
+
 def _rows(db: sqlite_utils.Database, table: str, column: str, value: int) -> list[dict[str, Any]]:
     found = db.table(table)
     order = _ORDER.get(table) or ", ".join(f'"{pk}"' for pk in found.pks)
-    return list(found.rows_where(f'"{column}" = ?', [value], order_by=order))
+    return [_public(row) for row in found.rows_where(f'"{column}" = ?', [value], order_by=order)]
 
 
 def collect(store: Store, client_id: int, catalog: Catalog | None = None) -> dict[str, Any]:
@@ -90,7 +95,7 @@ def collect(store: Store, client_id: int, catalog: Catalog | None = None) -> dic
     rows = list(db["client"].rows_where("id = ?", [client_id]))
     if not rows:
         raise NotFound(_("Es gibt keine Klientin / keinen Klienten mit der Nummer {id}.").format(id=client_id))
-    client = rows[0]
+    client = _public(rows[0])
     client["languages"] = json.loads(client["languages"] or "[]")
     by_client, by_case, by_appointment = _linked_tables(db)
     parts = {

@@ -1,1 +1,1 @@
-"""Anonymised quarterly figures: the report tables and their disclosure control."""
+"""Anonymised quarterly figures: the report tables, protected by the cell key method."""

@@ -1,8 +1,9 @@
 """The report payload: its tables, canonical JSON, content hash and validation.
 
 Shared by the desk (which checks every report before it is queued) and the district
-service (which checks every report it receives). Key parts are short codes only,
-never free text; "*" stands for the total over a dimension.
+service (which checks every report it receives). Key parts are known codes only, never
+free text; "*" (a whole key part, never inside a code) stands for the total over a
+dimension. Every table is a full cube: its cells and all margins, the grand total apart.
 """
 
 from __future__ import annotations
@@ -13,14 +14,29 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from kim_desk import taxonomy
 from kim_desk.errors import KnownError
 from kim_desk.i18n import N_, _
+from kim_desk.stats import tables as t
+from kim_desk.stats.cellkey import TOTAL, Key
 from kim_desk.stats.periods import is_period
+from kim_desk.stats.ptable import by_params
 
-SCHEMA = "kim-desk.report/1"
+SCHEMA = "kim-desk.report/2"  # cell key method
+SCHEMA_SUPPRESSION = "kim-desk.report/1"  # the suppression era: stored reports are still read
 MAX_PAYLOAD_BYTES = 2_000_000
-_CODE = re.compile(r"^[a-z0-9_.*-]{1,48}$")
+OTHER = t.OTHER
+_TYPE_CODE = re.compile(r"^[a-z0-9_.-]{1,48}$")
 _DESK_ID = re.compile(r"^[a-z0-9-]{1,64}$")
+_KEYS = {"schema", "report_id", "desk_id", "period", "municipality", "protection", "app_version", "tables"}
+CODES: dict[str, tuple[str, ...]] = {
+    "state": (*t.STATES, OTHER),
+    "barrier": t.BARRIER_CODES,
+    "time_to_submission": t.SUBMISSION_BANDS,
+    "language_group": t.LANGUAGE_GROUP_CODES,
+    "channel": t.CHANNEL_CODES,
+    "age_band": t.AGE_BANDS,
+}
 
 
 @dataclass(frozen=True)
@@ -90,12 +106,15 @@ def _fail(where: str) -> PayloadError:
     return PayloadError(_("Der Bericht ist ungültig: {where}").format(where=where))
 
 
-def validate_payload(payload: Any) -> dict[str, Any]:
-    """Check structure, codes and figures; returns the payload or raises PayloadError."""
+def validate_payload(payload: Any, protection: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Check structure, codes and the internal consistency of every table; returns the payload.
+
+    With `protection` (the district's parameters) also: the report was perturbed with exactly
+    those parameters, and is sent for a municipality of the district. Raises PayloadError.
+    """
     if not isinstance(payload, dict):
         raise _fail("payload")
-    expected = {"schema", "report_id", "desk_id", "period", "municipality", "k", "app_version", "tables"}
-    if set(payload) != expected:
+    if set(payload) != _KEYS:
         raise _fail("keys")
     if payload["schema"] != SCHEMA:
         raise _fail("schema")
@@ -106,54 +125,101 @@ def validate_payload(payload: Any) -> dict[str, Any]:
         raise _fail("period")
     if payload["report_id"] != report_id(desk_id, period):
         raise _fail("report_id")
-    if not isinstance(payload["municipality"], str) or not _CODE.match(payload["municipality"]):
+    if not isinstance(payload["municipality"], str) or not _TYPE_CODE.match(payload["municipality"]):
         raise _fail("municipality")
-    k = payload["k"]
-    if not isinstance(k, int) or isinstance(k, bool) or not 2 <= k <= 100:
-        raise _fail("k")
     version = payload["app_version"]
     if not isinstance(version, str) or not re.match(r"^[0-9A-Za-z.+-]{1,32}$", version):
         raise _fail("app_version")
+    ptable = by_params(payload["protection"])
+    if ptable is None:
+        raise _fail("protection")
+    if protection is not None:
+        if canonical_json(payload["protection"]) != canonical_json(protection):
+            raise _fail("protection")
+        if payload["municipality"] not in taxonomy.MUNICIPALITIES:
+            raise _fail("municipality")
     tables = payload["tables"]
     if not isinstance(tables, dict) or set(tables) != set(TABLES):
         raise _fail("tables")
-    for name, table in tables.items():
-        _validate_table(name, table)
+    values = {name: _validate_table(name, table, ptable.max_deviation) for name, table in tables.items()}
+    _check_linked(values)
     return payload
 
 
 def _is_count(value: Any) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool) and 0 <= value < 10**9
+    return type(value) is int and 0 <= value < 10**9
 
 
-def _validate_table(name: str, table: Any) -> None:
+def _code_ok(dim: str, part: Any) -> bool:
+    if not isinstance(part, str):
+        return False
+    if dim == "municipality":
+        return part in taxonomy.MUNICIPALITIES or part == OTHER
+    if dim == "application_type":
+        return _TYPE_CODE.match(part) is not None
+    return part in CODES[dim]
+
+
+def _validate_table(name: str, table: Any, max_deviation: int) -> dict[Key, int]:
+    """The table's figures by key (total as all-"*"), after checking its layout and consistency."""
     spec = TABLES[name]
     if not isinstance(table, dict) or set(table) != {"dims", "cells", "total"}:
         raise _fail(name)
     if table["dims"] != list(spec.dims):
         raise _fail(f"{name}.dims")
-    total = table["total"]
-    if total is not None and not _is_count(total):
+    if not _is_count(table["total"]):
         raise _fail(f"{name}.total")
     cells = table["cells"]
     if not isinstance(cells, list) or len(cells) > 50_000:
         raise _fail(f"{name}.cells")
-    seen: set[tuple[str, ...]] = set()
+    total_key = (TOTAL,) * len(spec.dims)
+    values: dict[Key, int] = {total_key: table["total"]}
     for cell in cells:
-        if not isinstance(cell, dict) or set(cell) != {"key", "value", "suppressed"}:
+        if not isinstance(cell, dict) or set(cell) != {"key", "value"}:
             raise _fail(f"{name}.cells")
         key = cell["key"]
-        if (
-            not isinstance(key, list)
-            or len(key) != len(spec.dims)
-            or not all(isinstance(p, str) and _CODE.match(p) for p in key)
-        ):
+        if not isinstance(key, list) or len(key) != len(spec.dims):
             raise _fail(f"{name}.key")
-        if tuple(key) in seen:
+        if not all(part == TOTAL or _code_ok(dim, part) for dim, part in zip(spec.dims, key, strict=True)):
             raise _fail(f"{name}.key")
-        seen.add(tuple(key))
-        value, suppressed = cell["value"], cell["suppressed"]
-        if not isinstance(suppressed, bool) or suppressed != (value is None):
-            raise _fail(f"{name}.suppressed")
-        if value is not None and not _is_count(value):
+        if tuple(key) in values:  # a duplicate, or a second total
+            raise _fail(f"{name}.key")
+        if not _is_count(cell["value"]):
             raise _fail(f"{name}.value")
+        values[tuple(key)] = cell["value"]
+    _check_cube(name, values, len(spec.dims), max_deviation)
+    return values
+
+
+def _check_cube(name: str, values: dict[Key, int], dims: int, max_deviation: int) -> None:
+    """Every margin present, and each within reach of its parts.
+
+    A published v comes from a true count in [max(1, v - D), v + D] (v > 0) or [0, D]
+    (v = 0: true zeros stay zero, small counts may become 0); a margin's true count is
+    the sum of its parts', and it is published at most D away from it.
+    """
+    codes = [sorted({key[i] for key in values if key[i] != TOTAL}) for i in range(dims)]
+    size = 1
+    for values_of_dim in codes:
+        size *= len(values_of_dim) + 1
+    if len(values) != size:
+        raise _fail(f"{name}.margins")
+    d = max_deviation
+    for key, value in values.items():
+        for position, part in enumerate(key):
+            if part != TOTAL:
+                continue
+            parts = [values[(*key[:position], code, *key[position + 1 :])] for code in codes[position]]
+            low = sum(max(1, v - d) if v else 0 for v in parts)
+            high = sum(v + d for v in parts)
+            if not low - d <= value <= high + d:
+                raise _fail(f"{name}.margins")
+
+
+def _check_linked(values: dict[str, dict[Key, int]]) -> None:
+    """Tables that count the same records publish their shared margins with the same value."""
+    for first, second in LINKED_MARGINS:
+        a = {key: v for key, v in values[first].items() if all(part == TOTAL for part in key[1:])}
+        b = {key: v for key, v in values[second].items() if all(part == TOTAL for part in key[1:])}
+        if a != b:
+            raise _fail(f"{first}.{second}")

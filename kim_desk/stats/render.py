@@ -7,7 +7,7 @@ from typing import Any
 
 from kim_desk import taxonomy
 from kim_desk.i18n import N_, _, format_number
-from kim_desk.stats.disclosure import TOTAL
+from kim_desk.stats.cellkey import TOTAL
 from kim_desk.stats.payload import TABLES
 
 _OWN_TITLES = {
@@ -70,7 +70,21 @@ def code_title(dim: str, code: str) -> str:
 
 
 def figure(value: int | None, lang: str = "de") -> str:
+    """A published figure; None only in reports of the suppression era."""
     return _("gesperrt") if value is None else format_number(value, lang)
+
+
+def method_line(payload: dict[str, Any]) -> str:
+    """How the figures of this report are protected, in one sentence."""
+    if "protection" not in payload:  # suppression era
+        return _("Werte von 1 bis {below} und daraus errechenbare Werte werden gesperrt.").format(
+            below=payload["k"] - 1
+        )
+    protection = payload["protection"]
+    return _(
+        "Jeder Wert ist leicht verändert (Zufallsüberlagerung, höchstens ±{deviation}, im Mittel 0); "
+        "derselbe Wert wird immer gleich verändert, echte Nullen bleiben 0."
+    ).format(deviation=protection["D"])
 
 
 def describe(payload: dict[str, Any], lang: str = "de") -> str:
@@ -81,7 +95,7 @@ def describe(payload: dict[str, Any], lang: str = "de") -> str:
             desk=payload["desk_id"],
             municipality=code_title("municipality", payload["municipality"]),
         ),
-        _("Werte von 1 bis {below} und daraus errechenbare Werte werden gesperrt.").format(below=payload["k"] - 1),
+        method_line(payload),
         "",
     ]
     for name, spec in TABLES.items():

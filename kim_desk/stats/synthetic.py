@@ -21,10 +21,12 @@ PLAIN_SCHEMA_MARK = "CREATE VIRTUAL TABLE"
 
 
 def plain_schema() -> str:
-    """The desk schema without FTS5 (plain sqlite3 builds may lack it)."""
+    """The desk schema the report reads, without FTS5 (plain sqlite3 builds may lack it)."""
     from kim_desk.store.schema_v1 import SCHEMA_V1
+    from kim_desk.store.schema_v3 import SCHEMA_V3
+    from kim_desk.store.schema_v5 import SCHEMA_V5
 
-    return SCHEMA_V1.split(PLAIN_SCHEMA_MARK)[0]
+    return SCHEMA_V1.split(PLAIN_SCHEMA_MARK)[0] + SCHEMA_V3 + SCHEMA_V5
 
 
 def plain_store(path: Path | None = None) -> Store:
@@ -51,13 +53,17 @@ def populate(
     def day(lo: dt.date = first, hi: dt.date = last) -> dt.date:
         return lo + dt.timedelta(days=rng.randint(0, max((hi - lo).days, 0)))
 
+    def key() -> int:  # record keys for the cell key method, from the seed (real desks: random())
+        return rng.getrandbits(32)
+
     client_rows, contact_rows, case_rows, change_rows, barrier_rows = [], [], [], [], []
     case_id = 0
     for cid in range(1, clients + 1):
         birth = dt.date(1950, 1, 1) + dt.timedelta(days=rng.randint(0, 365 * 70))
-        client_rows.append((cid, f"u{cid}", f"Name{cid}", birth.isoformat(), rng.choice(municipalities)))
+        client_rows.append((cid, f"u{cid}", f"Name{cid}", birth.isoformat(), rng.choice(municipalities), key()))
         for _ in range(contacts_per_client):
-            contact_rows.append((cid, day().isoformat(), rng.choice(tuple(taxonomy.CHANNELS)), rng.choice(LANGS)))
+            channel, language = rng.choice(tuple(taxonomy.CHANNELS)), rng.choice(LANGS)
+            contact_rows.append((cid, day().isoformat(), channel, language, key()))
         for _ in range(rng.randint(0, 2)):
             case_id += 1
             opened = first + dt.timedelta(days=rng.randint(0, span))
@@ -68,24 +74,25 @@ def populate(
                 if submitted <= last:
                     status = "submitted"
                     changes.append((case_id, "submitted", submitted.isoformat()))
-            case_rows.append((case_id, cid, rng.choice(TYPES), status, opened.isoformat()))
+            case_rows.append((case_id, cid, rng.choice(TYPES), status, opened.isoformat(), key()))
             change_rows.extend(changes)
             if rng.random() < 0.5:
-                barrier_rows.append((case_id, rng.choice(tuple(taxonomy.BARRIERS)), day(opened).isoformat()))
+                barrier_rows.append((case_id, rng.choice(tuple(taxonomy.BARRIERS)), day(opened).isoformat(), key()))
     contact_rows.sort(key=lambda row: row[1])  # desks enter contacts roughly in date order
     with store.transaction() as conn:
         conn.executemany(
-            "INSERT INTO client (id, uid, family_name, birth_date, municipality, created_at,"
-            " updated_at) VALUES (?, ?, ?, ?, ?, '2025-01-01', '2025-01-01')",
+            "INSERT INTO client (id, uid, family_name, birth_date, municipality, ckey, created_at,"
+            " updated_at) VALUES (?, ?, ?, ?, ?, ?, '2025-01-01', '2025-01-01')",
             client_rows,
         )
         conn.executemany(
-            "INSERT INTO contact (client_id, contact_on, channel, language) VALUES (?, ?, ?, ?)", contact_rows
+            "INSERT INTO contact (client_id, contact_on, channel, language, ckey) VALUES (?, ?, ?, ?, ?)",
+            contact_rows,
         )
         conn.executemany(
-            'INSERT INTO "case" (id, client_id, type_code, status, opened_on, created_at, updated_at)'
-            " VALUES (?, ?, ?, ?, ?, '2025-01-01', '2025-01-01')",
+            'INSERT INTO "case" (id, client_id, type_code, status, opened_on, ckey, created_at, updated_at)'
+            " VALUES (?, ?, ?, ?, ?, ?, '2025-01-01', '2025-01-01')",
             case_rows,
         )
         conn.executemany("INSERT INTO case_status_change (case_id, status, changed_on) VALUES (?, ?, ?)", change_rows)
-        conn.executemany("INSERT INTO barrier (case_id, code, noted_on) VALUES (?, ?, ?)", barrier_rows)
+        conn.executemany("INSERT INTO barrier (case_id, code, noted_on, ckey) VALUES (?, ?, ?, ?)", barrier_rows)

@@ -1,5 +1,9 @@
 """Counting the report's tables in the desk database (plain SQL, codes only).
 
+Every cell is counted with the sum of its records' keys (cell key method, see cellkey.py):
+contacts, clients, cases and barriers have their own keys; the submission table counts
+cases, with the case's key.
+
 Which records belong to a quarter: a record counts in the quarter of its date. A record
 whose date lies in a quarter that was already sent (frozen) when it was entered counts
 in the next report instead; "entered after freezing" is told by a row id above the
@@ -10,16 +14,24 @@ time in the quarter, in its state at the quarter's end.
 from __future__ import annotations
 
 import re
-from collections import Counter
+from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
 from kim_desk import taxonomy
+from kim_desk.stats.cellkey import Key, Tally
 from kim_desk.stats.periods import Quarter
 from kim_desk.store import Store
 
-Key = tuple[str, ...]
 OTHER = "other"
+TABLE_NAMES = (
+    "cases_by_type_state",
+    "barriers_by_type",
+    "submission_time_by_type",
+    "contacts_by_language_group",
+    "contacts_by_channel",
+    "clients_by_age_band",
+)
 
 LANGUAGE_GROUPS: dict[str, str] = {
     "de": "de",
@@ -82,8 +94,8 @@ def _in_window(column: str, watermark: str, id_column: str) -> str:
 # Contacts are counted per client first (a covering index, read in order) and only then joined to
 # the client: 100,000 lookups instead of 1,000,000 random page reads in the encrypted file.
 _CONTACTS = f"""
-SELECT cl.municipality, c.language, c.channel, SUM(c.n)
-FROM (SELECT client_id, language, channel, COUNT(*) AS n FROM contact
+SELECT cl.municipality, c.language, c.channel, SUM(c.n), SUM(c.keys)
+FROM (SELECT client_id, language, channel, COUNT(*) AS n, SUM(ckey) AS keys FROM contact
       WHERE {_in_window("contact_on", "wm_contact", "id")}
       GROUP BY client_id, language, channel) c
 JOIN client cl ON cl.id = c.client_id
@@ -95,7 +107,7 @@ SELECT cl.municipality,
        CASE WHEN cl.birth_date IS NULL OR length(cl.birth_date) < 10 THEN NULL
             ELSE CAST(substr(:next, 1, 4) AS INTEGER) - 1 - CAST(substr(cl.birth_date, 1, 4) AS INTEGER)
                  + (substr(cl.birth_date, 6, 5) < substr(:next, 6, 5)) END AS age,
-       COUNT(*)
+       COUNT(*), SUM(cl.ckey)
 FROM client cl
 WHERE cl.id IN (SELECT client_id FROM contact
                 WHERE {_in_window("contact_on", "wm_contact", "id")})
@@ -107,9 +119,9 @@ SELECT municipality, type_code,
        CASE WHEN status_at_end IN ('decided', 'closed') AND outcome IS NOT NULL
                  AND decided_on IS NOT NULL AND decided_on < :next
             THEN outcome ELSE status_at_end END,
-       COUNT(*)
+       COUNT(*), SUM(ckey)
 FROM (
-  SELECT cl.municipality, k.type_code, k.outcome, k.decided_on,
+  SELECT cl.municipality, k.type_code, k.outcome, k.decided_on, k.ckey,
          COALESCE(
            (SELECT s.status FROM case_status_change s
             WHERE s.case_id = k.id AND s.changed_on < :next
@@ -123,7 +135,7 @@ GROUP BY 1, 2, 3
 """
 
 _BARRIERS = f"""
-SELECT cl.municipality, k.type_code, b.code, COUNT(*)
+SELECT cl.municipality, k.type_code, b.code, COUNT(*), SUM(b.ckey)
 FROM barrier b JOIN "case" k ON k.id = b.case_id JOIN client cl ON cl.id = k.client_id
 WHERE {_in_window("b.noted_on", "wm_barrier", "b.id")}
 GROUP BY 1, 2, 3
@@ -134,7 +146,7 @@ _SUBMISSIONS = f"""
 SELECT cl.municipality, k.type_code,
        CAST(julianday(substr(s.changed_on, 1, 10)) - julianday(substr(k.opened_on, 1, 10))
             AS INTEGER),
-       COUNT(*)
+       COUNT(*), SUM(k.ckey)
 FROM case_status_change s JOIN "case" k ON k.id = s.case_id JOIN client cl ON cl.id = k.client_id
 WHERE s.status = 'submitted'
   AND {_in_window("s.changed_on", "wm_status", "s.id")}
@@ -174,33 +186,31 @@ def submission_band(days: int | None) -> str:
     return "over_6_months"
 
 
-def count_tables(store: Store, window: Window) -> dict[str, Counter[Key]]:
-    """Raw counts per table (before disclosure control); keys are codes only."""
+def count_tables(store: Store, window: Window) -> dict[str, dict[Key, Tally]]:
+    """Records per cell of every table (count and key sum, before perturbation); keys are codes only."""
     params = window.params()
-    result: dict[str, Counter[Key]] = {
-        name: Counter()
-        for name in (
-            "cases_by_type_state",
-            "barriers_by_type",
-            "submission_time_by_type",
-            "contacts_by_language_group",
-            "contacts_by_channel",
-            "clients_by_age_band",
-        )
-    }
-    for muni, lang, channel, n in store.conn.execute(_CONTACTS, params):
+    result: dict[str, defaultdict[Key, Tally]] = {name: defaultdict(Tally) for name in TABLE_NAMES}
+    for muni, lang, channel, n, keys in store.conn.execute(_CONTACTS, params):
         m = _municipality(muni)
-        result["contacts_by_language_group"][(m, LANGUAGE_GROUPS.get(lang, OTHER))] += n
-        result["contacts_by_channel"][(m, _code(channel, taxonomy.CHANNELS))] += n
-    for muni, age, n in store.conn.execute(_CLIENTS, params):
-        result["clients_by_age_band"][(_municipality(muni), age_band(age))] += n
-    for muni, type_code, state, n in store.conn.execute(_CASES, params):
-        result["cases_by_type_state"][(_municipality(muni), _type(type_code), _code(state, STATES))] += n
-    for muni, type_code, code, n in store.conn.execute(_BARRIERS, params):
-        result["barriers_by_type"][(_municipality(muni), _type(type_code), _code(code, taxonomy.BARRIERS))] += n
-    for muni, type_code, days, n in store.conn.execute(_SUBMISSIONS, params):
-        result["submission_time_by_type"][(_municipality(muni), _type(type_code), submission_band(days))] += n
-    return result
+        result["contacts_by_language_group"][(m, LANGUAGE_GROUPS.get(lang, OTHER))].add(n, keys or 0)
+        result["contacts_by_channel"][(m, _code(channel, taxonomy.CHANNELS))].add(n, keys or 0)
+    for muni, age, n, keys in store.conn.execute(_CLIENTS, params):
+        result["clients_by_age_band"][(_municipality(muni), age_band(age))].add(n, keys or 0)
+    for muni, type_code, state, n, keys in store.conn.execute(_CASES, params):
+        key = (_municipality(muni), _type(type_code), _code(state, STATES))
+        result["cases_by_type_state"][key].add(n, keys or 0)
+    for muni, type_code, code, n, keys in store.conn.execute(_BARRIERS, params):
+        key = (_municipality(muni), _type(type_code), _code(code, taxonomy.BARRIERS))
+        result["barriers_by_type"][key].add(n, keys or 0)
+    for muni, type_code, days, n, keys in store.conn.execute(_SUBMISSIONS, params):
+        key = (_municipality(muni), _type(type_code), submission_band(days))
+        result["submission_time_by_type"][key].add(n, keys or 0)
+    return {name: dict(cells) for name, cells in result.items()}
+
+
+def counts_only(tallies: dict[str, dict[Key, Tally]]) -> dict[str, dict[Key, int]]:
+    """The true counts of `count_tables` without the keys (for reading and tests)."""
+    return {name: {key: tally.count for key, tally in cells.items()} for name, cells in tallies.items()}
 
 
 def current_watermarks(store: Store) -> dict[str, int]:

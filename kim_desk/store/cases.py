@@ -212,7 +212,8 @@ def get_case(store: Store, case_id: int) -> Case:
     if row is None:
         raise _not_found(case_id)
     values = dict(zip(row.keys(), tuple(row), strict=True))  # a Row iterates its values, not its keys
-    case = Case(**{name: value for name, value in values.items() if name not in {"created_at", "updated_at"}})
+    internal = {"created_at", "updated_at", "ckey"}  # ckey: the record key of the statistics (schema v5)
+    case = Case(**{name: value for name, value in values.items() if name not in internal})
     case.checklist = [
         ChecklistItem(
             id=int(item["id"]),

@@ -11,6 +11,7 @@ from kim_desk.store.schema_v1 import SCHEMA_V1
 from kim_desk.store.schema_v2 import SCHEMA_V2
 from kim_desk.store.schema_v3 import SCHEMA_V3
 from kim_desk.store.schema_v4 import SCHEMA_V4
+from kim_desk.store.schema_v5 import SCHEMA_V5
 from kim_desk.store.schema_v7 import migrate_v7
 from kim_desk.store.schema_v9 import SCHEMA_V9
 
@@ -28,6 +29,7 @@ MIGRATIONS: list[tuple[int, Callable[[Connection], None]]] = [
     (2, _run_script(SCHEMA_V2)),
     (3, _run_script(SCHEMA_V3)),
     (4, _run_script(SCHEMA_V4)),
+    (5, _run_script(SCHEMA_V5)),
     (7, migrate_v7),
     (9, _run_script(SCHEMA_V9)),
 ]

@@ -19,6 +19,7 @@ import httpx
 
 from kim_desk.errors import KnownError
 from kim_desk.i18n import _
+from kim_desk.stats.ptable import PTable, by_params
 from kim_desk.taxonomy import MUNICIPALITIES
 
 TIMEOUT = httpx.Timeout(20.0, connect=10.0)
@@ -36,6 +37,20 @@ class Retryable(Exception):
 class SendResult:
     status: str  # stored / already / refused
     http_status: int
+    ptable: PTable | None = None  # the district's protection parameters, as it answered
+
+
+def district_ptable(params: object) -> PTable:
+    """The p-table the district asks for; this version of KIM Desk must know it."""
+    table = by_params(params)
+    if table is None:
+        raise SyncError(
+            _(
+                "Der Dienst des Kreises verlangt ein Schutzverfahren, das diese Version von KIM Desk nicht kennt. "
+                "Bitte KIM Desk aktualisieren; nichts wurde gespeichert."
+            )
+        )
+    return table
 
 
 def _is_loopback(host: str) -> bool:
@@ -114,7 +129,7 @@ def enrol(client: httpx.Client, code: str, first_period: str, app_version: str) 
     if response.status_code in (401, 403, 404):
         raise SyncError(_("Der Anmeldecode ist ungültig oder wurde schon benutzt."))
     data = _json(response)
-    if response.status_code != 200 or not {"desk_id", "token", "k", "municipality"} <= set(data):
+    if response.status_code != 200 or not {"desk_id", "token", "protection", "municipality"} <= set(data):
         raise SyncError(
             _("Der Dienst des Kreises hat die Anmeldung abgelehnt (HTTP {status}).").format(status=response.status_code)
         )
@@ -125,13 +140,13 @@ _TEXT_ANSWER = re.compile(r"^[A-Za-z0-9_.:\-]{1,200}$")
 
 
 def _checked_enrolment(data: dict[str, Any]) -> dict[str, Any]:
-    """The enrolment answer is outside input: identifiers as short plain text, k a sensible number."""
-    k = data["k"]
+    """The enrolment answer is outside input: identifiers as short plain text, a known p-table."""
+    district_ptable(data["protection"])
     texts_ok = all(isinstance(data[key], str) and _TEXT_ANSWER.match(data[key]) for key in ("desk_id", "token"))
     municipality_ok = isinstance(data["municipality"], str) and data["municipality"] in MUNICIPALITIES
     first = data.get("first_period")
     first_ok = first is None or (isinstance(first, str) and re.match(r"^\d{4}Q[1-4]$", first) is not None)
-    if not (texts_ok and municipality_ok and first_ok and type(k) is int and 2 <= k <= 100):
+    if not (texts_ok and municipality_ok and first_ok):
         raise SyncError(
             _("Der Dienst des Kreises hat eine unverständliche Anmeldung geschickt; nichts wurde gespeichert.")
         )
@@ -152,7 +167,9 @@ def send_report(client: httpx.Client, token: str, body: bytes) -> SendResult:
         raise Retryable(type(error).__name__) from error
     status = response.status_code
     if status in (200, 201):
-        return SendResult("already" if _json(response).get("status") == "already" else "stored", status)
+        answer = _json(response)
+        ptable = by_params(answer.get("protection"))
+        return SendResult("already" if answer.get("status") == "already" else "stored", status, ptable)
     if status == 409:
         return SendResult("refused", status)
     if status in (401, 403):

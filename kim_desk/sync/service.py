@@ -18,7 +18,7 @@ import logging
 import random
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import httpx
@@ -28,10 +28,11 @@ from kim_desk.i18n import _
 from kim_desk.stats import tables
 from kim_desk.stats.payload import canonical_json, content_hash, validate_payload
 from kim_desk.stats.periods import Quarter, last_closed_quarter, parse_quarter, quarter_of
+from kim_desk.stats.ptable import KNOWN, STANDARD, PTable
 from kim_desk.stats.report import build_report, window_for
 from kim_desk.store import Store
 from kim_desk.sync import state as st
-from kim_desk.sync.client import Retryable, SendResult, SyncError, enrol, send_report, unreachable
+from kim_desk.sync.client import Retryable, SendResult, SyncError, district_ptable, enrol, send_report, unreachable
 
 log = logging.getLogger("kim_desk.sync")
 
@@ -45,14 +46,19 @@ class Enrolment:
     desk_id: str
     token: str
     municipality: str
-    k: int
     first_period: str
     ca_bundle: str | None = None
     grace_days: int = DEFAULT_GRACE_DAYS
+    ptable: str = STANDARD.id  # the district's p-table (cell key method), by id
+
+    def perturbation(self) -> PTable:
+        return KNOWN.get(self.ptable, STANDARD)
 
 
 def enrolment(store: Store) -> Enrolment | None:
     data = st.get_state(store, "enrolment")
+    if data is not None:
+        data.pop("k", None)  # suppression era
     return None if data is None else Enrolment(**data)
 
 
@@ -91,9 +97,9 @@ def enrol_desk(
         desk_id=str(data["desk_id"]),
         token=str(data["token"]),
         municipality=str(data["municipality"]),
-        k=int(data["k"]),
         first_period=str(data.get("first_period") or first),
         ca_bundle=ca_bundle,
+        ptable=district_ptable(data["protection"]).id,
     )
     with store.transaction():
         st.set_state(store, "enrolment", result.__dict__)
@@ -101,7 +107,7 @@ def enrol_desk(
     return result
 
 
-def preview(store: Store, quarter: Quarter, desk: Enrolment | None, k: int = 5) -> dict[str, Any]:
+def preview(store: Store, quarter: Quarter, desk: Enrolment | None) -> dict[str, Any]:
     """What would be (or was) sent for `quarter`: the frozen payload, or a fresh build."""
     entry = st.outbox_entry(store, str(quarter))
     if entry is not None:
@@ -113,7 +119,7 @@ def preview(store: Store, quarter: Quarter, desk: Enrolment | None, k: int = 5) 
         desk_id=desk.desk_id if desk else "unenrolled",
         municipality=desk.municipality if desk else "unknown",
         quarter=quarter,
-        k=desk.k if desk else k,
+        ptable=desk.perturbation() if desk else STANDARD,
         app_version=__version__,
         window=window,
     )
@@ -141,7 +147,7 @@ def _freeze(store: Store, desk: Enrolment, first: Quarter, quarter: Quarter) -> 
             desk_id=desk.desk_id,
             municipality=desk.municipality,
             quarter=quarter,
-            k=desk.k,
+            ptable=desk.perturbation(),
             app_version=__version__,
             window=window,
         )
@@ -270,6 +276,7 @@ def record(store: Store, delivery: Delivery) -> RunSummary:
     with store.transaction():
         for answer in delivery.answers:
             _record_answer(store, answer)
+            _take_parameters(store, answer)
     for answer in delivery.answers:
         if answer.result is None:
             continue
@@ -283,6 +290,15 @@ def record(store: Store, delivery: Delivery) -> RunSummary:
     if delivery.stopped is not None:
         raise delivery.stopped
     return summary
+
+
+def _take_parameters(store: Store, answer: Answer) -> None:
+    """An answer may name the district's (new) protection parameters: the next reports use them."""
+    if answer.result is None or answer.result.ptable is None:
+        return
+    desk = enrolment(store)
+    if desk is not None and answer.result.ptable.id != desk.ptable:
+        st.set_state(store, "enrolment", replace(desk, ptable=answer.result.ptable.id).__dict__)
 
 
 def _record_answer(store: Store, answer: Answer) -> None:

@@ -14,6 +14,7 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from kim_desk.errors import KnownError
+from kim_desk.stats.ptable import STANDARD
 from kim_desk.store import Store
 from kim_desk.store.schema_v4 import SCHEMA_V4
 from kim_desk.sync import service
@@ -26,7 +27,12 @@ json_values = st.recursive(
     max_leaves=12,
 )
 enrol_answers = st.fixed_dictionaries(
-    {"desk_id": json_values, "token": json_values, "k": json_values, "municipality": json_values},
+    {
+        "desk_id": json_values,
+        "token": json_values,
+        "protection": json_values | st.just(STANDARD.params()),
+        "municipality": json_values,
+    },
     optional={"first_period": json_values},
 )
 bodies = st.one_of(st.binary(max_size=200), json_values.map(lambda v: json.dumps(v).encode()))
@@ -58,12 +64,12 @@ def test_any_answer_to_an_enrolment_is_data_or_a_clear_error(status: int, body: 
             data = enrol(client, "CODE", "2026Q3", "0.1.0")
         except KnownError:
             return
-    assert {"desk_id", "token", "k", "municipality"} <= set(data)
+    assert {"desk_id", "token", "protection", "municipality"} <= set(data)
 
 
 @FAST
 @given(enrol_answers)
-@example({"desk_id": "desk-7", "token": "tok_abc-123", "k": 5, "municipality": "ahlen"})
+@example({"desk_id": "desk-7", "token": "tok_abc-123", "protection": STANDARD.params(), "municipality": "ahlen"})
 def test_a_strange_enrolment_answer_is_refused_and_stores_nothing(answer: dict[str, Any]) -> None:
     conn = sqlite3.connect(":memory:", isolation_level=None)
     conn.executescript("CREATE TABLE contact (contact_on TEXT); CREATE TABLE case_status_change "
@@ -76,5 +82,5 @@ def test_a_strange_enrolment_answer_is_refused_and_stores_nothing(answer: dict[s
         except KnownError:
             assert service.enrolment(store) is None
             return
-    assert isinstance(done.k, int) and 2 <= done.k <= 100
+    assert done.ptable == STANDARD.id and done.perturbation() is STANDARD
     assert done.desk_id and done.token and done.municipality

@@ -132,7 +132,16 @@ def test_csv_dashboard_and_pdf_show_the_merged_figures(store: DistrictStore, tmp
         )
     app.login()
     table = list(csv.reader(io.StringIO(app.request("GET", "/report.csv?period=2026Q3").text)))
-    assert table[0] == ["Quartal", "Tabelle", "Gemeinde", "Merkmal 1", "Merkmal 2", "Anzahl", "Gesperrt"]
+    assert table[0] == [
+        "Quartal",
+        "Tabelle",
+        "Gemeinde",
+        "Merkmal 1",
+        "Merkmal 2",
+        "Anzahl",
+        "Erwarteter Fehler (±)",
+        "Gesperrt",
+    ]
     by_key = {(r[1], r[2], r[3], r[4]): r[5] for r in table[1:]}
     for municipality, payload in sent.items():
         contacts = next(c for c in payload["tables"]["contacts_by_channel"]["cells"] if c["key"] == [municipality, "*"])

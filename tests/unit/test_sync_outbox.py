@@ -15,6 +15,7 @@ from starlette.types import ASGIApp
 from kim_desk.district.app import create_app
 from kim_desk.district.store import DistrictStore
 from kim_desk.stats.periods import Quarter
+from kim_desk.stats.ptable import STANDARD
 from kim_desk.stats.synthetic import populate
 from kim_desk.store import Store, open_store
 from kim_desk.sync import state
@@ -161,14 +162,15 @@ def test_late_record_counts_in_the_next_open_quarter(desk_db, district, network)
     desk = district.desks()[0]
     before = preview(desk_db, Quarter(2026, 3), None)["tables"]["contacts_by_channel"]["total"]
     with desk_db.transaction() as conn:
-        for _ in range(6):  # entered in July, dated in June (frozen quarter)
+        for _ in range(20):  # entered in July, dated in June (frozen quarter)
             conn.execute(
                 "INSERT INTO contact (client_id, contact_on, channel, language) VALUES (1, '2026-06-15', 'phone', 'de')"
             )
     run_sync(desk_db, client, TODAY, no_sleep([]))
     assert state.outbox_entry(desk_db, "2026Q2").payload == q2
     q3 = json.loads(state.outbox_entry(desk_db, "2026Q3").payload)
-    assert q3["tables"]["contacts_by_channel"]["total"] == before + 6
+    # Both totals are perturbed (at most D each way): only with the 20 late contacts is it this close.
+    assert abs(q3["tables"]["contacts_by_channel"]["total"] - (before + 20)) <= 2 * STANDARD.max_deviation
     assert desk.id in q3["report_id"]
 
 

@@ -7,6 +7,7 @@ Retry-After, before the code is even looked at.
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
@@ -43,12 +44,12 @@ def routes(services: Services) -> list[Route]:
         if not is_period(suggested):
             suggested = str(last_closed_quarter(services.today()))
 
-        def spend_code() -> tuple[Desk, str, int]:
+        def spend_code() -> tuple[Desk, str, dict[str, Any]]:
             desk, token = store.enrol(data["code"], str(suggested))
-            return desk, token, store.k()
+            return desk, token, store.protection()
 
         try:
-            desk, token, k = await run_in_threadpool(spend_code)
+            desk, token, protection = await run_in_threadpool(spend_code)
         except DistrictError as exc:
             failures.failed(address)
             log.warning("enrol.refused")
@@ -58,7 +59,7 @@ def routes(services: Services) -> list[Route]:
             {
                 "desk_id": desk.id,
                 "token": token,
-                "k": k,
+                "protection": protection,  # the district's perturbation parameters (cell key method)
                 "municipality": desk.municipality,
                 "name": desk.name,
                 "first_period": desk.first_period,

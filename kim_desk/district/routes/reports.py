@@ -35,7 +35,8 @@ def routes(services: Services) -> list[Route]:
             raise Refused(401, "unauthenticated")
         try:
             body = await read_body(request, MAX_PAYLOAD_BYTES)
-            payload: Any = await run_in_threadpool(lambda: validate_payload(parse_json(body)))
+            protection = await run_in_threadpool(store.protection)
+            payload: Any = await run_in_threadpool(lambda: validate_payload(parse_json(body), protection=protection))
         except Refused as refusal:
             log.warning("intake.refused", extra={"desk_id": desk.id, "reason": refusal.reason})
             if refusal.status == 413:
@@ -56,7 +57,8 @@ def routes(services: Services) -> list[Route]:
         if outcome == "conflict":
             raise Refused(409, "different_content")
         return JSONResponse(
-            {"status": outcome, "report_id": payload["report_id"]}, status_code=201 if outcome == "stored" else 200
+            {"status": outcome, "report_id": payload["report_id"], "protection": protection},
+            status_code=201 if outcome == "stored" else 200,
         )
 
     return [Route("/api/v1/reports", intake, methods=["POST"])]

@@ -90,7 +90,7 @@ def load_statistics(store: Store, today: dt.date, period: str | None) -> Statist
 
 
 def figures(payload: dict[str, Any]) -> list[Figure]:
-    """Every table's total and every cell that is not zero (a suppressed cell shows as such)."""
+    """Every table's total and every cell that is not zero (older reports: a suppressed cell shows as such)."""
     from kim_desk.stats.payload import TABLES
     from kim_desk.stats.render import code_title
 
@@ -252,8 +252,14 @@ class StatisticsPage(Page):
             )
         else:
             self.enrolment_label.setText(
-                _("Angemeldet beim Kreis ({url}) als {desk_id}; Berichte ab {period}; gesperrt wird unter {k}.").format(
-                    url=enrolled.url, desk_id=enrolled.desk_id, period=enrolled.first_period, k=enrolled.k
+                _(
+                    "Angemeldet beim Kreis ({url}) als {desk_id}; Berichte ab {period}; "
+                    "jeder Wert wird leicht zufällig verändert (höchstens ±{deviation})."
+                ).format(
+                    url=enrolled.url,
+                    desk_id=enrolled.desk_id,
+                    period=enrolled.first_period,
+                    deviation=enrolled.perturbation().max_deviation,
                 )
             )
         self.send_button.setEnabled(enrolled is not None and not self.sending)
