@@ -24,17 +24,10 @@ from kim_desk.stats.ptable import STANDARD
 from kim_desk.stats.report import build_report
 from kim_desk.stats.synthetic import plain_store, populate
 from tests.asgi import call_app
+from tests.unit.test_district_app import App
 
 TODAY = dt.date(2026, 10, 20)
 Q3 = Quarter(2026, 3)
-
-
-class App:
-    def __init__(self, store: DistrictStore) -> None:
-        self.app = create_app(store, today=lambda: TODAY)
-
-    def request(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
-        return call_app(self.app, httpx.Request(method, "http://127.0.0.1:8765" + path, **kwargs))
 
 
 @pytest.fixture
@@ -253,6 +246,7 @@ def test_reports_of_the_suppression_era_are_still_read(store: DistrictStore, tmp
     auth = {"Authorization": f"Bearer {desk['token']}"}
     assert app.request("POST", "/api/v1/reports", headers=auth, content=canonical_json(new)).status_code == 201
 
+    app.login()
     table = list(csv.reader(io.StringIO(app.request("GET", "/report.csv?period=2026Q3").text)))
     by_key = {(r[1], r[2], r[3]): r[5:] for r in table[1:]}
     assert by_key[("contacts_by_channel", "beckum", "phone")] == ["", "0.0", "1"]  # suppressed then, shown so

@@ -60,7 +60,7 @@ def test_keys_are_not_in_the_report(desk) -> None:  # type: ignore[no-untyped-de
     from kim_desk.stats.periods import Quarter
     from kim_desk.sync.service import preview
 
-    body = canonical_json(preview(desk.store.conn, Quarter(2026, 3), None)).decode()
+    body = canonical_json(preview(desk.store, Quarter(2026, 3), None)).decode()
     for table in KEYED:
         for key in keys(desk.store.conn, table)[:50]:
             assert f":{key}" not in body and f"[{key}" not in body and f",{key}" not in body

@@ -13,6 +13,7 @@ import httpx
 import pytest
 
 from kim_desk.desk import Desk
+from kim_desk.stats.ptable import STANDARD
 from kim_desk.store import Store
 from kim_desk.sync import state
 from kim_desk.sync.client import make_client
@@ -69,7 +70,14 @@ class SlowDistrict:
     def __call__(self, request: httpx.Request) -> httpx.Response:
         if request.url.path == "/api/v1/enrol":
             return httpx.Response(
-                200, json={"desk_id": "d1", "token": "t1", "k": 5, "municipality": "ahlen", "first_period": "2026Q3"}
+                200,
+                json={
+                    "desk_id": "d1",
+                    "token": "t1",
+                    "protection": STANDARD.params(),
+                    "municipality": "ahlen",
+                    "first_period": "2026Q3",
+                },
             )
         if request.url.path == "/healthz":
             return httpx.Response(200, json={"status": "ok"})
@@ -127,7 +135,14 @@ def test_the_send_step_needs_no_store(desk: Desk) -> None:
     def district(request: httpx.Request) -> httpx.Response:
         if request.url.path == "/api/v1/enrol":
             return httpx.Response(
-                200, json={"desk_id": "d1", "token": "t1", "k": 5, "municipality": "ahlen", "first_period": "2026Q3"}
+                200,
+                json={
+                    "desk_id": "d1",
+                    "token": "t1",
+                    "protection": STANDARD.params(),
+                    "municipality": "ahlen",
+                    "first_period": "2026Q3",
+                },
             )
         answered.append(request.url.path)
         return httpx.Response(503) if len(answered) == 1 else httpx.Response(201, json={"status": "stored"})
@@ -166,7 +181,14 @@ def test_the_answers_before_a_revoked_enrolment_are_kept(desk: Desk) -> None:
     def district(request: httpx.Request) -> httpx.Response:
         if request.url.path == "/api/v1/enrol":
             return httpx.Response(
-                200, json={"desk_id": "d1", "token": "t1", "k": 5, "municipality": "ahlen", "first_period": "2026Q2"}
+                200,
+                json={
+                    "desk_id": "d1",
+                    "token": "t1",
+                    "protection": STANDARD.params(),
+                    "municipality": "ahlen",
+                    "first_period": "2026Q2",
+                },
             )
         return httpx.Response(201, json={"status": "stored"}) if b"2026Q2" in request.content else httpx.Response(401)
 

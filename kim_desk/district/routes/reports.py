@@ -57,7 +57,12 @@ def routes(services: Services) -> list[Route]:
         if outcome == "conflict":
             raise Refused(409, "different_content")
         return JSONResponse(
-            {"status": outcome, "report_id": payload["report_id"], "protection": protection},
+            # the parameters as they are now: a district that changed them tells the desk with this answer
+            {
+                "status": outcome,
+                "report_id": payload["report_id"],
+                "protection": await run_in_threadpool(store.protection),
+            },
             status_code=201 if outcome == "stored" else 200,
         )
 
