@@ -10,6 +10,7 @@ from kim_desk.store.connection import Connection, split_sql
 from kim_desk.store.schema_v1 import SCHEMA_V1
 from kim_desk.store.schema_v2 import SCHEMA_V2
 from kim_desk.store.schema_v3 import SCHEMA_V3
+from kim_desk.store.schema_v6 import SCHEMA_V6
 
 
 def _run_script(script: str) -> Callable[[Connection], None]:
@@ -24,6 +25,7 @@ MIGRATIONS: list[tuple[int, Callable[[Connection], None]]] = [
     (1, _run_script(SCHEMA_V1)),
     (2, _run_script(SCHEMA_V2)),
     (3, _run_script(SCHEMA_V3)),
+    (6, _run_script(SCHEMA_V6)),
 ]
 LATEST_VERSION = MIGRATIONS[-1][0]
 

@@ -121,4 +121,9 @@ def test_a_counselling_day(window, desk, qtbot) -> None:  # type: ignore[no-unty
     appointments = _table_texts(today.appointments)
     assert ["Khalil, Rana", "Kindergeld beantragen"] in [row[1:3] for row in appointments]
     deadlines = _table_texts(today.deadlines)
-    assert ["Entscheidung der Familienkasse erwartet", "Khalil, Rana", "Kindergeld"] in [row[1:4] for row in deadlines]
+    assert ["in 8 Tagen", "Entscheidung der Familienkasse erwartet", "Khalil, Rana", "Kindergeld"] in [
+        row[1:5] for row in deadlines
+    ]
+    # deadlines already past are listed too, and say that they are overdue
+    past = [row for row in deadlines if row[1].startswith("seit ")]
+    assert past and all(row[1].endswith("überfällig") for row in past)

@@ -15,7 +15,7 @@ class _Arabic(NullTranslations):
     WORDS: ClassVar[dict[str, str]] = {
         "Heute": "اليوم",
         "Klienten": "العملاء",
-        "Fristen in den nächsten 14 Tagen": "المواعيد النهائية",
+        "Fristen: überfällige und die nächsten 14 Tage": "المواعيد النهائية",
     }
 
     def gettext(self, message: str) -> str:
@@ -63,7 +63,7 @@ def test_switching_to_arabic_mirrors_and_retranslates_live(window, desk, monkeyp
     page.language.setCurrentIndex(page.language.findData("de"))
     page.save()
     assert window.navigation.item(0).text() == "Heute"
-    assert box.title() == "Fristen in den nächsten 14 Tagen"
+    assert box.title() == "Fristen: überfällige und die nächsten 14 Tage"
     assert QApplication.layoutDirection() == Qt.LayoutDirection.LeftToRight
 
 

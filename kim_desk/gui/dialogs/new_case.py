@@ -8,6 +8,7 @@ from PySide6.QtWidgets import QComboBox, QDialog, QDialogButtonBox, QLabel, QWid
 from kim_desk.gui.context import Context
 from kim_desk.gui.uiload import child, load_ui
 from kim_desk.i18n import _
+from kim_desk.store import Change
 from kim_desk.store.cases import open_case
 
 
@@ -52,13 +53,14 @@ class NewCaseDialog(QObject):
         client_id = self.client_id
         catalog = self.ctx.catalog
         self.ctx.runner.db(
-            lambda store: open_case(store, catalog, client_id, type_code).id,
+            lambda store: open_case(store, catalog, client_id, type_code),
             self._opened,
             lambda error: self.message.setText(str(error)),
         )
 
-    def _opened(self, case_id: int) -> None:
-        self.opened.emit(case_id)
+    def _opened(self, change: Change) -> None:
+        self.ctx.changed(change)
+        self.opened.emit(change.id)
         self.dialog.accept()
 
     def open(self) -> None:

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QVBoxLayout, QWidget
 
 from kim_desk.gui.context import Context
 from kim_desk.gui.uiload import load_ui, retranslate
+from kim_desk.store import Change
 
 
 class Page(QWidget):
@@ -27,6 +30,26 @@ class Page(QWidget):
     def retranslate(self) -> None:
         retranslate(self.ui)
         self.refresh()
+
+    # --- changes made here and elsewhere ---------------------------------------------
+    CONCERNS: frozenset[str] = frozenset()  # entities (client, case, appointment, contact) the page shows
+
+    def apply_change(self, change: Change) -> None:
+        """A mutation somewhere in the app: redraw if it concerns this page and the page is shown
+        (a hidden page reloads anyway when it is shown again)."""
+        if change.entity in self.CONCERNS and self.isVisible():
+            self.refresh()
+
+    def unsaved(self) -> str:
+        """What has unsaved changes, in words for the question; '' when nothing."""
+        return ""
+
+    def save_changes(self, then: Callable[[], None]) -> None:
+        """Store the unsaved changes, then call `then` (not on failure: the page shows why)."""
+        then()
+
+    def discard_changes(self) -> None:
+        """Forget the unsaved changes and show what is stored."""
 
 
 def setup_table(view: QTableView, *, stretch_last: bool = True) -> None:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from typing import Any
 
 from PySide6.QtCore import QDate, Qt, Signal
 from PySide6.QtWidgets import (
@@ -167,8 +166,9 @@ class CaseView(QWidget):
         if case_id is None:
             return
 
-        def done(_change: Any) -> None:
+        def done(change: Change) -> None:
             self.message.setText(done_text)
+            self.ctx.changed(change)
             self.changed.emit(case_id)
             self.show_case(case_id)
 

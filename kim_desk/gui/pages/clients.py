@@ -2,19 +2,24 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import QItemSelection, QTimer
 from PySide6.QtWidgets import QLabel, QLineEdit, QPushButton, QTableView, QVBoxLayout, QWidget
 
+from kim_desk.gui import unsaved
 from kim_desk.gui.models.clients import ClientTableModel
 from kim_desk.gui.pages.base import Page, setup_table
 from kim_desk.gui.pages.client_panel import ClientPanel
 from kim_desk.gui.uiload import child
-from kim_desk.i18n import ngettext
+from kim_desk.i18n import _, ngettext
+from kim_desk.store import Change
 from kim_desk.views import lists
 
 
 class ClientsPage(Page):
     UI_NAME = "clients"
+    CONCERNS = frozenset({"client", "case", "appointment", "contact"})
 
     def __init__(self, ctx, parent=None) -> None:  # type: ignore[no-untyped-def]
         super().__init__(ctx, parent)
@@ -44,7 +49,7 @@ class ClientsPage(Page):
         self.search.returnPressed.connect(self.run_search)
         self._debounce.timeout.connect(self.run_search)
         self.table.selectionModel().selectionChanged.connect(self._selection_changed)
-        self.new_button.clicked.connect(self.new_client)
+        self.new_button.clicked.connect(lambda: self.leave_client(self.new_client))
         self.panel.saved.connect(self._client_saved)
         self.panel.erased.connect(lambda _client_id: self.run_search())  # the erased person leaves the list
 
@@ -99,8 +104,61 @@ class ClientsPage(Page):
         if not indexes:
             return
         client_id = self.model.client_id(indexes[0].row())
-        if client_id is not None:
-            self.panel.show_client(client_id)
+        shown = self.panel.client.id if self.panel.client is not None else None
+        if client_id is not None and client_id != shown:
+            self.leave_client(lambda: self.panel.show_client(client_id), on_cancel=self._reselect_shown)
+
+    # --- unsaved changes -------------------------------------------------------------
+    def leave_client(self, then: Callable[[], None], on_cancel: Callable[[], None] | None = None) -> None:
+        """Run `then` once the open person has nothing unsaved: asks Speichern / Verwerfen / Abbrechen."""
+        what = self.unsaved()
+        if not what:
+            then()
+            return
+        answer = unsaved.ask(self, what)
+        if answer == unsaved.SAVE:
+            self._reselect_shown()
+            self.panel.save(then)
+        elif answer == unsaved.DISCARD:
+            self.panel.discard_changes()
+            then()
+        else:
+            (on_cancel or self._reselect_shown)()
+
+    def _reselect_shown(self) -> None:
+        """Put the selection back on the person whose form is open (after Abbrechen)."""
+        selection = self.table.selectionModel()
+        selection.blockSignals(True)
+        client = self.panel.client
+        row = self.model.row_of(client.id) if client is not None and client.id is not None else -1
+        if row >= 0:
+            self.table.selectRow(row)
+        else:
+            self.table.clearSelection()
+        selection.blockSignals(False)
+        self.table.viewport().update()
+
+    def unsaved(self) -> str:
+        client = self.panel.client
+        if client is None or not self.panel.is_dirty():
+            return ""
+        name = client.display_name if client.id else _("die neue Person")
+        return _("Die Angaben zu {name}").format(name=name)
+
+    def save_changes(self, then: Callable[[], None]) -> None:
+        self.panel.save(then)
+
+    def discard_changes(self) -> None:
+        self.panel.discard_changes()
+
+    def apply_change(self, change: Change) -> None:
+        """Cases, appointments and contacts show in the open file; clients in the list."""
+        if change.entity == "client" and change.action == "update":
+            self.model.forget(change.id)
+        if change.entity in ("case", "appointment", "contact") or (
+            change.entity == "client" and self.panel.client is not None and self.panel.client.id == change.id
+        ):
+            self.panel.reload()
 
     def new_client(self) -> None:
         self.table.clearSelection()
