@@ -96,7 +96,7 @@ class CaseView(QWidget):
         b["changeStatusButton"].clicked.connect(self.change_status)
         b["addBarrierButton"].clicked.connect(self.add_barrier)
         b["resolveBarrierButton"].clicked.connect(self.resolve_barrier)
-        b["saveStepsButton"].clicked.connect(self.save_next_steps)
+        b["saveStepsButton"].clicked.connect(lambda _checked=False: self.save_next_steps())
 
     # --- showing ---------------------------------------------------------------------
     @property
@@ -161,7 +161,7 @@ class CaseView(QWidget):
             self.next_steps.setPlainText(case.next_steps)
 
     # --- changes (each on the DB worker, then the case is shown again) ---------------
-    def _write(self, fn: Callable[[Store], Change], done_text: str) -> None:
+    def _write(self, fn: Callable[[Store], Change], done_text: str, then: Callable[[], None] | None = None) -> None:
         case_id = self.case_id
         if case_id is None:
             return
@@ -171,6 +171,8 @@ class CaseView(QWidget):
             self.ctx.changed(change)
             self.changed.emit(case_id)
             self.show_case(case_id)
+            if then is not None:
+                then()
 
         def failed(error: Exception) -> None:
             self.message.setText(str(error))
@@ -220,14 +222,27 @@ class CaseView(QWidget):
         barrier_id = int(item.data(Qt.ItemDataRole.UserRole))
         self._write(lambda store: case_store.resolve_barrier(store, barrier_id), _("Hindernis als behoben markiert."))
 
-    def save_next_steps(self) -> None:
+    def steps_modified(self) -> bool:
+        return self.file is not None and self.next_steps.document().isModified()
+
+    def discard_next_steps(self) -> None:
+        if self.file is not None:
+            self.next_steps.setPlainText(self.file.case.next_steps)
+        self.next_steps.document().setModified(False)
+
+    def save_next_steps(self, then: Callable[[], None] | None = None) -> None:
         text = self.next_steps.toPlainText()
         case_id = self.case_id
         if case_id is None:
             return
-        self.next_steps.document().setModified(False)
+
+        def saved() -> None:
+            self.next_steps.document().setModified(False)  # only once stored: a failure leaves them unsaved
+            if then is not None:
+                then()
+
         self._write(lambda store: case_store.update_case_text(store, case_id, next_steps=text),
-                    _("Nächste Schritte gespeichert."))  # fmt: skip
+                    _("Nächste Schritte gespeichert."), saved)  # fmt: skip
 
     def _open_client(self) -> None:
         if self.file is not None:

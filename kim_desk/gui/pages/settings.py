@@ -54,7 +54,7 @@ class SettingsPage(Page):
             "place": self.place, "ui_language": self.language, "idle_lock_minutes": self.idle_minutes,
             "district_url": self.district_url,
         }  # fmt: skip
-        self.save_button.clicked.connect(self.save)
+        self.save_button.clicked.connect(lambda _checked=False: self.save())
         self.values: dict[str, Any] = {}
         self._setup_backups()
 
@@ -105,7 +105,20 @@ class SettingsPage(Page):
             "district_url": self.district_url.text().strip(),
         }
 
-    def save(self) -> None:
+    # --- unsaved changes -------------------------------------------------------------
+    def unsaved(self) -> str:
+        collected = self.collected()
+        if not self.values or all(self.values.get(key) == value for key, value in collected.items()):
+            return ""
+        return _("Die Einstellungen")
+
+    def save_changes(self, then: Callable[[], None]) -> None:
+        self.save(then)
+
+    def discard_changes(self) -> None:
+        self._show(self.values)
+
+    def save(self, then: Callable[[], None] | None = None) -> None:
         values = self.collected()
 
         def write(store: Store) -> dict[str, Any]:
@@ -117,12 +130,14 @@ class SettingsPage(Page):
             return settings.all_settings(store)
 
         validation.clear(self.fields, self.message)
-        self.ctx.runner.db(write, self._saved, self._failed)
+        self.ctx.runner.db(write, lambda stored: self._saved(stored, then), self._failed)
 
-    def _saved(self, values: dict[str, Any]) -> None:
+    def _saved(self, values: dict[str, Any], then: Callable[[], None] | None = None) -> None:
         self.values = values
         self.saved.emit(values)
         self.message.setText(_("Gespeichert."))
+        if then is not None:
+            then()
 
     def _failed(self, error: Exception) -> None:
         if isinstance(error, ValidationError):
