@@ -112,6 +112,17 @@ def shoot(out: Path) -> int:
             window.new_case_for(ids["client"])
             _grab(window.dialogs[-1].dialog, out / f"{lang}-new-application-dialog.png")
             window.dialogs[-1].dialog.reject()
+            window.show_page("clients")
+            window.clients_page.open_client(ids["client"])
+            contact = window.clients_page.panel.record_contact()
+            assert contact is not None
+            _grab(contact.dialog, out / f"{lang}-contact-dialog.png")
+            contact.dialog.reject()
+            window.show_page("today")
+            offered = window.today_page.record_contact()
+            if offered is not None:
+                _grab(offered.dialog, out / f"{lang}-contact-from-appointment.png")
+                offered.dialog.reject()
             unlock = UnlockDialog()
             unlock.prepare(i18n._("Der Schlüsselbund ist gesperrt."), i18n._("Die Passphrase ist falsch."))
             unlock.dialog.show()

@@ -346,6 +346,7 @@ class MainWindow(QMainWindow):
             app.setLayoutDirection(direction)
             install_qt_translations(app, lang)
         self.setLayoutDirection(direction)
+        self.statusBar().clearMessage()  # a message of the old language must not stay
         retranslate(self.lock_screen)
         if self.content is not None:
             retranslate(self.content)

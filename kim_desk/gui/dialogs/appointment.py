@@ -27,6 +27,7 @@ from kim_desk.gui import validation
 from kim_desk.gui.context import Context
 from kim_desk.gui.dates import apply_date_formats
 from kim_desk.gui.dialogs.contact import ContactDialog
+from kim_desk.gui.elide import set_elided
 from kim_desk.gui.uiload import child, load_ui
 from kim_desk.i18n import _
 from kim_desk.store import Change, Store
@@ -34,9 +35,17 @@ from kim_desk.store.appointments import Appointment, conflicts, create_appointme
 from kim_desk.store.cases import list_cases
 from kim_desk.store.contacts import contact_for_appointment
 from kim_desk.store.search import search_clients
-from kim_desk.taxonomy import APPOINTMENT_STATUSES, CASE_STATUSES
+from kim_desk.taxonomy import APPOINTMENT_STATUSES, CASE_STATUSES, MUNICIPALITIES
 from kim_desk.views import lists
-from kim_desk.views.format import code_text, time_text, type_title
+from kim_desk.views.format import code_text, date_text, time_text, type_title
+
+
+def person_text(row: lists.ClientRow) -> str:
+    """Name, birth date and municipality: namesakes can be told apart wherever a person is chosen."""
+    name = f"{row.family_name}, {row.given_names}".strip(", ")
+    parts = [name, date_text(row.birth_date) if row.birth_date else "", code_text(MUNICIPALITIES, row.municipality)]
+    return " · ".join(part for part in parts if part)
+
 
 Written = tuple[Change | None, list[Appointment], bool]  # the change, or the clashes; whether to offer a contact
 
@@ -129,7 +138,7 @@ class AppointmentDialog(QObject):
 
     def _show_client(self, name: str) -> None:
         fixed = self.client_id is not None
-        self.client_name.setText(name or (_("Nummer {id}").format(id=self.client_id) if fixed else ""))
+        set_elided(self.client_name, name or (_("Nummer {id}").format(id=self.client_id) if fixed else ""))
         self.client_name.setVisible(fixed)
         self.client_search.setVisible(not fixed)
         self.client_hits.setVisible(not fixed)
@@ -152,8 +161,8 @@ class AppointmentDialog(QObject):
 
         def find(store: Store) -> list[tuple[int, str]]:
             ids = [hit.client_id for hit in search_clients(store, text, limit=20)]
-            names = lists.client_names(store, set(ids))
-            return [(client_id, names[client_id]) for client_id in ids if client_id in names]
+            rows = lists.client_rows(store, ids)
+            return [(client_id, person_text(rows[client_id])) for client_id in ids if client_id in rows]
 
         self.ctx.runner.db(find, self._hits)
 

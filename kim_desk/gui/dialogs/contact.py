@@ -29,6 +29,7 @@ from kim_desk.errors import KnownError, ValidationError
 from kim_desk.gui import validation
 from kim_desk.gui.context import Context
 from kim_desk.gui.dates import apply_date_formats
+from kim_desk.gui.elide import set_elided
 from kim_desk.gui.uiload import child, load_ui
 from kim_desk.i18n import LANGUAGES, _
 from kim_desk.store import Change, Store
@@ -156,8 +157,7 @@ class ContactDialog(QObject):
 
     def _client_loaded(self, values: tuple[str, list[str], list[Case]]) -> None:
         name, languages, cases = values
-        self.client_name.setText(name)
-        self.client_name.setToolTip(name)
+        set_elided(self.client_name, name)
         if self.original is None and languages:
             self.language.setCurrentIndex(max(0, self.language.findData(languages[0])))
         for case in cases:

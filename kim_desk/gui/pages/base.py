@@ -7,6 +7,7 @@ from collections.abc import Callable
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QVBoxLayout, QWidget
 
 from kim_desk.gui.context import Context
+from kim_desk.gui.dates import apply_date_formats
 from kim_desk.gui.uiload import load_ui, retranslate
 from kim_desk.store import Change
 
@@ -23,12 +24,14 @@ class Page(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.ui)
+        apply_date_formats(self.ui)
 
     def refresh(self) -> None:
         """Reload what the page shows from the store (through the DB worker)."""
 
     def retranslate(self) -> None:
         retranslate(self.ui)
+        apply_date_formats(self)
         self.refresh()
 
     # --- changes made here and elsewhere ---------------------------------------------

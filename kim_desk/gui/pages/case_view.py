@@ -22,10 +22,11 @@ from PySide6.QtWidgets import (
 
 from kim_desk.gui.context import Context
 from kim_desk.gui.dialogs.print_dialog import PrintDialog, open_print_dialog
+from kim_desk.gui.elide import set_elided
 from kim_desk.gui.models.checklist import ChecklistModel
 from kim_desk.gui.pages.base import setup_table
 from kim_desk.gui.uiload import child, load_ui, retranslate
-from kim_desk.i18n import _
+from kim_desk.i18n import _, ngettext
 from kim_desk.store import Change, Store
 from kim_desk.store import cases as case_store
 from kim_desk.store.cases import ChecklistItem
@@ -93,7 +94,9 @@ class CaseView(QWidget):
         b["notNeededButton"].clicked.connect(self._mark_not_needed)
         b["addItemButton"].clicked.connect(self.add_item)
         self.extra_item.returnPressed.connect(self.add_item)
-        b["changeStatusButton"].clicked.connect(self.change_status)
+        b["changeStatusButton"].clicked.connect(lambda _checked=False: self.change_status())
+        self.new_status.currentIndexChanged.connect(self._reset_status_warning)
+        self._warned_submit: int | None = None  # case id warned about missing documents
         b["addBarrierButton"].clicked.connect(self.add_barrier)
         b["resolveBarrierButton"].clicked.connect(self.resolve_barrier)
         b["saveStepsButton"].clicked.connect(lambda _checked=False: self.save_next_steps())
@@ -120,7 +123,7 @@ class CaseView(QWidget):
         self.file = file
         case = file.case
         self.setEnabled(True)
-        self.heading.setText(f"{type_title(self.ctx.catalog, case.type_code)} – {file.client_name}")
+        set_elided(self.heading, f"{type_title(self.ctx.catalog, case.type_code)} – {file.client_name}", 90)
         deadline = ""
         if case.deadline:
             app_type = self.ctx.catalog.types.get(case.type_code)
@@ -138,7 +141,10 @@ class CaseView(QWidget):
             parts.append(code_text(OUTCOMES, case.outcome))
         if deadline:
             parts.append(deadline)
-        parts.append(_("{n} Unterlagen fehlen noch").format(n=len(case.missing_documents)))
+        parts.append(_("{n} Pflicht-Unterlagen fehlen noch").format(n=len(case.missing_documents)))
+        optional = [i for i in case.checklist if i.state == "missing" and not i.required]
+        if optional:
+            parts.append(_("{n} optionale fehlen").format(n=len(optional)))
         self.summary.setText(" · ".join(parts))
         self.checklist.set_items(case.type_code, case.checklist)
         self.new_status.clear()
@@ -198,8 +204,21 @@ class CaseView(QWidget):
     def change_status(self) -> None:
         status = self.new_status.currentData()
         case_id = self.case_id
-        if status is None or case_id is None:
+        if status is None or case_id is None or self.file is None:
             return
+        missing = self.file.case.missing_documents
+        if status == "submitted" and missing and self._warned_submit != case_id:
+            self._warned_submit = case_id  # warned once; the second click submits anyway
+            names = ", ".join(_(lists.checklist_label(self.ctx.catalog, self.file.case.type_code, i)) for i in missing)
+            self.message.setText(
+                ngettext("Es fehlt noch {n} Pflicht-Unterlage: {names}. Zum Einreichen trotzdem noch einmal klicken.",
+                         "Es fehlen noch {n} Pflicht-Unterlagen: {names}. Zum Einreichen trotzdem noch einmal klicken.",
+                         len(missing)).format(n=len(missing), names=names)
+            )  # fmt: skip
+            self.message.setProperty("role", "warning")
+            self.buttons["changeStatusButton"].setText(_("Trotzdem einreichen"))
+            return
+        self._reset_status_warning()
         on: dt.date = self.status_date.date().toPython()  # type: ignore[assignment]
         outcome = self.outcome.currentData()
         catalog = self.ctx.catalog
@@ -207,6 +226,11 @@ class CaseView(QWidget):
             lambda store: case_store.change_status(store, catalog, case_id, status, on=on, outcome=outcome),
             _("Stand geändert: {status}").format(status=code_text(CASE_STATUSES, status)),
         )
+
+    def _reset_status_warning(self, *_args: object) -> None:
+        if self._warned_submit is not None:
+            self._warned_submit = None
+            self.buttons["changeStatusButton"].setText(_("Stand ändern"))
 
     def add_barrier(self) -> None:
         code = self.barrier_code.currentData()

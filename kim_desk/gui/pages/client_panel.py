@@ -31,6 +31,7 @@ from kim_desk.gui.context import Context
 from kim_desk.gui.dialogs.contact import ContactDialog, language_title
 from kim_desk.gui.dialogs.erase_dialog import EraseDialog
 from kim_desk.gui.dialogs.print_dialog import PrintDialog, open_print_dialog
+from kim_desk.gui.elide import set_elided
 from kim_desk.gui.models.records import Column, RecordTableModel
 from kim_desk.gui.pages.base import setup_table
 from kim_desk.gui.uiload import child, load_ui, retranslate
@@ -243,7 +244,7 @@ class ClientPanel(QWidget):
         self.client = client
         validation.clear(self.fields, self.message)
         self._set_enabled(True)
-        self.heading.setText(client.display_name if client.id else _("Neue Person"))
+        set_elided(self.heading, client.display_name if client.id else _("Neue Person"))
         for key, edit in self.edits.items():
             edit.setText(getattr(client, key))
         self.birth_date.setText(shown_date(client.birth_date))

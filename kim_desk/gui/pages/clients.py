@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import QItemSelection, QTimer
-from PySide6.QtWidgets import QLabel, QLineEdit, QPushButton, QTableView, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLabel, QLineEdit, QPushButton, QSplitter, QTableView, QVBoxLayout, QWidget
 
 from kim_desk.gui import unsaved
 from kim_desk.gui.models.clients import ClientTableModel
@@ -31,6 +31,14 @@ class ClientsPage(Page):
         self.table.setModel(self.model)
         setup_table(self.table)
         self.table.horizontalHeader().setDefaultSectionSize(130)
+        # the birth date and municipality beside the names, so namesakes can be told apart
+        metrics = self.table.fontMetrics()
+        self.table.setColumnWidth(2, metrics.horizontalAdvance("00.00.0000") + 24)
+        self.table.setColumnWidth(3, metrics.horizontalAdvance("Drensteinfurt") + 24)
+        splitter: QSplitter = child(self.ui, QSplitter, "splitter")
+        splitter.setStretchFactor(0, 2)
+        splitter.setStretchFactor(1, 3)
+        splitter.setSizes([560, 840])
         self.panel = ClientPanel(ctx)
         host: QWidget = child(self.ui, QWidget, "detailHost")
         layout = QVBoxLayout(host)
