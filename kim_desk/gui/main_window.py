@@ -28,7 +28,7 @@ from kim_desk.gui.pages.today import TodayPage
 from kim_desk.gui.qt_translations import install_qt_translations
 from kim_desk.gui.uiload import child, load_ui, retranslate
 from kim_desk.i18n import _
-from kim_desk.store import Change, Store
+from kim_desk.store import Change, Store, open_store
 from kim_desk.views import jobs
 from kim_desk.views.format import datetime_text
 
@@ -185,6 +185,9 @@ class MainWindow(QMainWindow):
         page.saved.connect(self.apply_settings)
         page.key_source = lambda: self._key
         page.backup_made.connect(self.refresh_status)
+        page.restore_requested.connect(self.restore_backup)
+        page.district.enrolled.connect(self.refresh_status)
+        page.district.enrolled.connect(page.refresh)  # the address is stored now: nothing unsaved
 
     @property
     def today_page(self) -> TodayPage:
@@ -414,6 +417,37 @@ class MainWindow(QMainWindow):
             self.backup_label.setToolTip(str(error))
         else:
             self.show_error(error)
+
+    def restore_backup(self, info: Any) -> None:
+        """Close the store, restore `info` (kim_desk.backup.restore: verified first, later erasures
+        applied again, nothing replaced on failure), then open the desk again with the same key."""
+        key, paths, clock = self._key, self.paths, self.options.clock
+        if self.runner.locked or key is None:
+            return
+        self._lock()
+
+        def restore(_progress: object) -> Any:
+            from kim_desk.backup.restore import restore_backup
+
+            return restore_backup(paths, info, key, clock)
+
+        def reopen(result: Any, error: Exception | None) -> None:
+            self.runner.set_store(open_store(paths.database, key, clock=clock))
+            self._key = key
+            self._build_content()
+            self.load_settings()
+            if error is not None:
+                self.show_error(error)
+            else:
+                self.notify(
+                    _("Sicherung {name} wiederhergestellt: {clients} Personen; {erased} spätere Löschungen erneut "
+                      "angewandt.").format(name=info.name, clients=result.clients, erased=result.erasures_applied)
+                )  # fmt: skip
+
+        def closed(_result: object) -> None:
+            self.runner.run(restore, lambda result: reopen(result, None), lambda error: reopen(None, error))
+
+        self.runner.close_store(closed)
 
     # --- status bar ------------------------------------------------------------------
     def refresh_status(self) -> None:

@@ -32,3 +32,23 @@ def ask(parent: QWidget | None, what: str) -> str:
     if clicked is discard:
         return DISCARD
     return CANCEL
+
+
+def confirm(parent: QWidget | None, question: str, detail: str = "") -> bool:
+    """Yes/No before something that cannot be undone; No is the default and Escape."""
+    box = QMessageBox(parent)
+    box.setObjectName("confirmAction")
+    box.setIcon(QMessageBox.Icon.Warning)
+    box.setWindowTitle(_("Bitte bestätigen"))
+    box.setText(question)
+    box.setInformativeText(detail)
+    yes = box.addButton(_("Ja, fortfahren"), QMessageBox.ButtonRole.AcceptRole)
+    no = box.addButton(_("Abbrechen"), QMessageBox.ButtonRole.RejectRole)
+    yes.setObjectName("confirmYes")
+    no.setObjectName("confirmNo")
+    box.setDefaultButton(no)
+    box.setEscapeButton(no)
+    box.exec()
+    answer = box.clickedButton() is yes
+    box.deleteLater()
+    return answer

@@ -34,7 +34,7 @@ def test_settings_are_validated_and_stored(window, desk) -> None:  # type: ignor
     stored = settings.all_settings(desk.store)
     assert {key: stored[key] for key in page.fields} == {
         "counsellor": "Frau Neumann", "organisation": "Caritas Ahlen", "municipality": "ahlen", "ui_language": "de",
-        "idle_lock_minutes": 15, "district_url": "https://kim.example.org", "place": "",
+        "idle_lock_minutes": 15, "district_url": "https://kim.example.org", "place": "", "retention_years": 3,
     }  # fmt: skip
     assert page.message.text() == "Gespeichert."
     assert window.idle.interval_ms == 15 * window.options.minute_ms

@@ -247,7 +247,7 @@ class StatisticsPage(Page):
             self.enrolment_label.setText(
                 _(
                     "Dieser Arbeitsplatz ist noch nicht beim Kreis angemeldet; gezeigt wird eine Vorschau. "
-                    "Anmelden: kim-desk sync enrol ADRESSE CODE"
+                    "Anmelden unter Einstellungen › Kreis (Statistik)."
                 )
             )
         else:
