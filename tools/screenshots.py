@@ -70,6 +70,7 @@ def shoot(out: Path) -> int:
     from kim_desk.gui.first_run import FirstRunWizard
     from kim_desk.gui.main_window import PAGES, MainWindow
     from kim_desk.gui.unlock import UnlockDialog
+    from PySide6.QtWidgets import QTabWidget
     from kim_desk.paths import DataPaths
     from kim_desk.vault import KdfParams
 
@@ -112,6 +113,21 @@ def shoot(out: Path) -> int:
             window.new_case_for(ids["client"])
             _grab(window.dialogs[-1].dialog, out / f"{lang}-new-application-dialog.png")
             window.dialogs[-1].dialog.reject()
+            stats = window.statistics_page
+            window.show_page("statistics")
+            stats.table_choice.setCurrentIndex(stats.table_choice.findData("contacts_by_channel"))
+            _grab(window, out / f"{lang}-statistics-crosstab.png")
+            stats.table_choice.setCurrentIndex(stats.table_choice.findData("cases_by_type_state"))
+            _grab(window, out / f"{lang}-statistics-crosstab-cases.png")
+            window.show_page("settings")
+            tabs = window.settings_page.ui.findChild(QTabWidget, "tabs")
+            tabs.setCurrentIndex(1)
+            window.settings_page.district.url.setText("https://kim.kreis-warendorf.de")
+            _grab(window, out / f"{lang}-settings-enrolment.png")
+            window.settings_page.discard_changes()
+            tabs.setCurrentIndex(3)
+            _grab(window, out / f"{lang}-settings-retention.png")
+            tabs.setCurrentIndex(0)
             window.show_page("clients")
             window.clients_page.open_client(ids["client"])
             contact = window.clients_page.panel.record_contact()
@@ -130,7 +146,9 @@ def shoot(out: Path) -> int:
             unlock.dialog.close()
             wizard = FirstRunWizard(DataPaths(Path(folder) / f"new-{lang}"), options)
             wizard.show()
+            wizard.passphrase_page.demo.setChecked(True)
             _grab(wizard, out / f"{lang}-first-run-1.png")
+            wizard.passphrase_page.demo.setChecked(False)
             wizard.passphrase_page.first.setText("screenshot passphrase")
             wizard.passphrase_page.second.setText("screenshot passphrase")
             wizard.next()
