@@ -61,20 +61,22 @@ def _grab(widget, path: Path) -> None:  # type: ignore[no-untyped-def]
 
 def shoot(out: Path) -> int:
 
+    from PySide6.QtWidgets import QTabWidget
+
     from kim_desk import i18n
     from kim_desk.clock import FixedClock
     from kim_desk.demo import generate
     from kim_desk.desk import create_desk
-    from kim_desk.gui.app import setup_application
+    from kim_desk.gui.app import apply_direction, setup_application
     from kim_desk.gui.context import GuiOptions
     from kim_desk.gui.first_run import FirstRunWizard
     from kim_desk.gui.main_window import PAGES, MainWindow
     from kim_desk.gui.unlock import UnlockDialog
-    from PySide6.QtWidgets import QTabWidget
     from kim_desk.paths import DataPaths
     from kim_desk.vault import KdfParams
 
     app = setup_application(sys.argv[:1])
+    apply_direction(app, "de")  # as the app does at start: Qt's own buttons in German too
     out.mkdir(parents=True, exist_ok=True)
     clock = FixedClock(dt.datetime(2026, 11, 23, 9, 30))
     kdf = KdfParams(iterations=1, lanes=1, memory_kib=8 * 1024)
