@@ -68,6 +68,7 @@ def open_or_create(paths: DataPaths, options: GuiOptions, parent: QWidget | None
 def run(paths: DataPaths, argv: list[str]) -> int:
     app = setup_application(argv)
     options = GuiOptions()
+    apply_direction(app, i18n.ui_language())  # the wizard's and unlock dialog's Qt buttons in German too
     desk = open_or_create(paths, options)
     if desk is None:
         return 1

@@ -82,3 +82,26 @@ def test_real_arabic_catalogue_and_qt_own_texts(window, desk) -> None:  # type: 
     page.save()
     assert window.navigation.item(0).text() == "Heute"
     assert QCoreApplication.translate("QPlatformTheme", "Cancel") == "Abbrechen"
+
+
+def test_live_switch_to_arabic_leaves_no_german_behind(window, desk) -> None:  # type: ignore[no-untyped-def]
+    """Household relations, language glosses, date fields and the status bar follow the switch."""
+    from PySide6.QtWidgets import QComboBox
+
+    client_id = desk.store.one("SELECT client_id FROM household_member LIMIT 1")["client_id"]
+    window.open_client(client_id)
+    panel = window.clients_page.panel
+    window.notify("Gespeichert.")
+    window.show_page("calendar")
+    page = window.settings_page
+    window.show_page("settings")
+    page.language.setCurrentIndex(page.language.findData("ar"))
+    page.save()
+    relation = panel.household.cellWidget(0, 3)
+    assert isinstance(relation, QComboBox)
+    german = {"Ehepartner/in", "Kind", "Elternteil", "Geschwister", "Andere"}
+    assert not german & {relation.itemText(i) for i in range(relation.count())}
+    glosses = [panel.languages.item(row).text() for row in range(panel.languages.count())]
+    assert not any("(Deutsch)" in text or "(Arabisch)" in text for text in glosses)
+    assert window.calendar_page.day.displayFormat() != "dd.MM.yyyy"
+    assert window.statusBar().currentMessage() != "Gespeichert."  # no German message stays behind
