@@ -43,3 +43,18 @@ def test_namesakes_are_told_apart_in_the_appointment_search(window, desk) -> Non
     hits = sorted(dialog.client_hits.item(row).text() for row in range(dialog.client_hits.count()))
     assert hits == ["Zaqout, Amal · \u206802.11.1972\u2069 · Telgte", "Zaqout, Amal · \u206814.03.1990\u2069 · Ahlen"]
     dialog.dialog.reject()
+
+
+def test_household_names_over_100_characters_are_refused_with_a_message(window, desk, qtbot) -> None:  # type: ignore[no-untyped-def]
+    from PySide6.QtWidgets import QTableWidgetItem
+
+    client_id = desk.store.one("SELECT id FROM client LIMIT 1")["id"]
+    window.open_client(client_id)
+    panel = window.clients_page.panel
+    before = len(get_client(desk.store, client_id).household)
+    qtbot.mouseClick(panel.buttons["addMemberButton"], Qt.MouseButton.LeftButton)
+    panel.household.setItem(panel.household.rowCount() - 1, 0, QTableWidgetItem("B" * 101))
+    qtbot.mouseClick(panel.buttons["saveButton"], Qt.MouseButton.LeftButton)
+    assert "höchstens 100 Zeichen" in panel.message.text()
+    assert len(get_client(desk.store, client_id).household) == before
+    panel.discard_changes()

@@ -349,6 +349,12 @@ class ClientPanel(QWidget):
     def save(self, then: Callable[[], None] | None = None) -> None:
         """Store the form (personal data with the household); `then` runs only after a successful save."""
         client = self.collected()
+        too_long = [m for m in client.household if max(len(m.family_name), len(m.given_names)) > NAME_LIMIT]
+        if too_long:
+            self.tabs.setCurrentIndex(1)
+            message = _("„{field}“ darf höchstens {n} Zeichen lang sein.").format(field=_("Haushalt"), n=NAME_LIMIT)
+            validation.show(self.fields, self.message, "household", message)
+            return
 
         def write(store: Store) -> Change:
             return update_client(store, client) if client.id else create_client(store, client)
