@@ -508,6 +508,7 @@ class MainWindow(QMainWindow):
         if page is not None and page.unsaved():
             log.info("idle_lock.saving_unsaved_changes")
             page.save_changes(lambda: None)
+            self.runner.wait_idle()  # its answer reaches the page before the page is deleted
         self._lock()
 
     def _lock(self) -> None:

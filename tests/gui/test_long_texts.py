@@ -27,6 +27,7 @@ def test_a_long_stored_name_does_not_widen_the_window(window, desk) -> None:  # 
     panel = window.clients_page.panel
     assert len(panel.heading.text()) <= 60 and panel.heading.text().endswith("…")
     assert panel.heading.toolTip().startswith(long_name)
+    assert "gekürzt" in panel.message.text()  # said before a save would shorten it
     assert window.minimumSizeHint().width() < 1400 and window.width() == width
     panel.ask_erase()
     assert panel.erase_dialog.dialog.sizeHint().width() < 1400

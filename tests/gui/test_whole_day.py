@@ -99,6 +99,19 @@ def test_a_whole_day(window, desk, qtbot, kim, capsys) -> None:  # type: ignore[
         recorded.id, "phone", 15, "yes", ["kindergeld"])  # fmt: skip
     assert rows(panel.contacts)[0][1:6] == ["Telefon", "15", rows(panel.contacts)[0][3], "Ja", "Kindergeld"]
 
+    # ... and a contact recorded by mistake is deleted again (after a confirmation)
+    qtbot.keyClick(window, Qt.Key.Key_K, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClick(panel.contact_dialog.dialog, Qt.Key.Key_Return)
+    mistaken = list_contacts(store, first.id)[0]
+    assert mistaken.id != recorded.id
+    panel.edit_contact(panel.contacts.record(0))
+    assert panel.contact_dialog.delete_button.isVisible()
+    answer_next_question("confirmYes", questions)
+    panel.contact_dialog.delete_button.click()
+    assert [c.id for c in list_contacts(store, first.id)][0] == recorded.id
+    assert panel.contacts.rowCount() == before + 1
+    questions.clear()
+
     # 2. a household with two members, saved with the person, still there after switching client
     tab = panel.tabs.findChild(type(panel.tabs.widget(1)), "householdTab")
     panel.tabs.setCurrentWidget(tab)

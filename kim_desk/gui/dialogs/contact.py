@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from kim_desk.errors import KnownError, ValidationError
-from kim_desk.gui import validation
+from kim_desk.gui import unsaved, validation
 from kim_desk.gui.context import Context
 from kim_desk.gui.dates import apply_date_formats
 from kim_desk.gui.elide import set_elided
@@ -102,7 +102,7 @@ class ContactDialog(QObject):
         self._fill(contact or self._new_contact())
         self.buttons.accepted.connect(self.save)
         self.buttons.rejected.connect(self.dialog.reject)
-        self.delete_button.clicked.connect(self.delete)
+        self.delete_button.clicked.connect(lambda _checked=False: self.delete())
         ctx.runner.db(self._load_client, self._client_loaded)
 
     def _setup_choices(self) -> None:
@@ -196,9 +196,14 @@ class ContactDialog(QObject):
         validation.clear(self.fields, self.message)
         self.ctx.runner.db(write, self._written, self._failed)
 
-    def delete(self) -> None:
+    def delete(self, *, confirmed: bool = False) -> None:
         contact_id = self.contact.id
         if contact_id is None:
+            return
+        question = _("Diesen Beratungskontakt löschen?")
+        if not confirmed and not unsaved.confirm(
+            self.dialog, question, _("Er zählt dann nicht mehr in der Statistik.")
+        ):
             return
         self.ctx.runner.db(lambda store: delete_contact(store, contact_id), self._written, self._failed)
 

@@ -245,6 +245,9 @@ class ClientPanel(QWidget):
         validation.clear(self.fields, self.message)
         self._set_enabled(True)
         set_elided(self.heading, client.display_name if client.id else _("Neue Person"))
+        cut = [
+            edit.accessibleName() for key, edit in self.edits.items() if len(getattr(client, key)) > edit.maxLength()
+        ]
         for key, edit in self.edits.items():
             edit.setText(getattr(client, key))
         self.birth_date.setText(shown_date(client.birth_date))
@@ -258,6 +261,11 @@ class ClientPanel(QWidget):
         for member in client.household:
             self._add_member(member)
         self.mark_clean()
+        if cut:  # stored longer elsewhere (import, command line): say so before a save shortens it
+            self.message.setText(
+                _("„{field}“ ist länger als erlaubt und wird beim Speichern gekürzt.").format(field=", ".join(cut))
+            )
+            self.message.setProperty("role", "warning")
 
     # --- unsaved changes -------------------------------------------------------------
     def mark_clean(self) -> None:
