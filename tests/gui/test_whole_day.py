@@ -108,7 +108,7 @@ def test_a_whole_day(window, desk, qtbot, kim, capsys) -> None:  # type: ignore[
     assert panel.contact_dialog.delete_button.isVisible()
     answer_next_question("confirmYes", questions)
     panel.contact_dialog.delete_button.click()
-    assert [c.id for c in list_contacts(store, first.id)][0] == recorded.id
+    assert list_contacts(store, first.id)[0].id == recorded.id
     assert panel.contacts.rowCount() == before + 1
     questions.clear()
 
