@@ -478,6 +478,7 @@ class ClientPanel(QWidget):
             self._set_enabled(False)
         self.ctx.notify(_("Die Person und alle ihre Daten wurden gelöscht."))
         self.erased.emit(client_id)
+        self.ctx.changed(Change("client", client_id, "delete"))  # Today, calendar and lists drop the person
 
     # --- contacts --------------------------------------------------------------------
     def record_contact(self) -> ContactDialog | None:
