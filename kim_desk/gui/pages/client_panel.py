@@ -239,6 +239,8 @@ class ClientPanel(QWidget):
         self.cases.set_rows(file.cases)
         self.appointments.set_rows(file.appointments)
         self.contacts.set_rows(file.contacts)
+        for view in self.ui.findChildren(QTableView):  # one person's rows: columns as wide as their texts
+            view.resizeColumnsToContents()
 
     def _fill(self, client: Client) -> None:
         self.client = client

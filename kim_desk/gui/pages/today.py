@@ -120,6 +120,8 @@ class TodayPage(Page):
                 wanted = open_ones[0] if open_ones else ids[0]
             table.selectRow(ids.index(wanted))
         self.contact_button.setEnabled(bool(data.appointments))
+        for view in self.tables.values():  # at most a few hundred rows: columns as wide as their texts
+            view.resizeColumnsToContents()
         self.deadlines.set_rows(data.deadlines)
         self.stalled.set_rows(data.stalled)
         box = child(self.ui, QGroupBox, "appointmentsBox")
