@@ -105,3 +105,20 @@ def test_live_switch_to_arabic_leaves_no_german_behind(window, desk) -> None:  #
     assert not any("(Deutsch)" in text or "(Arabisch)" in text for text in glosses)
     assert window.calendar_page.day.displayFormat() != "dd.MM.yyyy"
     assert window.statusBar().currentMessage() != "Gespeichert."  # no German message stays behind
+
+
+def test_rows_are_chosen_in_arabic_too(window, desk) -> None:  # type: ignore[no-untyped-def]
+    """QTableView.selectRow selected nothing right to left: no client opened from Today, no Ctrl+K there."""
+    page = window.settings_page
+    window.show_page("settings")
+    page.language.setCurrentIndex(page.language.findData("ar"))
+    page.save()
+    window.show_page("today")
+    assert window.today_page.appointments.rowCount() > 0
+    assert window.today_page.record_contact() is not None
+    window.today_page.contact_dialog.dialog.reject()
+    client_id = window.today_page.selected_appointment().appointment.client_id
+    window.open_client(client_id)
+    clients = window.clients_page
+    assert clients.panel.client is not None and clients.panel.client.id == client_id
+    assert clients.model.client_id(clients.table.currentIndex().row()) == client_id

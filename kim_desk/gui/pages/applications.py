@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QCheckBox, QComboBox, QLabel, QTableView, QVBoxLay
 
 from kim_desk.gui import unsaved
 from kim_desk.gui.models.records import Column, RecordTableModel
-from kim_desk.gui.pages.base import Page, setup_table
+from kim_desk.gui.pages.base import Page, select_row, setup_table
 from kim_desk.gui.pages.case_view import CaseView
 from kim_desk.gui.uiload import child
 from kim_desk.i18n import N_, _, ngettext
@@ -123,7 +123,7 @@ class ApplicationsPage(Page):
     def _select(self, case_id: int) -> None:
         for row, record in enumerate(self.model.records()):
             if record.case_id == case_id:
-                self.table.selectRow(row)
+                select_row(self.table, row)
                 return
 
     def _selection_changed(self, selected: QItemSelection, _deselected: QItemSelection) -> None:

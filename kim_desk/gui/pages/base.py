@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from PySide6.QtCore import QItemSelectionModel
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QVBoxLayout, QWidget
 
 from kim_desk.gui.context import Context
@@ -65,3 +66,13 @@ def setup_table(view: QTableView, *, stretch_last: bool = True) -> None:
     header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
     header.setStretchLastSection(stretch_last)
     header.setDefaultSectionSize(160)
+
+
+def select_row(view: QTableView, row: int) -> None:
+    """Select and make current one whole row. QTableView.selectRow looks for the column at the
+    viewport's edge, which in right-to-left layouts can miss every column and select nothing."""
+    model = view.model()
+    if model is None or not 0 <= row < model.rowCount():
+        return
+    flags = QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows
+    view.selectionModel().setCurrentIndex(model.index(row, 0), flags)

@@ -9,7 +9,7 @@ from PySide6.QtWidgets import QLabel, QLineEdit, QPushButton, QSplitter, QTableV
 
 from kim_desk.gui import unsaved
 from kim_desk.gui.models.clients import ClientTableModel
-from kim_desk.gui.pages.base import Page, setup_table
+from kim_desk.gui.pages.base import Page, select_row, setup_table
 from kim_desk.gui.pages.client_panel import ClientPanel
 from kim_desk.gui.uiload import child
 from kim_desk.i18n import _, ngettext
@@ -83,7 +83,7 @@ class ClientsPage(Page):
             self.select_client(self._pending_select)
             self._pending_select = None
         elif ids and text.strip():
-            self.table.selectRow(0)
+            select_row(self.table, 0)
 
     def focus_search(self) -> None:
         self.search.setFocus()
@@ -93,7 +93,7 @@ class ClientsPage(Page):
     def select_client(self, client_id: int) -> None:
         row = self.model.row_of(client_id)
         if row >= 0:
-            self.table.selectRow(row)
+            select_row(self.table, row)
             self.table.scrollTo(self.model.index(row, 0))
         else:
             self.panel.show_client(client_id)
@@ -140,7 +140,7 @@ class ClientsPage(Page):
         client = self.panel.client
         row = self.model.row_of(client.id) if client is not None and client.id is not None else -1
         if row >= 0:
-            self.table.selectRow(row)
+            select_row(self.table, row)
         else:
             self.table.clearSelection()
         selection.blockSignals(False)

@@ -9,7 +9,7 @@ from PySide6.QtWidgets import QGroupBox, QLabel, QPushButton, QTableView
 
 from kim_desk.gui.dialogs.contact import ContactDialog
 from kim_desk.gui.models.records import Column, RecordTableModel
-from kim_desk.gui.pages.base import Page, setup_table
+from kim_desk.gui.pages.base import Page, select_row, setup_table
 from kim_desk.gui.uiload import child
 from kim_desk.i18n import N_, _, ngettext
 from kim_desk.taxonomy import APPOINTMENT_STATUSES, CASE_STATUSES
@@ -118,7 +118,7 @@ class TodayPage(Page):
             if wanted is None:
                 open_ones = [b.appointment.id for b in data.appointments if b.appointment.status == "planned"]
                 wanted = open_ones[0] if open_ones else ids[0]
-            table.selectRow(ids.index(wanted))
+            select_row(table, ids.index(wanted))
         self.contact_button.setEnabled(bool(data.appointments))
         for view in self.tables.values():  # at most a few hundred rows: columns as wide as their texts
             view.resizeColumnsToContents()
