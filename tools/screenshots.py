@@ -135,7 +135,10 @@ def shoot(out: Path) -> int:
             contact = window.clients_page.panel.record_contact()
             assert contact is not None
             _grab(contact.dialog, out / f"{lang}-contact-dialog.png")
-            contact.dialog.reject()
+            contact.save()  # recorded: it shows on the Kontakte tab
+            window.clients_page.panel.tabs.setCurrentIndex(4)
+            _grab(window, out / f"{lang}-client-contacts.png")
+            window.clients_page.panel.tabs.setCurrentIndex(0)
             window.show_page("today")
             offered = window.today_page.record_contact()
             if offered is not None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QItemSelection, QTimer
+from PySide6.QtCore import QItemSelection, Qt, QTimer
 from PySide6.QtWidgets import QLabel, QLineEdit, QPushButton, QSplitter, QTableView, QVBoxLayout, QWidget
 
 from kim_desk.gui import unsaved
@@ -32,9 +32,7 @@ class ClientsPage(Page):
         setup_table(self.table)
         self.table.horizontalHeader().setDefaultSectionSize(130)
         # the birth date and municipality beside the names, so namesakes can be told apart
-        metrics = self.table.fontMetrics()
-        self.table.setColumnWidth(2, metrics.horizontalAdvance("00.00.0000") + 24)
-        self.table.setColumnWidth(3, metrics.horizontalAdvance("Drensteinfurt") + 24)
+        self._size_columns()
         splitter: QSplitter = child(self.ui, QSplitter, "splitter")
         splitter.setStretchFactor(0, 2)
         splitter.setStretchFactor(1, 3)
@@ -180,7 +178,15 @@ class ClientsPage(Page):
             self._pending_select = client_id
             self.run_search()
 
+    def _size_columns(self) -> None:
+        """Birth date and municipality wide enough for their header and their longest value."""
+        cells, heads = self.table.fontMetrics(), self.table.horizontalHeader().fontMetrics()
+        for column, longest in ((2, "00.00.0000"), (3, "Drensteinfurt")):
+            head = str(self.model.headerData(column, Qt.Orientation.Horizontal) or "")
+            self.table.setColumnWidth(column, max(cells.horizontalAdvance(longest), heads.horizontalAdvance(head)) + 28)
+
     def retranslate(self) -> None:
         super().retranslate()
         self.model.retranslate()
+        self._size_columns()
         self.panel.retranslate()
