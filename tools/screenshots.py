@@ -61,11 +61,13 @@ def _grab(widget, path: Path) -> None:  # type: ignore[no-untyped-def]
 
 def shoot(out: Path) -> int:
 
+    from PySide6.QtWidgets import QTabWidget
+
     from kim_desk import i18n
     from kim_desk.clock import FixedClock
     from kim_desk.demo import generate
     from kim_desk.desk import create_desk
-    from kim_desk.gui.app import setup_application
+    from kim_desk.gui.app import apply_direction, setup_application
     from kim_desk.gui.context import GuiOptions
     from kim_desk.gui.first_run import FirstRunWizard
     from kim_desk.gui.main_window import PAGES, MainWindow
@@ -74,6 +76,7 @@ def shoot(out: Path) -> int:
     from kim_desk.vault import KdfParams
 
     app = setup_application(sys.argv[:1])
+    apply_direction(app, "de")  # as the app does at start: Qt's own buttons in German too
     out.mkdir(parents=True, exist_ok=True)
     clock = FixedClock(dt.datetime(2026, 11, 23, 9, 30))
     kdf = KdfParams(iterations=1, lanes=1, memory_kib=8 * 1024)
@@ -112,6 +115,35 @@ def shoot(out: Path) -> int:
             window.new_case_for(ids["client"])
             _grab(window.dialogs[-1].dialog, out / f"{lang}-new-application-dialog.png")
             window.dialogs[-1].dialog.reject()
+            stats = window.statistics_page
+            window.show_page("statistics")
+            stats.table_choice.setCurrentIndex(stats.table_choice.findData("contacts_by_channel"))
+            _grab(window, out / f"{lang}-statistics-crosstab.png")
+            stats.table_choice.setCurrentIndex(stats.table_choice.findData("cases_by_type_state"))
+            _grab(window, out / f"{lang}-statistics-crosstab-cases.png")
+            window.show_page("settings")
+            tabs = window.settings_page.ui.findChild(QTabWidget, "tabs")
+            tabs.setCurrentIndex(1)
+            window.settings_page.district.url.setText("https://kim.kreis-warendorf.de")
+            _grab(window, out / f"{lang}-settings-enrolment.png")
+            window.settings_page.discard_changes()
+            tabs.setCurrentIndex(3)
+            _grab(window, out / f"{lang}-settings-retention.png")
+            tabs.setCurrentIndex(0)
+            window.show_page("clients")
+            window.clients_page.open_client(ids["client"])
+            contact = window.clients_page.panel.record_contact()
+            assert contact is not None
+            _grab(contact.dialog, out / f"{lang}-contact-dialog.png")
+            contact.save()  # recorded: it shows on the Kontakte tab
+            window.clients_page.panel.tabs.setCurrentIndex(4)
+            _grab(window, out / f"{lang}-client-contacts.png")
+            window.clients_page.panel.tabs.setCurrentIndex(0)
+            window.show_page("today")
+            offered = window.today_page.record_contact()
+            if offered is not None:
+                _grab(offered.dialog, out / f"{lang}-contact-from-appointment.png")
+                offered.dialog.reject()
             unlock = UnlockDialog()
             unlock.prepare(i18n._("Der Schlüsselbund ist gesperrt."), i18n._("Die Passphrase ist falsch."))
             unlock.dialog.show()
@@ -119,7 +151,9 @@ def shoot(out: Path) -> int:
             unlock.dialog.close()
             wizard = FirstRunWizard(DataPaths(Path(folder) / f"new-{lang}"), options)
             wizard.show()
+            wizard.passphrase_page.demo.setChecked(True)
             _grab(wizard, out / f"{lang}-first-run-1.png")
+            wizard.passphrase_page.demo.setChecked(False)
             wizard.passphrase_page.first.setText("screenshot passphrase")
             wizard.passphrase_page.second.setText("screenshot passphrase")
             wizard.next()

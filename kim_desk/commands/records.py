@@ -1,4 +1,4 @@
-"""Sub-commands for the records: demo, clients, cases, appointments, self-test."""
+"""Sub-commands for the records: demo, clients, cases, appointments, contacts (commands/contacts.py), self-test."""
 
 from __future__ import annotations
 
@@ -27,6 +27,9 @@ def register(sub: argparse._SubParsersAction[Any]) -> None:
         if name == "clients":
             command.add_argument("--search", default="", help=_("nach Namen suchen (jede Schreibweise)"))
         command.set_defaults(handler=handler)
+    from kim_desk.commands import contacts
+
+    contacts.register(sub)
     self_test = sub.add_parser("self-test", help=_("die Installation ohne Bildschirm prüfen"))
     self_test.set_defaults(handler=run_self_test)
 

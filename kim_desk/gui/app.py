@@ -92,6 +92,7 @@ def run(paths: DataPaths, argv: list[str]) -> int:
 
 def _run(app: QApplication, crash: CrashHandler, paths: DataPaths) -> int:
     options = GuiOptions()
+    apply_direction(app, i18n.ui_language())  # the wizard's and unlock dialog's Qt buttons in German too
     desk = open_or_create(paths, options)
     if desk is None:
         return 1

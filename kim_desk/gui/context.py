@@ -15,6 +15,7 @@ from kim_desk.catalog import Catalog
 from kim_desk.clock import Clock, SystemClock
 from kim_desk.gui.background import Runner
 from kim_desk.paths import DataPaths
+from kim_desk.store import Change
 
 
 @dataclass
@@ -44,6 +45,8 @@ class Context:
     options: GuiOptions
     notify: Callable[[str], None] = print  # replaced by the main window's status bar
     show_error: Callable[[Exception], None] = print  # replaced by the main window
+    # every successful mutation is reported here; the main window passes it to every open view
+    changed: Callable[[Change], None] = field(default=lambda _change: None)
 
     def today(self) -> dt.date:
         return self.options.clock.today()

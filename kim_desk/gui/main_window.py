@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QApplication, QLabel, QListWidget, QMainWindow, QM
 from kim_desk import i18n, settings
 from kim_desk.desk import Desk
 from kim_desk.errors import KnownError
+from kim_desk.gui import unsaved
 from kim_desk.gui.background import Runner
 from kim_desk.gui.context import Context, GuiOptions
 from kim_desk.gui.dialogs.new_case import NewCaseDialog
@@ -27,7 +28,7 @@ from kim_desk.gui.pages.today import TodayPage
 from kim_desk.gui.qt_translations import install_qt_translations
 from kim_desk.gui.uiload import child, load_ui, retranslate
 from kim_desk.i18n import _
-from kim_desk.store import Store
+from kim_desk.store import Change, Store, open_store
 from kim_desk.views import jobs
 from kim_desk.views.format import datetime_text
 
@@ -52,7 +53,8 @@ class MainWindow(QMainWindow):
         self.paths = desk.paths
         self._unlocker = unlocker
         self.runner = Runner(desk.store, synchronous=options.synchronous, on_error=self.show_error)
-        self.ctx = Context(desk.paths, desk.catalog, self.runner, options, self.notify, self.show_error)
+        self.ctx = Context(desk.paths, desk.catalog, self.runner, options, self.notify, self.show_error,
+                           self.broadcast)  # fmt: skip
         self.last_error = ""
         self.dialogs: list[Any] = []  # open non-modal dialogs, kept alive here
         self._key: bytes | None = desk.key or None  # for backups; dropped on lock
@@ -91,6 +93,8 @@ class MainWindow(QMainWindow):
             "new_appointment": QShortcut(QKeySequence.StandardKey.New, self, self.new_appointment),
             "print": QShortcut(QKeySequence.StandardKey.Print, self, self.print_current),
             "lock": QShortcut(QKeySequence("Ctrl+L"), self, self.lock),
+            "contact": QShortcut(QKeySequence("Ctrl+K"), self, self.record_contact),
+            "save": QShortcut(QKeySequence.StandardKey.Save, self, self.save_current),
         }
         for shortcut in self.shortcuts.values():
             shortcut.setContext(Qt.ShortcutContext.ApplicationShortcut)
@@ -98,7 +102,7 @@ class MainWindow(QMainWindow):
     def _setup_idle_lock(self) -> None:
         self.idle = IdleWatcher(self.options.minute_ms, self)
         self.idle.set_minutes(settings.SETTINGS["idle_lock_minutes"].default)
-        self.idle.idle.connect(self.lock)
+        self.idle.idle.connect(self.idle_lock)
 
     def _setup_background(self) -> None:
         """Timers for sending due reports and for the daily backup; they run while unlocked."""
@@ -127,6 +131,7 @@ class MainWindow(QMainWindow):
         self.frame.addWidget(self.content)
         self.frame.setCurrentWidget(self.content)
         self.navigation.currentRowChanged.connect(lambda row: self.show_page(PAGES[row]) if row >= 0 else None)
+        self.status_texts: dict[str, Callable[[], str]] = {}
         self.navigation.setCurrentRow(0)
         self.show_page("today")
         self._update_lock_label(False)
@@ -180,6 +185,9 @@ class MainWindow(QMainWindow):
         page.saved.connect(self.apply_settings)
         page.key_source = lambda: self._key
         page.backup_made.connect(self.refresh_status)
+        page.restore_requested.connect(self.restore_backup)
+        page.district.enrolled.connect(self.refresh_status)
+        page.district.enrolled.connect(page.refresh)  # the address is stored now: nothing unsaved
 
     @property
     def today_page(self) -> TodayPage:
@@ -205,34 +213,82 @@ class MainWindow(QMainWindow):
     def settings_page(self) -> SettingsPage:
         return cast(SettingsPage, self.page("settings"))
 
+    # --- changes and unsaved edits ---------------------------------------------------
+    def broadcast(self, change: Change) -> None:
+        """A mutation was stored: every open page that shows it redraws (no stale views)."""
+        for page in list(self.pages.values()):
+            page.apply_change(change)
+
+    def settle(self, then: Callable[[], None], *, on_cancel: Callable[[], None] | None = None) -> None:
+        """Run `then` once the page shown has no unsaved changes: asks Speichern / Verwerfen / Abbrechen."""
+        page = self.pages.get(self.current_page()) if self.content is not None else None
+        what = page.unsaved() if page is not None else ""
+        if page is None or not what:
+            then()
+            return
+        answer = unsaved.ask(self, what)
+        if answer == unsaved.SAVE:
+            page.save_changes(then)
+        elif answer == unsaved.DISCARD:
+            page.discard_changes()
+            then()
+        elif on_cancel is not None:
+            on_cancel()
+
+    def save_current(self) -> None:
+        page = self.pages.get(self.current_page()) if self.content is not None else None
+        if page is not None and page.unsaved():
+            page.save_changes(lambda: None)
+
     # --- navigation ------------------------------------------------------------------
-    def show_page(self, name: str) -> None:
-        page = self.page(name)
+    def show_page(self, name: str, then: Callable[[], None] | None = None) -> None:
+        """Show page `name` (asking first about unsaved changes on the page left), then run `then`."""
+        if self.content is not None and self.current_page() != name and name in self.pages.keys() | set(PAGES):
+            current = self.current_page()
+            self.settle(lambda: self._show_page(name, then), on_cancel=lambda: self._mark_navigation(current))
+            return
+        self._show_page(name, then)
+
+    def _mark_navigation(self, name: str) -> None:
         row = PAGES.index(name)
         if self.navigation.currentRow() != row:
             self.navigation.blockSignals(True)
             self.navigation.setCurrentRow(row)
             self.navigation.blockSignals(False)
+
+    def _show_page(self, name: str, then: Callable[[], None] | None = None) -> None:
+        page = self.page(name)
+        self._mark_navigation(name)
         self.stack.setCurrentWidget(page)
         page.refresh()
+        if then is not None:
+            then()
 
     def current_page(self) -> str:
         current = self.stack.currentWidget()
         return next((name for name, page in self.pages.items() if page is current), PAGES[0])
 
     def open_client(self, client_id: int) -> None:
-        self.show_page("clients")
-        self.clients_page.open_client(client_id)
+        self.show_page("clients", lambda: self.clients_page.open_client(client_id))
 
     def open_case(self, case_id: int) -> None:
-        self.show_page("applications")
-        self.applications_page.open_case(case_id)
+        self.show_page("applications", lambda: self.applications_page.open_case(case_id))
 
     def focus_search(self) -> None:
         if self.runner.locked:
             return
-        self.show_page("clients")
-        self.clients_page.focus_search()
+        self.show_page("clients", self.clients_page.focus_search)
+
+    def record_contact(self) -> None:
+        """Ctrl+K: a contact for the person open on the client page, or for the appointment chosen on Today."""
+        if self.runner.locked or self.content is None:
+            return
+        if self.current_page() == "today":
+            self.today_page.record_contact()
+        elif self.current_page() == "clients" and self.clients_page.panel.client is not None:
+            self.clients_page.panel.record_contact()
+        else:
+            self.notify(_("Kontakt erfassen: bitte zuerst eine Person oder einen Termin von heute wählen."))
 
     # --- quick actions ---------------------------------------------------------------
     def new_appointment(self) -> None:
@@ -242,14 +298,12 @@ class MainWindow(QMainWindow):
         if self.current_page() == "clients" and client is not None and client.id is not None:
             self.new_appointment_for(client.id)
             return
-        self.show_page("calendar")
-        self.calendar_page.new_appointment()
+        self.show_page("calendar", self.calendar_page.new_appointment)
 
     def new_appointment_for(self, client_id: int) -> None:
         client = self.clients_page.panel.client
         name = client.display_name if client is not None and client.id == client_id else ""
-        self.show_page("calendar")
-        self.calendar_page.new_appointment(client_id, name)
+        self.show_page("calendar", lambda: self.calendar_page.new_appointment(client_id, name))
 
     def new_case_for(self, client_id: int) -> None:
         client = self.clients_page.panel.client
@@ -295,6 +349,7 @@ class MainWindow(QMainWindow):
             app.setLayoutDirection(direction)
             install_qt_translations(app, lang)
         self.setLayoutDirection(direction)
+        self.statusBar().clearMessage()  # a message of the old language must not stay
         retranslate(self.lock_screen)
         if self.content is not None:
             retranslate(self.content)
@@ -363,6 +418,37 @@ class MainWindow(QMainWindow):
         else:
             self.show_error(error)
 
+    def restore_backup(self, info: Any) -> None:
+        """Close the store, restore `info` (kim_desk.backup.restore: verified first, later erasures
+        applied again, nothing replaced on failure), then open the desk again with the same key."""
+        key, paths, clock = self._key, self.paths, self.options.clock
+        if self.runner.locked or key is None:
+            return
+        self._lock()
+
+        def restore(_progress: object) -> Any:
+            from kim_desk.backup.restore import restore_backup
+
+            return restore_backup(paths, info, key, clock)
+
+        def reopen(result: Any, error: Exception | None) -> None:
+            self.runner.set_store(open_store(paths.database, key, clock=clock))
+            self._key = key
+            self._build_content()
+            self.load_settings()
+            if error is not None:
+                self.show_error(error)
+            else:
+                self.notify(
+                    _("Sicherung {name} wiederhergestellt: {clients} Personen; {erased} spätere Löschungen erneut "
+                      "angewandt.").format(name=info.name, clients=result.clients, erased=result.erasures_applied)
+                )  # fmt: skip
+
+        def closed(_result: object) -> None:
+            self.runner.run(restore, lambda result: reopen(result, None), lambda error: reopen(None, error))
+
+        self.runner.close_store(closed)
+
     # --- status bar ------------------------------------------------------------------
     def refresh_status(self) -> None:
         paths = self.paths
@@ -408,6 +494,24 @@ class MainWindow(QMainWindow):
 
     # --- locking ---------------------------------------------------------------------
     def lock(self) -> None:
+        """Lock on request (Ctrl+L): unsaved changes are asked about first."""
+        if self.runner.locked:
+            return
+        self.settle(self._lock)
+
+    def idle_lock(self) -> None:
+        """Nobody is at the desk to answer: valid unsaved changes are stored (queued before the store
+        closes), then the desk locks in any case. Changes that do not validate are lost; the log says so."""
+        if self.runner.locked:
+            return
+        page = self.pages.get(self.current_page()) if self.content is not None else None
+        if page is not None and page.unsaved():
+            log.info("idle_lock.saving_unsaved_changes")
+            page.save_changes(lambda: None)
+            self.runner.wait_idle()  # its answer reaches the page before the page is deleted
+        self._lock()
+
+    def _lock(self) -> None:
         """Close the store and drop every page that showed data."""
         if self.runner.locked:
             return
@@ -446,7 +550,15 @@ class MainWindow(QMainWindow):
         log.info("unlocked")
         return True
 
+    def _close_again(self) -> None:
+        self.close()
+
     def closeEvent(self, event: QCloseEvent) -> None:
+        page = self.pages.get(self.current_page()) if self.content is not None else None
+        if page is not None and page.unsaved():
+            event.ignore()
+            self.settle(self._close_again)  # closes once saved or discarded; a failed save stays open and says why
+            return
         self.idle.stop()
         self.sync_timer.stop()
         self.backup_timer.stop()

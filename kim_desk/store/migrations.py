@@ -12,6 +12,7 @@ from kim_desk.store.schema_v2 import SCHEMA_V2
 from kim_desk.store.schema_v3 import SCHEMA_V3
 from kim_desk.store.schema_v4 import SCHEMA_V4
 from kim_desk.store.schema_v5 import SCHEMA_V5
+from kim_desk.store.schema_v6 import SCHEMA_V6
 from kim_desk.store.schema_v7 import migrate_v7
 from kim_desk.store.schema_v9 import SCHEMA_V9
 
@@ -30,6 +31,7 @@ MIGRATIONS: list[tuple[int, Callable[[Connection], None]]] = [
     (3, _run_script(SCHEMA_V3)),
     (4, _run_script(SCHEMA_V4)),
     (5, _run_script(SCHEMA_V5)),
+    (6, _run_script(SCHEMA_V6)),
     (7, migrate_v7),
     (9, _run_script(SCHEMA_V9)),
 ]

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from kim_desk import settings
+from kim_desk.errors import KnownError
 from kim_desk.i18n import _, ngettext
 from kim_desk.paths import DataPaths
 from kim_desk.store import Store
@@ -244,3 +245,59 @@ def verify_backup(folder: Any, key: bytes) -> list[str]:
     from kim_desk.backup.core import verify_backup as verify
 
     return verify(folder, key)
+
+
+# --- enrolment with the district from the settings page ------------------------------------------
+def _target(url: str) -> Any:
+    """What a Connect function reads: the address (and no certificate file of one's own)."""
+    from types import SimpleNamespace
+
+    return SimpleNamespace(url=url.strip(), ca_bundle=None)
+
+
+def _district_unreachable(error: Exception) -> KnownError:
+    return KnownError(
+        _("Der Dienst des Kreises ist unter dieser Adresse nicht erreichbar ({kind}).").format(
+            kind=type(error).__name__
+        )
+    )
+
+
+def check_connection(connect: Connect | None, url: str) -> None:
+    """The button "Verbindung testen": does the address answer at all? (On the pool; no database needed.)"""
+    import httpx
+
+    try:
+        with (connect or default_connect)(_target(url)) as client:
+            client.get("/healthz", timeout=httpx.Timeout(5.0, connect=3.0))
+    except httpx.HTTPError as error:
+        raise _district_unreachable(error) from error
+
+
+def enrol(store: Store, connect: Connect | None, url: str, code: str, today: dt.date) -> Any:
+    """Enrol this desk with the one-time code (kim_desk.sync.service.enrol_desk) and keep the address."""
+    import httpx
+
+    from kim_desk.sync.service import enrol_desk
+
+    if not code.strip():
+        raise KnownError(_("Bitte den Anmeldecode vom Kreis eingeben."))
+    try:
+        with (connect or default_connect)(_target(url)) as client:
+            result = enrol_desk(store.conn, client, url.strip(), code.strip(), today)
+    except httpx.HTTPError as error:
+        raise _district_unreachable(error) from error
+    settings.put(store, "district_url", url.strip())
+    return result
+
+
+def enrolment_text(store: Store) -> str:
+    """One line on this desk's enrolment, for the settings page."""
+    from kim_desk.sync.service import enrolment
+
+    found = enrolment(store.conn)
+    if found is None:
+        return _("Noch nicht beim Kreis angemeldet.")
+    return _("Angemeldet als {desk_id} (Gemeinde {municipality}); Berichte ab {period}.").format(
+        desk_id=found.desk_id, municipality=found.municipality, period=found.first_period
+    )

@@ -86,6 +86,18 @@ def appointment_records(store: Store) -> list[dict[str, object]]:
     return [dict(row) for row in store.rows(sql)]
 
 
+def contact_records(store: Store) -> list[dict[str, object]]:
+    """Every contact in date order, for `kim-desk contacts` (codes only, no notes)."""
+    sql = (
+        "SELECT id, client_id, case_id, appointment_id, contact_on, channel, language, minutes, topics, interpreter "
+        "FROM contact ORDER BY contact_on, id"
+    )
+    rows = [dict(row) for row in store.rows(sql)]
+    for row in rows:
+        row["topics"] = json.loads(str(row["topics"] or "[]"))
+    return rows
+
+
 def client_names(store: Store, ids: set[int]) -> dict[int, str]:
     if not ids:
         return {}

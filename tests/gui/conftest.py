@@ -18,7 +18,7 @@ from tests.conftest import FAST_KDF, TODAY, FakeKeyring
 @pytest.fixture
 def options() -> GuiOptions:
     return GuiOptions(
-        synchronous=True, clock=FixedClock(TODAY), keyring=FakeKeyring(), kdf=FAST_KDF, minute_ms=50, search_delay_ms=1
+        synchronous=True, clock=FixedClock(TODAY), keyring=FakeKeyring(), kdf=FAST_KDF, minute_ms=500, search_delay_ms=1
     )
 
 
@@ -30,6 +30,9 @@ def window(qtbot, desk: Desk, options: GuiOptions) -> Iterator[MainWindow]:  # t
     win.activateWindow()
     qtbot.waitUntil(win.isActiveWindow)
     yield win
+    for page in list(win.pages.values()):  # closing asks about unsaved edits: nobody answers in teardown
+        if page.unsaved():
+            page.discard_changes()
     win.idle.stop()
     win.idle.detach()
     win.runner.shutdown()

@@ -106,6 +106,11 @@ def test_a_counselling_day(window, desk, qtbot) -> None:  # type: ignore[no-unty
     view.new_status.setCurrentIndex(view.new_status.findData("submitted"))
     view.status_date.setDate(QDate(2026, 10, 20))
     qtbot.mouseClick(view.buttons["changeStatusButton"], Qt.MouseButton.LeftButton)
+    # documents are still missing: a warning naming them first, nothing changed yet
+    assert "Pflicht-Unterlage" in view.message.text() and get_case(store, case_id).status != "submitted"
+    missing_rows = [row for row in _table_texts(view.checklist) if row[1] == "Fehlt"]
+    assert f"{len(missing_rows)} Pflicht-Unterlagen fehlen noch" in view.summary.text()
+    qtbot.mouseClick(view.buttons["changeStatusButton"], Qt.MouseButton.LeftButton)
     case = get_case(store, case_id)
     assert (case.status, case.submitted_on, case.next_steps) == (
         "submitted",
@@ -121,4 +126,9 @@ def test_a_counselling_day(window, desk, qtbot) -> None:  # type: ignore[no-unty
     appointments = _table_texts(today.appointments)
     assert ["Khalil, Rana", "Kindergeld beantragen"] in [row[1:3] for row in appointments]
     deadlines = _table_texts(today.deadlines)
-    assert ["Entscheidung der Familienkasse erwartet", "Khalil, Rana", "Kindergeld"] in [row[1:4] for row in deadlines]
+    assert ["in 8 Tagen", "Entscheidung der Familienkasse erwartet", "Khalil, Rana", "Kindergeld"] in [
+        row[1:5] for row in deadlines
+    ]
+    # deadlines already past are listed too, and say that they are overdue
+    past = [row for row in deadlines if row[1].startswith("seit ")]
+    assert past and all(row[1].endswith("überfällig") for row in past)

@@ -15,7 +15,7 @@ class _Arabic(NullTranslations):
     WORDS: ClassVar[dict[str, str]] = {
         "Heute": "اليوم",
         "Klienten": "العملاء",
-        "Fristen in den nächsten 14 Tagen": "المواعيد النهائية",
+        "Fristen: überfällige und die nächsten 14 Tage": "المواعيد النهائية",
     }
 
     def gettext(self, message: str) -> str:
@@ -37,7 +37,7 @@ def test_settings_are_validated_and_stored(window, desk) -> None:  # type: ignor
     assert {key: stored[key] for key in page.fields} == {
         "counsellor": "Frau Neumann", "organisation": "Caritas Ahlen", "municipality": "ahlen", "ui_language": "de",
         "idle_lock_minutes": 15, "district_url": "https://kim.example.org", "place": "",
-        "desk_phone": "02382 8934-12", "desk_hours": "Mo–Do 9–12 Uhr",
+        "desk_phone": "02382 8934-12", "desk_hours": "Mo–Do 9–12 Uhr", "retention_years": 3,
     }  # fmt: skip
     assert page.message.text() == "Gespeichert."
     assert window.idle.interval_ms == 15 * window.options.minute_ms
@@ -66,7 +66,7 @@ def test_switching_to_arabic_mirrors_and_retranslates_live(window, desk, monkeyp
     page.language.setCurrentIndex(page.language.findData("de"))
     page.save()
     assert window.navigation.item(0).text() == "Heute"
-    assert box.title() == "Fristen in den nächsten 14 Tagen"
+    assert box.title() == "Fristen: überfällige und die nächsten 14 Tage"
     assert QApplication.layoutDirection() == Qt.LayoutDirection.LeftToRight
 
 
@@ -85,3 +85,43 @@ def test_real_arabic_catalogue_and_qt_own_texts(window, desk) -> None:  # type: 
     page.save()
     assert window.navigation.item(0).text() == "Heute"
     assert QCoreApplication.translate("QPlatformTheme", "Cancel") == "Abbrechen"
+
+
+def test_live_switch_to_arabic_leaves_no_german_behind(window, desk) -> None:  # type: ignore[no-untyped-def]
+    """Household relations, language glosses, date fields and the status bar follow the switch."""
+    from PySide6.QtWidgets import QComboBox
+
+    client_id = desk.store.one("SELECT client_id FROM household_member LIMIT 1")["client_id"]
+    window.open_client(client_id)
+    panel = window.clients_page.panel
+    window.notify("Gespeichert.")
+    window.show_page("calendar")
+    page = window.settings_page
+    window.show_page("settings")
+    page.language.setCurrentIndex(page.language.findData("ar"))
+    page.save()
+    relation = panel.household.cellWidget(0, 3)
+    assert isinstance(relation, QComboBox)
+    german = {"Ehepartner/in", "Kind", "Elternteil", "Geschwister", "Andere"}
+    assert not german & {relation.itemText(i) for i in range(relation.count())}
+    glosses = [panel.languages.item(row).text() for row in range(panel.languages.count())]
+    assert not any("(Deutsch)" in text or "(Arabisch)" in text for text in glosses)
+    assert window.calendar_page.day.displayFormat() != "dd.MM.yyyy"
+    assert window.statusBar().currentMessage() != "Gespeichert."  # no German message stays behind
+
+
+def test_rows_are_chosen_in_arabic_too(window, desk) -> None:  # type: ignore[no-untyped-def]
+    """QTableView.selectRow selected nothing right to left: no client opened from Today, no Ctrl+K there."""
+    page = window.settings_page
+    window.show_page("settings")
+    page.language.setCurrentIndex(page.language.findData("ar"))
+    page.save()
+    window.show_page("today")
+    assert window.today_page.appointments.rowCount() > 0
+    assert window.today_page.record_contact() is not None
+    window.today_page.contact_dialog.dialog.reject()
+    client_id = window.today_page.selected_appointment().appointment.client_id
+    window.open_client(client_id)
+    clients = window.clients_page
+    assert clients.panel.client is not None and clients.panel.client.id == client_id
+    assert clients.model.client_id(clients.table.currentIndex().row()) == client_id

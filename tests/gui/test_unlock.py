@@ -184,6 +184,6 @@ def test_ctrl_l_locks_hides_data_and_unlock_brings_it_back(qtbot, desk_paths, op
 def test_idle_time_from_settings_locks_the_desk(qtbot, window) -> None:  # type: ignore[no-untyped-def]
     window.settings_page.idle_minutes.setValue(2)
     window.settings_page.save()
-    assert window.idle.interval_ms == 2 * 50
-    qtbot.waitUntil(lambda: window.runner.locked, timeout=2000)
+    assert window.idle.interval_ms == 2 * window.options.minute_ms
+    qtbot.waitUntil(lambda: window.runner.locked, timeout=4 * window.options.minute_ms + 2000)
     assert window.frame.currentWidget() is window.lock_screen

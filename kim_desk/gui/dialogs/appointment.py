@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 
+import shiboken6
 from PySide6.QtCore import QDate, QObject, Qt, QTime, QTimer, Signal
 from PySide6.QtWidgets import (
     QComboBox,
@@ -21,18 +22,32 @@ from PySide6.QtWidgets import (
 )
 
 from kim_desk import settings
-from kim_desk.errors import ValidationError
+from kim_desk.errors import KnownError, ValidationError
 from kim_desk.gui import validation
 from kim_desk.gui.context import Context
+from kim_desk.gui.dates import apply_date_formats
+from kim_desk.gui.dialogs.contact import ContactDialog
+from kim_desk.gui.elide import set_elided
 from kim_desk.gui.uiload import child, load_ui
 from kim_desk.i18n import _
-from kim_desk.store import Store
+from kim_desk.store import Change, Store
 from kim_desk.store.appointments import Appointment, conflicts, create_appointment, update_appointment
 from kim_desk.store.cases import list_cases
+from kim_desk.store.contacts import contact_for_appointment
 from kim_desk.store.search import search_clients
-from kim_desk.taxonomy import APPOINTMENT_STATUSES, CASE_STATUSES
+from kim_desk.taxonomy import APPOINTMENT_STATUSES, CASE_STATUSES, MUNICIPALITIES
 from kim_desk.views import lists
-from kim_desk.views.format import code_text, time_text, type_title
+from kim_desk.views.format import code_text, date_text, time_text, type_title
+
+
+def person_text(row: lists.ClientRow) -> str:
+    """Name, birth date and municipality: namesakes can be told apart wherever a person is chosen."""
+    name = f"{row.family_name}, {row.given_names}".strip(", ")
+    parts = [name, date_text(row.birth_date) if row.birth_date else "", code_text(MUNICIPALITIES, row.municipality)]
+    return " · ".join(part for part in parts if part)
+
+
+Written = tuple[Change | None, list[Appointment], bool]  # the change, or the clashes; whether to offer a contact
 
 
 class AppointmentDialog(QObject):
@@ -78,6 +93,8 @@ class AppointmentDialog(QObject):
         self._search_timer = QTimer(self)
         self._search_timer.setSingleShot(True)
         self._search_timer.setInterval(ctx.options.search_delay_ms)
+        self.contact_dialog: ContactDialog | None = None
+        apply_date_formats(ui)
         self._fill(appointment, starts_at, client_name)
         self._connect_signals()
 
@@ -121,7 +138,7 @@ class AppointmentDialog(QObject):
 
     def _show_client(self, name: str) -> None:
         fixed = self.client_id is not None
-        self.client_name.setText(name or (_("Nummer {id}").format(id=self.client_id) if fixed else ""))
+        set_elided(self.client_name, name or (_("Nummer {id}").format(id=self.client_id) if fixed else ""))
         self.client_name.setVisible(fixed)
         self.client_search.setVisible(not fixed)
         self.client_hits.setVisible(not fixed)
@@ -144,8 +161,8 @@ class AppointmentDialog(QObject):
 
         def find(store: Store) -> list[tuple[int, str]]:
             ids = [hit.client_id for hit in search_clients(store, text, limit=20)]
-            names = lists.client_names(store, set(ids))
-            return [(client_id, names[client_id]) for client_id in ids if client_id in names]
+            rows = lists.client_rows(store, ids)
+            return [(client_id, person_text(rows[client_id])) for client_id in ids if client_id in rows]
 
         self.ctx.runner.db(find, self._hits)
 
@@ -176,6 +193,8 @@ class AppointmentDialog(QObject):
         )  # fmt: skip
 
     def _reset_conflict_warning(self) -> None:
+        if not shiboken6.isValid(self.buttons):  # a field losing focus while the window is torn down
+            return
         self._accepted_conflicts = None
         self.buttons.button(QDialogButtonBox.StandardButton.Save).setText(_("Speichern"))
 
@@ -186,20 +205,22 @@ class AppointmentDialog(QObject):
         appointment = self.appointment()
         accepted = self._accepted_conflicts
 
-        def write(store: Store) -> tuple[int | None, list[Appointment]]:
+        def write(store: Store) -> Written:
             clashes = conflicts(store, appointment) if appointment.status == "planned" else []
             if clashes and sorted(c.id or 0 for c in clashes) != accepted:
-                return None, clashes
+                return None, clashes, False
             change = (
                 update_appointment(store, appointment) if appointment.id else create_appointment(store, appointment)
             )
-            return change.id, []
+            # kept: offer to record the consultation, unless one is recorded for it already
+            offer = appointment.status == "done" and contact_for_appointment(store, change.id) is None
+            return change, [], offer
 
         self.ctx.runner.db(write, self._written, self._failed)
 
-    def _written(self, result: tuple[int | None, list[Appointment]]) -> None:
-        appointment_id, clashes = result
-        if appointment_id is None:
+    def _written(self, result: Written) -> None:
+        change, clashes, offer = result
+        if change is None:
             self._accepted_conflicts = sorted(c.id or 0 for c in clashes)
             times = ", ".join(f"{time_text(c.starts_at)}–{time_text(c.ends_at)}" for c in clashes)
             self.warning.setText(
@@ -210,14 +231,26 @@ class AppointmentDialog(QObject):
             self.warning.setProperty("role", "warning")
             self.buttons.button(QDialogButtonBox.StandardButton.Save).setText(_("Trotzdem speichern"))
             return
-        self.saved.emit(appointment_id)
+        self.ctx.changed(change)
+        self.saved.emit(change.id)
         self.dialog.accept()
+        if offer:
+            self.offer_contact(dataclasses.replace(self.appointment(), id=change.id))
+
+    def offer_contact(self, appointment: Appointment) -> ContactDialog:
+        """The appointment was kept: the contact dialog, filled in from it (Enter records, Esc declines)."""
+        self.contact_dialog = ContactDialog(self.ctx, self.dialog.parentWidget(), appointment.client_id,
+                                            appointment=appointment)  # fmt: skip
+        self.contact_dialog.open()
+        return self.contact_dialog
 
     def _failed(self, error: Exception) -> None:
         if isinstance(error, ValidationError):
             validation.show(self.fields, self.warning, error.field, str(error))
-        else:
+        elif isinstance(error, KnownError):
             self.warning.setText(str(error))
+        else:
+            self.ctx.show_error(error)
 
     def open(self) -> None:
         self.dialog.open()

@@ -6,8 +6,10 @@ from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import QComboBox, QDialog, QDialogButtonBox, QLabel, QWidget
 
 from kim_desk.gui.context import Context
+from kim_desk.gui.elide import set_elided
 from kim_desk.gui.uiload import child, load_ui
 from kim_desk.i18n import _
+from kim_desk.store import Change
 from kim_desk.store.cases import open_case
 
 
@@ -23,7 +25,7 @@ class NewCaseDialog(QObject):
         self.case_type: QComboBox = child(self.dialog, QComboBox, "caseType")
         self.summary: QLabel = child(self.dialog, QLabel, "typeSummary")
         self.message: QLabel = child(self.dialog, QLabel, "message")
-        child(self.dialog, QLabel, "clientName").setText(client_name)
+        set_elided(child(self.dialog, QLabel, "clientName"), client_name)
         for app_type in sorted(ctx.catalog.types.values(), key=lambda t: _(t.title)):
             self.case_type.addItem(_(app_type.title), app_type.code)
         buttons: QDialogButtonBox = child(self.dialog, QDialogButtonBox, "buttons")
@@ -52,13 +54,14 @@ class NewCaseDialog(QObject):
         client_id = self.client_id
         catalog = self.ctx.catalog
         self.ctx.runner.db(
-            lambda store: open_case(store, catalog, client_id, type_code).id,
+            lambda store: open_case(store, catalog, client_id, type_code),
             self._opened,
             lambda error: self.message.setText(str(error)),
         )
 
-    def _opened(self, case_id: int) -> None:
-        self.opened.emit(case_id)
+    def _opened(self, change: Change) -> None:
+        self.ctx.changed(change)
+        self.opened.emit(change.id)
         self.dialog.accept()
 
     def open(self) -> None:

@@ -60,6 +60,8 @@ class ChecklistModel(QAbstractTableModel):
         if column == 0:
             return _(checklist_label(self._catalog, self._type_code, item))
         if column == 1:
+            if item.state == "missing" and not item.required:
+                return _("Fehlt (optional)")  # not counted as missing in the header
             return _(CHECKLIST_STATES[item.state].title)
         return _("ja") if item.required else _("falls vorhanden")
 

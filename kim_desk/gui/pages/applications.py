@@ -7,11 +7,14 @@ row and blocked the window for seconds in the stall benchmark.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import QItemSelection, Qt
 from PySide6.QtWidgets import QCheckBox, QComboBox, QLabel, QTableView, QVBoxLayout, QWidget
 
+from kim_desk.gui import unsaved
 from kim_desk.gui.models.records import Column, RecordTableModel
-from kim_desk.gui.pages.base import Page, setup_table
+from kim_desk.gui.pages.base import Page, select_row, setup_table
 from kim_desk.gui.pages.case_view import CaseView
 from kim_desk.gui.uiload import child
 from kim_desk.i18n import N_, _, ngettext
@@ -22,6 +25,7 @@ from kim_desk.views.format import code_text, date_text, type_title
 
 class ApplicationsPage(Page):
     UI_NAME = "applications"
+    CONCERNS = frozenset({"case", "client"})
 
     def __init__(self, ctx, parent=None) -> None:  # type: ignore[no-untyped-def]
         super().__init__(ctx, parent)
@@ -119,7 +123,7 @@ class ApplicationsPage(Page):
     def _select(self, case_id: int) -> None:
         for row, record in enumerate(self.model.records()):
             if record.case_id == case_id:
-                self.table.selectRow(row)
+                select_row(self.table, row)
                 return
 
     def _selection_changed(self, selected: QItemSelection, _deselected: QItemSelection) -> None:
@@ -128,7 +132,41 @@ class ApplicationsPage(Page):
             return
         record = self.model.record(indexes[0].row())
         if record is not None and record.case_id != self.case_view.case_id:
-            self.case_view.show_case(record.case_id)
+            case_id = record.case_id
+            shown = self.case_view.case_id
+            self.leave_case(lambda: self.case_view.show_case(case_id), lambda: self._select_quietly(shown))
+
+    def _select_quietly(self, case_id: int | None) -> None:
+        selection = self.table.selectionModel()
+        selection.blockSignals(True)
+        self.table.clearSelection()
+        if case_id is not None:
+            self._select(case_id)
+        selection.blockSignals(False)
+
+    # --- unsaved changes (the next steps) ----------------------------------------------
+    def leave_case(self, then: Callable[[], None], on_cancel: Callable[[], None]) -> None:
+        what = self.unsaved()
+        if not what:
+            then()
+            return
+        answer = unsaved.ask(self, what)
+        if answer == unsaved.SAVE:
+            self.save_changes(then)
+        elif answer == unsaved.DISCARD:
+            self.discard_changes()
+            then()
+        else:
+            on_cancel()
+
+    def unsaved(self) -> str:
+        return _("Die nächsten Schritte") if self.case_view.steps_modified() else ""
+
+    def save_changes(self, then: Callable[[], None]) -> None:
+        self.case_view.save_next_steps(then)
+
+    def discard_changes(self) -> None:
+        self.case_view.discard_next_steps()
 
     def open_case(self, case_id: int) -> None:
         self.case_view.show_case(case_id)

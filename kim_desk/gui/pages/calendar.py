@@ -27,7 +27,7 @@ from kim_desk.gui.models.week import WeekModel
 from kim_desk.gui.pages.base import Page
 from kim_desk.gui.uiload import child
 from kim_desk.i18n import N_, _
-from kim_desk.store import Store
+from kim_desk.store import Change, Store
 from kim_desk.store.appointments import Appointment, update_appointment
 from kim_desk.views import lists, printing
 
@@ -36,6 +36,7 @@ VIEWS = (("week", N_("Woche")), ("day", N_("Tag")))
 
 class CalendarPage(Page):
     UI_NAME = "calendar"
+    CONCERNS = frozenset({"appointment", "client"})
 
     def __init__(self, ctx, parent=None) -> None:  # type: ignore[no-untyped-def]
         super().__init__(ctx, parent)
@@ -152,12 +153,13 @@ class CalendarPage(Page):
             return
         cancelled = dataclasses.replace(entry.appointment, status="cancelled")
 
-        def write(store: Store) -> None:
-            update_appointment(store, cancelled)
+        def write(store: Store) -> Change:
+            return update_appointment(store, cancelled)
 
-        self.ctx.runner.db(write, lambda _r: self._cancelled(entry), self.ctx.show_error)
+        self.ctx.runner.db(write, lambda change: self._cancelled(entry, change), self.ctx.show_error)
 
-    def _cancelled(self, entry: lists.Booked) -> None:
+    def _cancelled(self, entry: lists.Booked, change: Change) -> None:
+        self.ctx.changed(change)
         self.message.setText(_("Termin mit {name} abgesagt.").format(name=entry.client_name))
         self.refresh()
 

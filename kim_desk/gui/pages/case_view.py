@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from typing import Any
 
 from PySide6.QtCore import QDate, Qt, Signal
 from PySide6.QtWidgets import (
@@ -23,11 +22,12 @@ from PySide6.QtWidgets import (
 
 from kim_desk.gui.context import Context
 from kim_desk.gui.dialogs.print_dialog import PrintDialog, open_print_dialog
+from kim_desk.gui.elide import set_elided
 from kim_desk.gui.models.checklist import ChecklistModel
 from kim_desk.gui.pages.base import setup_table
 from kim_desk.gui.pages.client_panel import shown_date, user_date
 from kim_desk.gui.uiload import child, load_ui, retranslate
-from kim_desk.i18n import _
+from kim_desk.i18n import _, ngettext
 from kim_desk.store import Change, Store
 from kim_desk.store import cases as case_store
 from kim_desk.store.cases import ChecklistItem
@@ -104,10 +104,12 @@ class CaseView(QWidget):
         b["notNeededButton"].clicked.connect(self._mark_not_needed)
         b["addItemButton"].clicked.connect(self.add_item)
         self.extra_item.returnPressed.connect(self.add_item)
-        b["changeStatusButton"].clicked.connect(self.change_status)
+        b["changeStatusButton"].clicked.connect(lambda _checked=False: self.change_status())
+        self.new_status.currentIndexChanged.connect(self._reset_status_warning)
+        self._warned_submit: int | None = None  # case id warned about missing documents
         b["addBarrierButton"].clicked.connect(self.add_barrier)
         b["resolveBarrierButton"].clicked.connect(self.resolve_barrier)
-        b["saveStepsButton"].clicked.connect(self.save_next_steps)
+        b["saveStepsButton"].clicked.connect(lambda _checked=False: self.save_next_steps())
         b["saveDatesButton"].clicked.connect(self.save_dates)
 
     # --- showing ---------------------------------------------------------------------
@@ -132,7 +134,7 @@ class CaseView(QWidget):
         self.file = file
         case = file.case
         self.setEnabled(True)
-        self.heading.setText(f"{type_title(self.ctx.catalog, case.type_code)} – {file.client_name}")
+        set_elided(self.heading, f"{type_title(self.ctx.catalog, case.type_code)} – {file.client_name}", 90)
         app_type = self.ctx.catalog.types.get(case.type_code)
         lines = deadlines.deadline_lines(app_type, case, file.permit_expires, self.ctx.today())
         self.deadline_list.setText("\n".join(lines) or _("Keine offenen Fristen."))
@@ -150,7 +152,10 @@ class CaseView(QWidget):
             parts.append(_("eingereicht am {date}").format(date=date_text(case.submitted_on)))
         if case.outcome:
             parts.append(code_text(OUTCOMES, case.outcome))
-        parts.append(_("{n} Unterlagen fehlen noch").format(n=len(case.missing_documents)))
+        parts.append(_("{n} Pflicht-Unterlagen fehlen noch").format(n=len(case.missing_documents)))
+        optional = [i for i in case.checklist if i.state == "missing" and not i.required]
+        if optional:
+            parts.append(_("{n} optionale fehlen").format(n=len(optional)))
         self.summary.setText(" · ".join(parts))
         self.checklist.set_items(case.type_code, case.checklist)
         self.new_status.clear()
@@ -173,15 +178,18 @@ class CaseView(QWidget):
             self.next_steps.setPlainText(case.next_steps)
 
     # --- changes (each on the DB worker, then the case is shown again) ---------------
-    def _write(self, fn: Callable[[Store], Change], done_text: str) -> None:
+    def _write(self, fn: Callable[[Store], Change], done_text: str, then: Callable[[], None] | None = None) -> None:
         case_id = self.case_id
         if case_id is None:
             return
 
-        def done(_change: Any) -> None:
+        def done(change: Change) -> None:
             self.message.setText(done_text)
+            self.ctx.changed(change)
             self.changed.emit(case_id)
             self.show_case(case_id)
+            if then is not None:
+                then()
 
         def failed(error: Exception) -> None:
             self.message.setText(str(error))
@@ -207,8 +215,21 @@ class CaseView(QWidget):
     def change_status(self) -> None:
         status = self.new_status.currentData()
         case_id = self.case_id
-        if status is None or case_id is None:
+        if status is None or case_id is None or self.file is None:
             return
+        missing = self.file.case.missing_documents
+        if status == "submitted" and missing and self._warned_submit != case_id:
+            self._warned_submit = case_id  # warned once; the second click submits anyway
+            names = ", ".join(_(lists.checklist_label(self.ctx.catalog, self.file.case.type_code, i)) for i in missing)
+            self.message.setText(
+                ngettext("Es fehlt noch {n} Pflicht-Unterlage: {names}. Zum Einreichen trotzdem noch einmal klicken.",
+                         "Es fehlen noch {n} Pflicht-Unterlagen: {names}. Zum Einreichen trotzdem noch einmal klicken.",
+                         len(missing)).format(n=len(missing), names=names)
+            )  # fmt: skip
+            self.message.setProperty("role", "warning")
+            self.buttons["changeStatusButton"].setText(_("Trotzdem einreichen"))
+            return
+        self._reset_status_warning()
         on: dt.date = self.status_date.date().toPython()  # type: ignore[assignment]
         outcome = self.outcome.currentData()
         catalog = self.ctx.catalog
@@ -216,6 +237,11 @@ class CaseView(QWidget):
             lambda store: case_store.change_status(store, catalog, case_id, status, on=on, outcome=outcome),
             _("Stand geändert: {status}").format(status=code_text(CASE_STATUSES, status)),
         )
+
+    def _reset_status_warning(self, *_args: object) -> None:
+        if self._warned_submit is not None:
+            self._warned_submit = None
+            self.buttons["changeStatusButton"].setText(_("Stand ändern"))
 
     def add_barrier(self) -> None:
         code = self.barrier_code.currentData()
@@ -231,14 +257,27 @@ class CaseView(QWidget):
         barrier_id = int(item.data(Qt.ItemDataRole.UserRole))
         self._write(lambda store: case_store.resolve_barrier(store, barrier_id), _("Hindernis als behoben markiert."))
 
-    def save_next_steps(self) -> None:
+    def steps_modified(self) -> bool:
+        return self.file is not None and self.next_steps.document().isModified()
+
+    def discard_next_steps(self) -> None:
+        if self.file is not None:
+            self.next_steps.setPlainText(self.file.case.next_steps)
+        self.next_steps.document().setModified(False)
+
+    def save_next_steps(self, then: Callable[[], None] | None = None) -> None:
         text = self.next_steps.toPlainText()
         case_id = self.case_id
         if case_id is None:
             return
-        self.next_steps.document().setModified(False)
+
+        def saved() -> None:
+            self.next_steps.document().setModified(False)  # only once stored: a failure leaves them unsaved
+            if then is not None:
+                then()
+
         self._write(lambda store: case_store.update_case_text(store, case_id, next_steps=text),
-                    _("Nächste Schritte gespeichert."))  # fmt: skip
+                    _("Nächste Schritte gespeichert."), saved)  # fmt: skip
 
     def save_dates(self) -> None:
         """Store the events the deadlines count from (move-in, notice received, end of the approval period)."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QModelIndex, Qt, Signal, SignalInstance
@@ -23,19 +24,23 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from kim_desk import settings
 from kim_desk.errors import ValidationError
 from kim_desk.gui import validation
 from kim_desk.gui.context import Context
+from kim_desk.gui.dialogs.contact import ContactDialog, language_title
 from kim_desk.gui.dialogs.erase_dialog import EraseDialog
 from kim_desk.gui.dialogs.print_dialog import PrintDialog, open_print_dialog
+from kim_desk.gui.elide import set_elided
 from kim_desk.gui.models.records import Column, RecordTableModel
 from kim_desk.gui.pages.base import setup_table
 from kim_desk.gui.uiload import child, load_ui, retranslate
 from kim_desk.i18n import LANGUAGES, N_, _
 from kim_desk.privacy.erasure import erase_client
 from kim_desk.privacy.export import ExportFiles, export_client
-from kim_desk.store import Store
+from kim_desk.store import Change, Store
 from kim_desk.store.clients import Client, HouseholdMember, create_client, update_client
+from kim_desk.store.contacts import INTERPRETER_USE, Contact
 from kim_desk.taxonomy import (
     APPOINTMENT_STATUSES,
     CASE_STATUSES,
@@ -54,6 +59,8 @@ TEXT_FIELDS = {
     "given_names_orig": "givenNamesOrig", "nationality": "nationality", "street": "street", "postcode": "postcode",
     "city": "city", "phone": "phone", "email": "email",
 }  # fmt: skip
+NAME_LIMIT = 100  # characters in a name field; longer ones break lists, print-outs and the window
+TEXT_LIMITS = {"nationality": 60, "street": 120, "postcode": 5, "city": 80, "phone": 30, "email": 120}
 
 
 def user_date(text: str) -> str | None:
@@ -112,17 +119,22 @@ class ClientPanel(QWidget):
         self.buttons = {
             name: child(ui, QPushButton, name)
             for name in ("saveButton", "newAppointmentButton", "newCaseButton", "printButton",
-                         "exportButton", "eraseButton", "addMemberButton", "removeMemberButton")
+                         "exportButton", "eraseButton", "addMemberButton", "removeMemberButton", "contactButton",
+                         "addContactButton", "editContactButton")
         }  # fmt: skip
+        for key, edit in self.edits.items():
+            edit.setMaxLength(TEXT_LIMITS.get(key, NAME_LIMIT))
+            edit.textEdited.connect(lambda text, e=edit: self._at_limit(e, text))
         for code, title in GENDERS:
             self.gender.addItem(_(title), code)
         for code, entry in MUNICIPALITIES.items():
             self.municipality.addItem(entry.title, code)
+        self.desk_municipality = "warendorf"  # replaced by the setting when a new person is created
         self.residence.addItem(_("keine Angabe"), "")
         for code, entry in RESIDENCE_STATUSES.items():
             self.residence.addItem(_(entry.title), code)
-        for code, lang in LANGUAGES.items():
-            item = QListWidgetItem(f"{lang.native_name} ({_(lang.german_name)})")
+        for code in LANGUAGES:
+            item = QListWidgetItem(language_title(code))
             item.setData(Qt.ItemDataRole.UserRole, code)
             item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
             item.setCheckState(Qt.CheckState.Unchecked)
@@ -160,8 +172,11 @@ class ClientPanel(QWidget):
         self.contacts = RecordTableModel(
             [
                 Column(N_("Datum"), lambda c: date_text(c.contact_on)),
-                Column(N_("Weg"), lambda c: code_text(CHANNELS, c.channel)),
+                Column(N_("Art"), lambda c: code_text(CHANNELS, c.channel)),
                 Column(N_("Minuten"), lambda c: str(c.minutes)),
+                Column(N_("Sprache"), lambda c: LANGUAGES[c.language].native_name if c.language in LANGUAGES else ""),
+                Column(N_("Dolmetschung"), lambda c: code_text(INTERPRETER_USE, c.interpreter)),
+                Column(N_("Themen"), lambda c: ", ".join(type_title(catalog, t) for t in c.topics)),
                 Column(N_("Notiz"), lambda c: c.notes),
             ],
             self,
@@ -172,24 +187,42 @@ class ClientPanel(QWidget):
             view.setModel(model)
             setup_table(view)
         self.cases_view: QTableView = child(self.ui, QTableView, "casesTable")
+        self.contacts_view: QTableView = child(self.ui, QTableView, "contactsTable")
+        self.contact_dialog: ContactDialog | None = None
+        self._clean: Client | None = None  # the form as last loaded or saved: anything else is unsaved
 
     def _connect_signals(self) -> None:
-        self.buttons["saveButton"].clicked.connect(self.save)
+        self.buttons["saveButton"].clicked.connect(lambda _checked=False: self.save())
         self.buttons["newAppointmentButton"].clicked.connect(lambda: self._emit_for_client(self.request_appointment))
         self.buttons["newCaseButton"].clicked.connect(lambda: self._emit_for_client(self.request_case))
         self.buttons["printButton"].clicked.connect(self.print_selected)
         self.buttons["exportButton"].clicked.connect(self._export_clicked)
         self.buttons["eraseButton"].clicked.connect(self.ask_erase)
-        self.buttons["addMemberButton"].clicked.connect(lambda: self._add_member(HouseholdMember()))
+        self.buttons["addMemberButton"].clicked.connect(self._new_member)
         self.buttons["removeMemberButton"].clicked.connect(self._remove_member)
         self.cases_view.doubleClicked.connect(self._case_activated)
+        self.buttons["contactButton"].clicked.connect(lambda _checked=False: self.record_contact())
+        self.buttons["addContactButton"].clicked.connect(lambda _checked=False: self.record_contact())
+        self.buttons["editContactButton"].clicked.connect(self.edit_selected_contact)
+        self.contacts_view.doubleClicked.connect(lambda index: self.edit_contact(self.contacts.record(index.row())))
 
     # --- showing ---------------------------------------------------------------------
     def show_client(self, client_id: int) -> None:
         self.ctx.runner.db(lambda store: lists.client_file(store, client_id), self._show)
 
+    def reload(self) -> None:
+        """Show the stored file again (after a change elsewhere); unsaved edits in the form stay."""
+        if self.client is not None and self.client.id is not None:
+            self.show_client(self.client.id)
+
     def new_client(self, family_name: str = "") -> None:
-        municipality = self.municipality.itemData(max(0, self.municipality.currentIndex())) or "warendorf"
+        """An empty form in the desk's own municipality (never the one of the person viewed before)."""
+        self.ctx.runner.db(
+            lambda store: settings.get(store, "municipality"), lambda code: self._new_client(family_name, code)
+        )
+
+    def _new_client(self, family_name: str, municipality: str) -> None:
+        self.desk_municipality = municipality
         self._fill(Client(family_name=family_name, municipality=municipality))
         self.file = None
         self.cases.set_rows([])
@@ -199,17 +232,24 @@ class ClientPanel(QWidget):
         self.edits["family_name"].setFocus()
 
     def _show(self, file: lists.ClientFile) -> None:
+        same = self.client is not None and self.client.id == file.client.id
         self.file = file
-        self._fill(file.client)
+        if not (same and self.is_dirty()):
+            self._fill(file.client)
         self.cases.set_rows(file.cases)
         self.appointments.set_rows(file.appointments)
         self.contacts.set_rows(file.contacts)
+        for view in self.ui.findChildren(QTableView):  # one person's rows: columns as wide as their texts
+            view.resizeColumnsToContents()
 
     def _fill(self, client: Client) -> None:
         self.client = client
         validation.clear(self.fields, self.message)
         self._set_enabled(True)
-        self.heading.setText(client.display_name if client.id else _("Neue Person"))
+        set_elided(self.heading, client.display_name if client.id else _("Neue Person"))
+        cut = [
+            edit.accessibleName() for key, edit in self.edits.items() if len(getattr(client, key)) > edit.maxLength()
+        ]
         for key, edit in self.edits.items():
             edit.setText(getattr(client, key))
         self.birth_date.setText(shown_date(client.birth_date))
@@ -222,6 +262,34 @@ class ClientPanel(QWidget):
         self.household.setRowCount(0)
         for member in client.household:
             self._add_member(member)
+        self.mark_clean()
+        if cut:  # stored longer elsewhere (import, command line): say so before a save shortens it
+            self.message.setText(
+                _("„{field}“ ist länger als erlaubt und wird beim Speichern gekürzt.").format(field=", ".join(cut))
+            )
+            self.message.setProperty("role", "warning")
+
+    # --- unsaved changes -------------------------------------------------------------
+    def mark_clean(self) -> None:
+        self._clean = self.collected() if self.client is not None else None
+
+    def is_dirty(self) -> bool:
+        """True when the form (personal data or household) differs from what was loaded or saved."""
+        return self._clean is not None and self.client is not None and self.collected() != self._clean
+
+    def discard_changes(self) -> None:
+        if self.client is not None and self.client.id is not None:
+            self._fill(self.client)
+        else:
+            self._clean = None
+
+    def _at_limit(self, edit: QLineEdit, text: str) -> None:
+        if len(text) >= edit.maxLength():
+            self.message.setText(
+                _("„{field}“ darf höchstens {n} Zeichen lang sein.").format(field=edit.accessibleName(),
+                                                                           n=edit.maxLength())
+            )  # fmt: skip
+            self.message.setProperty("role", "warning")
 
     def _fill_languages(self, codes: list[str]) -> None:
         # chosen languages first, in the client's order: the first one is the preferred language
@@ -245,6 +313,14 @@ class ClientPanel(QWidget):
         relation.setCurrentIndex(max(0, relation.findData(member.relation)))
         self.household.setCellWidget(row, 3, relation)
 
+    def _new_member(self) -> None:
+        self._add_member(HouseholdMember())
+        row = self.household.rowCount() - 1
+        self.household.setCurrentCell(row, 0)
+        item = self.household.item(row, 0)
+        if item is not None:
+            self.household.editItem(item)
+
     def _remove_member(self) -> None:
         row = self.household.currentRow()
         if row >= 0:
@@ -252,12 +328,13 @@ class ClientPanel(QWidget):
 
     def _set_enabled(self, enabled: bool) -> None:
         self.tabs.setEnabled(enabled)
-        for name in ("newAppointmentButton", "newCaseButton", "printButton", "exportButton", "eraseButton"):
+        for name in ("newAppointmentButton", "newCaseButton", "printButton", "exportButton", "eraseButton",
+                     "contactButton", "addContactButton", "editContactButton"):  # fmt: skip
             self.buttons[name].setEnabled(enabled and self.client is not None and self.client.id is not None)
 
     # --- saving ----------------------------------------------------------------------
     def collected(self) -> Client:
-        base = self.client or Client(family_name="", municipality="warendorf")
+        base = self.client or Client(family_name="", municipality=self.desk_municipality)
         values = {key: edit.text().strip() for key, edit in self.edits.items()}
         languages = [
             self.languages.item(row).data(Qt.ItemDataRole.UserRole)
@@ -279,20 +356,30 @@ class ClientPanel(QWidget):
             household=household, id=base.id, uid=base.uid,
         )  # fmt: skip
 
-    def save(self) -> None:
+    def save(self, then: Callable[[], None] | None = None) -> None:
+        """Store the form (personal data with the household); `then` runs only after a successful save."""
         client = self.collected()
+        too_long = [m for m in client.household if max(len(m.family_name), len(m.given_names)) > NAME_LIMIT]
+        if too_long:
+            self.tabs.setCurrentIndex(1)
+            message = _("„{field}“ darf höchstens {n} Zeichen lang sein.").format(field=_("Haushalt"), n=NAME_LIMIT)
+            validation.show(self.fields, self.message, "household", message)
+            return
 
-        def write(store: Store) -> int:
-            change = update_client(store, client) if client.id else create_client(store, client)
-            return change.id
+        def write(store: Store) -> Change:
+            return update_client(store, client) if client.id else create_client(store, client)
 
         validation.clear(self.fields, self.message)
-        self.ctx.runner.db(write, self._saved, self._failed)
+        self.ctx.runner.db(write, lambda change: self._saved(change, then), self._failed)
 
-    def _saved(self, client_id: int) -> None:
+    def _saved(self, change: Change, then: Callable[[], None] | None = None) -> None:
         self.ctx.notify(_("Gespeichert."))
-        self.saved.emit(client_id)
-        self.show_client(client_id)
+        self._clean = None  # what is stored now is loaded next; nothing unsaved meanwhile
+        self.saved.emit(change.id)
+        self.ctx.changed(change)
+        self.show_client(change.id)
+        if then is not None:
+            then()
 
     def _failed(self, error: Exception) -> None:
         if isinstance(error, ValidationError):
@@ -393,6 +480,29 @@ class ClientPanel(QWidget):
             self._set_enabled(False)
         self.ctx.notify(_("Die Person und alle ihre Daten wurden gelöscht."))
         self.erased.emit(client_id)
+        self.ctx.changed(Change("client", client_id, "delete"))  # Today, calendar and lists drop the person
+
+    # --- contacts --------------------------------------------------------------------
+    def record_contact(self) -> ContactDialog | None:
+        """The contact dialog for the person shown, filled in: Enter records the contact."""
+        if self.client is None or self.client.id is None:
+            return None
+        self.contact_dialog = ContactDialog(self.ctx, self, self.client.id)
+        self.contact_dialog.open()
+        return self.contact_dialog
+
+    def edit_selected_contact(self) -> None:
+        index = self.contacts_view.currentIndex()
+        if not index.isValid() and self.contacts.rowCount():
+            index = self.contacts.index(0, 0)
+        if index.isValid():
+            self.edit_contact(self.contacts.record(index.row()))
+
+    def edit_contact(self, contact: Contact | None) -> None:
+        if contact is None or self.client is None or self.client.id != contact.client_id:
+            return
+        self.contact_dialog = ContactDialog(self.ctx, self, contact.client_id, contact=contact)
+        self.contact_dialog.open()
 
     def _case_activated(self, index: QModelIndex) -> None:
         case = self.cases.record(index.row())
@@ -407,6 +517,15 @@ class ClientPanel(QWidget):
         for row, entry in enumerate(RESIDENCE_STATUSES.values(), start=1):
             self.residence.setItemText(row, _(entry.title))
         self.household.setHorizontalHeaderLabels([_(t) for t in HOUSEHOLD_COLUMNS])
+        for row in range(self.household.rowCount()):
+            relation = self.household.cellWidget(row, 3)
+            if isinstance(relation, QComboBox):
+                relation.setAccessibleName(_("Beziehung"))
+                for index, entry in enumerate(HOUSEHOLD_RELATIONS.values()):
+                    relation.setItemText(index, _(entry.title))
+        for row in range(self.languages.count()):
+            item = self.languages.item(row)
+            item.setText(language_title(item.data(Qt.ItemDataRole.UserRole)))
         for model in (self.cases, self.appointments, self.contacts):
             model.retranslate()
         if self.client is not None and not self.client.id:

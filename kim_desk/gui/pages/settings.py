@@ -1,8 +1,10 @@
-"""Settings: counsellor, organisation, municipality, desk phone and hours, UI language, idle lock, district, backups.
+"""Settings: counsellor, organisation, municipality, desk phone and hours, UI language, idle lock, retention
+period (tab Allgemein); enrolment with the district (Kreis); backups (Sicherungen); the retention due list.
 
-Backups: the list, "Jetzt sichern" (on the DB worker, it copies through the connection) and
-"Prüfen" (on the pool, it opens the backup with its own connection). Restoring stays on the
-command line, with the app closed. The database key comes from the main window (`key_source`).
+Backups: the list, "Jetzt sichern" (on the DB worker, it copies through the connection),
+"Prüfen" (on the pool, it opens the backup with its own connection) and "Wiederherstellen"
+(after a confirmation the main window closes the store, restores with the checks of
+kim_desk.backup.restore and opens the desk again). The key comes from the main window (`key_source`).
 """
 
 from __future__ import annotations
@@ -15,9 +17,10 @@ from PySide6.QtWidgets import QComboBox, QLabel, QLineEdit, QPushButton, QSpinBo
 
 from kim_desk import settings
 from kim_desk.errors import KnownError, ValidationError
-from kim_desk.gui import validation
+from kim_desk.gui import unsaved, validation
 from kim_desk.gui.models.records import Column, RecordTableModel
 from kim_desk.gui.pages.base import Page, setup_table
+from kim_desk.gui.pages.settings_extra import DistrictSection, RetentionSection
 from kim_desk.gui.uiload import child
 from kim_desk.i18n import LANGUAGES, N_, _
 from kim_desk.store import Store
@@ -30,6 +33,7 @@ class SettingsPage(Page):
     UI_NAME = "settings"
     saved = Signal(dict)  # the settings as stored
     backup_made = Signal()
+    restore_requested = Signal(object)  # the BackupInfo, confirmed
 
     def __init__(self, ctx, parent=None) -> None:  # type: ignore[no-untyped-def]
         super().__init__(ctx, parent)
@@ -43,6 +47,7 @@ class SettingsPage(Page):
         self.language: QComboBox = child(ui, QComboBox, "language")
         self.idle_minutes: QSpinBox = child(ui, QSpinBox, "idleMinutes")
         self.district_url: QLineEdit = child(ui, QLineEdit, "districtUrl")
+        self.retention_years: QSpinBox = child(ui, QSpinBox, "retentionYears")
         self.message: QLabel = child(ui, QLabel, "message")
         self.save_button: QPushButton = child(ui, QPushButton, "saveButton")
         child(ui, QLabel, "heading").setObjectName("heading")
@@ -55,9 +60,11 @@ class SettingsPage(Page):
             "counsellor": self.counsellor, "organisation": self.organisation, "municipality": self.municipality,
             "place": self.place, "desk_phone": self.desk_phone, "desk_hours": self.desk_hours,
             "ui_language": self.language, "idle_lock_minutes": self.idle_minutes,
-            "district_url": self.district_url,
+            "district_url": self.district_url, "retention_years": self.retention_years,
         }  # fmt: skip
-        self.save_button.clicked.connect(self.save)
+        self.district = DistrictSection(ctx, ui)
+        self.retention = RetentionSection(ctx, ui)
+        self.save_button.clicked.connect(lambda _checked=False: self.save())
         self.values: dict[str, Any] = {}
         self._setup_backups()
 
@@ -82,10 +89,14 @@ class SettingsPage(Page):
         setup_table(self.backup_table)
         self.backup_button.clicked.connect(self.backup_now)
         self.verify_button.clicked.connect(self.verify_selected)
+        self.restore_button: QPushButton = child(ui, QPushButton, "restoreButton")
+        self.restore_button.clicked.connect(lambda _checked=False: self.ask_restore())
 
     def refresh(self) -> None:
         self.ctx.runner.db(settings.all_settings, self._show)
         self.list_backups()
+        self.district.refresh()
+        self.retention.refresh()
 
     def _show(self, values: dict[str, Any]) -> None:
         self.values = values
@@ -98,6 +109,7 @@ class SettingsPage(Page):
         self.language.setCurrentIndex(max(0, self.language.findData(values["ui_language"])))
         self.idle_minutes.setValue(int(values["idle_lock_minutes"]))
         self.district_url.setText(values["district_url"])
+        self.retention_years.setValue(int(values["retention_years"]))
 
     def collected(self) -> dict[str, Any]:
         return {
@@ -110,9 +122,23 @@ class SettingsPage(Page):
             "ui_language": self.language.currentData(),
             "idle_lock_minutes": self.idle_minutes.value(),
             "district_url": self.district_url.text().strip(),
+            "retention_years": self.retention_years.value(),
         }
 
-    def save(self) -> None:
+    # --- unsaved changes -------------------------------------------------------------
+    def unsaved(self) -> str:
+        collected = self.collected()
+        if not self.values or all(self.values.get(key) == value for key, value in collected.items()):
+            return ""
+        return _("Die Einstellungen")
+
+    def save_changes(self, then: Callable[[], None]) -> None:
+        self.save(then)
+
+    def discard_changes(self) -> None:
+        self._show(self.values)
+
+    def save(self, then: Callable[[], None] | None = None) -> None:
         values = self.collected()
 
         def write(store: Store) -> dict[str, Any]:
@@ -124,12 +150,15 @@ class SettingsPage(Page):
             return settings.all_settings(store)
 
         validation.clear(self.fields, self.message)
-        self.ctx.runner.db(write, self._saved, self._failed)
+        self.ctx.runner.db(write, lambda stored: self._saved(stored, then), self._failed)
 
-    def _saved(self, values: dict[str, Any]) -> None:
+    def _saved(self, values: dict[str, Any], then: Callable[[], None] | None = None) -> None:
         self.values = values
         self.saved.emit(values)
         self.message.setText(_("Gespeichert."))
+        self.retention.refresh()  # the period may have changed
+        if then is not None:
+            then()
 
     def _failed(self, error: Exception) -> None:
         if isinstance(error, ValidationError):
@@ -170,6 +199,19 @@ class SettingsPage(Page):
     def selected_backup(self) -> Any:
         rows = self.backup_table.selectionModel().selectedRows()
         return self.backups.record(rows[0].row()) if rows else self.backups.record(0)
+
+    def ask_restore(self, *, confirmed: bool = False) -> None:
+        info = self.selected_backup()
+        if info is None:
+            self.backup_message.setText(_("Es gibt noch keine Sicherung."))
+            return
+        question = _("Die Datenbank durch die Sicherung {name} ersetzen?").format(name=info.name)
+        detail = _(
+            "Alles, was seit {when} eingegeben wurde, geht verloren; spätere Löschungen werden erneut "
+            "angewandt. Die Sicherung wird vorher geprüft."
+        ).format(when=datetime_text(info.created_at))
+        if confirmed or unsaved.confirm(self, question, detail):
+            self.restore_requested.emit(info)
 
     def verify_selected(self) -> None:
         info, key = self.selected_backup(), self.key_source()

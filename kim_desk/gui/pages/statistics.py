@@ -1,6 +1,7 @@
 """Statistics: exactly what goes to the district, per closed quarter, before and after sending.
 
-The figures as tables and in words, the raw payload (read-only), the outbox and the
+The figures as crosstabs per table (rows × columns with totals, and a bar chart of the row
+totals), as a list and in words, the raw payload (read-only), the outbox and the
 journal of everything sent, the enrolment. "Jetzt senden" takes the reports on the DB worker,
 sends them on the pool and records the answers on the DB worker (kim_desk.views.jobs); the
 network is never touched on the GUI thread or the DB worker.
@@ -14,16 +15,28 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QComboBox, QHeaderView, QLabel, QPlainTextEdit, QPushButton, QTableView
+from PySide6.QtWidgets import (
+    QComboBox,
+    QHeaderView,
+    QLabel,
+    QPlainTextEdit,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
 from shiboken6 import isValid
 
 from kim_desk.errors import KnownError
+from kim_desk.gui.models.crosstab import CrosstabModel, code_title
+from kim_desk.gui.models.crosstab import figure_text as cell_text
 from kim_desk.gui.models.records import Column, RecordTableModel
 from kim_desk.gui.pages.base import Page, setup_table
 from kim_desk.gui.uiload import child
+from kim_desk.gui.widgets.bar_chart import BarChart
 from kim_desk.i18n import N_, _
 from kim_desk.store import Store
-from kim_desk.views import jobs
+from kim_desk.views import crosstab, jobs
 from kim_desk.views.format import datetime_text
 
 # How the outbox and the journal name their states.
@@ -200,10 +213,60 @@ class StatisticsPage(Page):
         figures_header.setStretchLastSection(False)
         figures_header.setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         figures_header.setSectionResizeMode(figures_header.count() - 1, QHeaderView.ResizeMode.ResizeToContents)
+        self._setup_crosstab()
         self.data = StatisticsData()
         self.sending = False
         self.quarter.activated.connect(self._quarter_chosen)
         self.send_button.clicked.connect(self.send_now)
+
+    def _setup_crosstab(self) -> None:
+        from kim_desk.stats.payload import TABLES
+
+        ui = self.ui
+        self.table_choice: QComboBox = child(ui, QComboBox, "tableChoice")
+        self.place_choice: QComboBox = child(ui, QComboBox, "placeChoice")
+        for name, spec in TABLES.items():
+            self.table_choice.addItem(_(spec.title), name)
+        self.crosstab = CrosstabModel(self)
+        self.crosstab_view: QTableView = child(ui, QTableView, "crosstabTable")
+        self.crosstab_view.setModel(self.crosstab)
+        setup_table(self.crosstab_view, stretch_last=False)
+        self.crosstab_view.verticalHeader().setVisible(True)
+        self.crosstab_view.horizontalHeader().setDefaultSectionSize(110)
+        self.chart = BarChart()
+        host: QWidget = child(ui, QWidget, "chartHost")
+        layout = QVBoxLayout(host)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.chart)
+        self.table_choice.currentIndexChanged.connect(lambda _i: self._table_chosen())
+        self.place_choice.currentIndexChanged.connect(lambda _i: self.show_crosstab())
+
+    def _table_chosen(self) -> None:
+        payload = self.data.payload
+        name = self.table_choice.currentData()
+        self.place_choice.blockSignals(True)
+        self.place_choice.clear()
+        codes = crosstab.filter_codes(payload, name) if payload and name else []
+        for code in codes:
+            self.place_choice.addItem(code_title("municipality", code), code)
+        self.place_choice.blockSignals(False)
+        self.place_choice.setEnabled(bool(codes))
+        self.show_crosstab()
+
+    def show_crosstab(self) -> None:
+        payload, name = self.data.payload, self.table_choice.currentData()
+        if not payload or not name:
+            self.crosstab.set_table(crosstab.Crosstab("", "", ""))
+            self.chart.set_bars([], "")
+            return
+        table = crosstab.crosstab(payload, name, self.place_choice.currentData() or crosstab.TOTAL)
+        self.crosstab.set_table(table)
+        bars = [(code_title(table.row_dim, row), value, cell_text(value)) for row, value in table.bars()]
+        self.chart.set_bars(bars, _("Summen je Zeile: {table}").format(table=self.table_choice.currentText()))
+
+    def retranslate(self) -> None:
+        _retitle_tables(self.table_choice)  # before the page reloads (and redraws the crosstab)
+        super().retranslate()
 
     # --- reading -----------------------------------------------------------------------
     def refresh(self) -> None:
@@ -230,6 +293,7 @@ class StatisticsPage(Page):
         self._show_enrolment(data.enrolment)
         payload = data.payload or {}
         self.figures.set_rows(figures(payload) if payload else [])
+        self._table_chosen()
         self.description.setPlainText(self._describe(payload))
         self.payload_text.setPlainText(readable_json(payload) if payload else "")
         self.outbox.set_rows(data.outbox)
@@ -247,7 +311,7 @@ class StatisticsPage(Page):
             self.enrolment_label.setText(
                 _(
                     "Dieser Arbeitsplatz ist noch nicht beim Kreis angemeldet; gezeigt wird eine Vorschau. "
-                    "Anmelden: kim-desk sync enrol ADRESSE CODE"
+                    "Anmelden unter Einstellungen › Kreis (Statistik)."
                 )
             )
         else:
@@ -302,3 +366,10 @@ class StatisticsPage(Page):
         else:
             self.message.setText("")
             self.ctx.show_error(error)
+
+
+def _retitle_tables(combo: QComboBox) -> None:
+    from kim_desk.stats.payload import TABLES
+
+    for index in range(combo.count()):
+        combo.setItemText(index, _(TABLES[combo.itemData(index)].title))

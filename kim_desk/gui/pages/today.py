@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QModelIndex, Signal
-from PySide6.QtWidgets import QGroupBox, QLabel, QTableView
+import datetime as dt
 
+from PySide6.QtCore import QModelIndex, Signal
+from PySide6.QtWidgets import QGroupBox, QLabel, QPushButton, QTableView
+
+from kim_desk.gui.dialogs.contact import ContactDialog
 from kim_desk.gui.models.records import Column, RecordTableModel
-from kim_desk.gui.pages.base import Page, setup_table
+from kim_desk.gui.pages.base import Page, select_row, setup_table
 from kim_desk.gui.uiload import child
 from kim_desk.i18n import N_, _, ngettext
 from kim_desk.taxonomy import APPOINTMENT_STATUSES, CASE_STATUSES
@@ -14,8 +17,19 @@ from kim_desk.views import lists
 from kim_desk.views.format import code_text, date_text, time_text, type_title
 
 
+def due_text(due: str, today: dt.date) -> str:
+    """How far a deadline is: overdue ones say so (the list shows them up to 30 days back)."""
+    days = (dt.date.fromisoformat(due) - today).days
+    if days < 0:
+        return ngettext("seit {n} Tag überfällig", "seit {n} Tagen überfällig", -days).format(n=-days)
+    if days == 0:
+        return _("heute")
+    return ngettext("in {n} Tag", "in {n} Tagen", days).format(n=days)
+
+
 class TodayPage(Page):
     UI_NAME = "today"
+    CONCERNS = frozenset({"client", "case", "appointment", "contact"})
     open_client = Signal(int)
     open_case = Signal(int)
 
@@ -37,6 +51,7 @@ class TodayPage(Page):
         self.deadlines = RecordTableModel(
             [
                 Column(N_("Fällig am"), lambda d: date_text(d.due)),
+                Column(N_("Noch"), lambda d: due_text(d.due, self.ctx.today())),
                 Column(N_("Frist"), lambda d: _(d.kind)),
                 Column(N_("Klient/in"), lambda d: d.client_name),
                 Column(N_("Antrag"), lambda d: type_title(catalog, d.type_code) if d.type_code else ""),
@@ -69,6 +84,24 @@ class TodayPage(Page):
         self.tables["deadlinesTable"].doubleClicked.connect(self._deadline_activated)
         self.tables["stalledTable"].doubleClicked.connect(self._stalled_activated)
         self.data = lists.TodayData()
+        self.contact_button: QPushButton = child(self.ui, QPushButton, "contactButton")
+        self.contact_button.clicked.connect(lambda _checked=False: self.record_contact())
+        self.contact_dialog: ContactDialog | None = None
+
+    def selected_appointment(self) -> lists.Booked | None:
+        index = self.tables["appointmentsTable"].currentIndex()
+        return self.appointments.record(index.row()) if index.isValid() else None
+
+    def record_contact(self) -> ContactDialog | None:
+        """The contact dialog for the chosen appointment's person, filled in from the appointment."""
+        booked = self.selected_appointment()
+        if booked is None:
+            self.ctx.notify(_("Bitte zuerst einen Termin wählen."))
+            return None
+        appointment = booked.appointment
+        self.contact_dialog = ContactDialog(self.ctx, self, appointment.client_id, appointment=appointment)
+        self.contact_dialog.open()
+        return self.contact_dialog
 
     def refresh(self) -> None:
         today = self.ctx.today()
@@ -78,7 +111,19 @@ class TodayPage(Page):
     def _show(self, data: lists.TodayData) -> None:
         self.data = data
         self.heading.setText(_("Heute, {date}").format(date=date_text(self.ctx.today())))
+        shown = self.selected_appointment()
         self.appointments.set_rows(data.appointments)
+        table = self.tables["appointmentsTable"]
+        ids = [b.appointment.id for b in data.appointments]
+        if data.appointments:  # keep the choice; else the first one still to come
+            wanted = shown.appointment.id if shown is not None and shown.appointment.id in ids else None
+            if wanted is None:
+                open_ones = [b.appointment.id for b in data.appointments if b.appointment.status == "planned"]
+                wanted = open_ones[0] if open_ones else ids[0]
+            select_row(table, ids.index(wanted))
+        self.contact_button.setEnabled(bool(data.appointments))
+        for view in self.tables.values():  # at most a few hundred rows: columns as wide as their texts
+            view.resizeColumnsToContents()
         self.deadlines.set_rows(data.deadlines)
         self.stalled.set_rows(data.stalled)
         box = child(self.ui, QGroupBox, "appointmentsBox")
