@@ -284,7 +284,7 @@ def enrol(store: Store, connect: Connect | None, url: str, code: str, today: dt.
         raise KnownError(_("Bitte den Anmeldecode vom Kreis eingeben."))
     try:
         with (connect or default_connect)(_target(url)) as client:
-            result = enrol_desk(store.conn, client, url.strip(), code.strip(), today)
+            result = enrol_desk(store, client, url.strip(), code.strip(), today)
     except httpx.HTTPError as error:
         raise _district_unreachable(error) from error
     settings.put(store, "district_url", url.strip())
@@ -295,7 +295,7 @@ def enrolment_text(store: Store) -> str:
     """One line on this desk's enrolment, for the settings page."""
     from kim_desk.sync.service import enrolment
 
-    found = enrolment(store.conn)
+    found = enrolment(store)
     if found is None:
         return _("Noch nicht beim Kreis angemeldet.")
     return _("Angemeldet als {desk_id} (Gemeinde {municipality}); Berichte ab {period}.").format(

@@ -26,10 +26,10 @@ def test_enrol_with_the_district_from_settings(window, desk, district, network, 
     assert section.message.text() == "Der Dienst des Kreises antwortet."
     section.code.setText("FALSCH-123")
     qtbot.mouseClick(section.enrol_button, Qt.MouseButton.LeftButton)
-    assert section.message.property("role") == "error" and enrolment(desk.store.conn) is None
+    assert section.message.property("role") == "error" and enrolment(desk.store) is None
     section.code.setText(code)
     qtbot.mouseClick(section.enrol_button, Qt.MouseButton.LeftButton)
-    enrolled = enrolment(desk.store.conn)
+    enrolled = enrolment(desk.store)
     assert enrolled is not None and enrolled.municipality == "ahlen"
     assert enrolled.desk_id in section.state.text()
     assert settings.get(desk.store, "district_url") == URL

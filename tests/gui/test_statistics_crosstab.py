@@ -23,7 +23,7 @@ def test_contacts_by_channel_as_municipalities_by_channels(window, desk, qtmodel
     page = window.statistics_page
     tabs = page.ui.findChild(QTabWidget, "views")
     assert [tabs.tabText(i) for i in range(3)] == ["Kreuztabellen", "Liste", "In Worten"]  # payload one tab on
-    expected = preview(desk.store.conn, Quarter(2026, 3), None)["tables"]["contacts_by_channel"]
+    expected = preview(desk.store, Quarter(2026, 3), None)["tables"]["contacts_by_channel"]
     page.table_choice.setCurrentIndex(page.table_choice.findData("contacts_by_channel"))
     assert not page.place_choice.isEnabled()  # two dimensions: nothing to narrow
     rows, cols = page.crosstab.rowCount(), page.crosstab.columnCount()
@@ -53,7 +53,7 @@ def test_three_dimensional_table_narrowed_to_one_municipality(window, desk) -> N
     page = window.statistics_page
     page.table_choice.setCurrentIndex(page.table_choice.findData("cases_by_type_state"))
     assert page.place_choice.isEnabled() and page.place_choice.itemText(0) == "insgesamt"
-    expected = preview(desk.store.conn, Quarter(2026, 3), None)["tables"]["cases_by_type_state"]
+    expected = preview(desk.store, Quarter(2026, 3), None)["tables"]["cases_by_type_state"]
     place = page.place_choice.itemData(1)
     page.place_choice.setCurrentIndex(1)
     table = page.crosstab.table
