@@ -136,7 +136,8 @@ def test_a_bug_before_the_event_loop_gets_the_report_and_the_dialog_not_stderr(
     def broken(*_args: object) -> None:
         raise ValueError(f"Frau {CANARY}")
 
-    monkeypatch.setattr(app, "setup_application", lambda _argv: QApplication.instance())  # no style sheet for later tests
+    # no style sheet for later tests
+    monkeypatch.setattr(app, "setup_application", lambda _argv: QApplication.instance())
     monkeypatch.setattr(app, "crash_dialog", Dialog)
     monkeypatch.setattr(app, "open_or_create", broken)
     paths = DataPaths(tmp_path / "desk")
