@@ -43,8 +43,10 @@ def register(sub: argparse._SubParsersAction[Any]) -> None:
 
 
 def list_services(args: argparse.Namespace, paths: DataPaths) -> int:
+    from kim_desk.content.active import activate
     from kim_desk.services import load_services, services_for
 
+    activate(paths)  # the district's installed content pack, if any (public data: no unlock needed)
     found = load_services()
     chosen = services_for(found, args.municipality) if args.municipality else list(found.values())
     rows = [

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 from typing import Any
 
 from kim_desk.i18n import _
@@ -47,14 +48,22 @@ def run_run(args: argparse.Namespace, paths: DataPaths) -> int:
     from kim_desk.errors import KnownError
     from kim_desk.sync.client import make_client
     from kim_desk.sync.service import require_enrolment, run_sync
+    from kim_desk.views import content_job
 
     desk = open_desk(paths)
     try:
         enrolled = require_enrolment(desk.store)
         with make_client(enrolled.url, enrolled.ca_bundle) as client:
             summary = run_sync(desk.store, client, desk.store.today())
+            # the district's content pack comes with every sync; a refused pack keeps the content in use
+            ask = content_job.content_ask(desk.store, paths, enrolled.token)
+            fetched = content_job.fetch_and_install(client, paths, ask, dt.datetime.now(dt.UTC))
     finally:
         desk.close()
+    if fetched.text():
+        print(fetched.text())
+        for line in fetched.changes:
+            print("  " + line)
     print(
         _(
             "Neu gebildet: {queued}; gesendet: {sent}; schon vorhanden: {already}; "

@@ -19,7 +19,7 @@ from starlette.responses import Response
 from kim_desk.district.accounts import Accounts
 from kim_desk.district.deps import Services
 from kim_desk.district.http import FailureLimit, Refused, TraceErrors, html_page, refused
-from kim_desk.district.routes import dashboard, enrolment, health, reports, session
+from kim_desk.district.routes import content, dashboard, enrolment, health, reports, session
 from kim_desk.district.store import DistrictStore
 from kim_desk.errors import KnownError
 from kim_desk.i18n import _
@@ -55,7 +55,11 @@ def create_app(
     failures: FailureLimit | None = None,
 ) -> Starlette:
     services = Services(store, Accounts(store), today, failures or FailureLimit())
-    routes = [route for module in (dashboard, session, health, enrolment, reports) for route in module.routes(services)]
+    routes = [
+        route
+        for module in (dashboard, session, health, enrolment, reports, content)
+        for route in module.routes(services)
+    ]
     return Starlette(
         routes=routes,
         middleware=[Middleware(TraceErrors)],

@@ -383,7 +383,22 @@ class MainWindow(QMainWindow):
             log.info("sync.background", extra={"sent": len(summary.sent), "pending": len(summary.pending)})
             if self.content is not None and self.current_page() == "statistics":
                 self.statistics_page.refresh()
+            jobs.update_content_in_background(
+                self.runner, self.paths, self.options.sync_connect, self._content_updated, self._content_failed
+            )
         self.refresh_status()
+
+    def _content_updated(self, result: Any) -> None:
+        """A newer content pack from the district was installed (or refused): use it and say so."""
+        if result.installed:
+            from kim_desk.content.active import activate
+
+            activate(self.paths)  # on the GUI thread, between two prints
+        if result.text():
+            self.statusBar().showMessage(result.text(), 15000)
+
+    def _content_failed(self, error: Exception) -> None:
+        log.warning("content.fetch_failed", extra={"kind": type(error).__name__})
 
     def _sending_failed(self, error: Exception) -> None:
         """Calm: the reports wait in the outbox and the timer tries again; no dialog."""

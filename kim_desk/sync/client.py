@@ -146,7 +146,9 @@ def _checked_enrolment(data: dict[str, Any]) -> dict[str, Any]:
     municipality_ok = isinstance(data["municipality"], str) and data["municipality"] in MUNICIPALITIES
     first = data.get("first_period")
     first_ok = first is None or (isinstance(first, str) and re.match(r"^\d{4}Q[1-4]$", first) is not None)
-    if not (texts_ok and municipality_ok and first_ok):
+    key = data.get("content_key")
+    key_ok = key is None or (isinstance(key, str) and re.fullmatch(r"[A-Za-z0-9+/]{43}=", key) is not None)
+    if not (texts_ok and municipality_ok and first_ok and key_ok):
         raise SyncError(
             _("Der Dienst des Kreises hat eine unverständliche Anmeldung geschickt; nichts wurde gespeichert.")
         )
@@ -177,3 +179,34 @@ def send_report(client: httpx.Client, token: str, body: bytes) -> SendResult:
     if status == 429 or status >= 500:
         raise Retryable(f"HTTP {status}")
     return SendResult("refused", status)
+
+
+def fetch_content(client: httpx.Client, token: str, installed: int, limit: int) -> tuple[int, bytes] | None:
+    """The district's newest content pack when it is newer than `installed`; read at most `limit` bytes.
+
+    The pack is signed: this only fetches, kim_desk.content decides whether it is installed.
+    """
+    headers = {"Authorization": f"Bearer {token}"}
+    try:
+        with client.stream("GET", "/api/v1/content", params={"installed": str(installed)}, headers=headers) as answer:
+            if answer.status_code == 204:
+                return None
+            if answer.status_code in (401, 403):
+                raise SyncError(_("Der Dienst des Kreises kennt diesen Arbeitsplatz nicht mehr. Bitte neu anmelden."))
+            if answer.status_code != 200:
+                raise SyncError(
+                    _("Der Dienst des Kreises hat kein Inhaltspaket geliefert (HTTP {status}).").format(
+                        status=answer.status_code
+                    )
+                )
+            version = answer.headers.get("X-Content-Version", "")
+            blob = bytearray()
+            for chunk in answer.iter_bytes():
+                blob += chunk
+                if len(blob) > limit:
+                    raise SyncError(_("Das Inhaltspaket des Kreises ist zu groß; es wird nicht angenommen."))
+    except httpx.HTTPError as error:
+        raise unreachable(error) from error
+    if not version.isascii() or not version.isdigit():
+        raise SyncError(_("Der Dienst des Kreises hat ein Inhaltspaket ohne Version geliefert."))
+    return int(version), bytes(blob)

@@ -23,7 +23,7 @@ from typing import Any
 
 import httpx
 
-from kim_desk import __version__
+from kim_desk import __version__, settings
 from kim_desk.i18n import _
 from kim_desk.stats import tables
 from kim_desk.stats.payload import canonical_json, content_hash, validate_payload
@@ -103,6 +103,8 @@ def enrol_desk(
     )
     with store.transaction():
         st.set_state(store, "enrolment", result.__dict__)
+        if data.get("content_key"):  # pinned now: later content packs must be signed with this key
+            settings.put(store, "content_key", str(data["content_key"]))
     log.info("sync.enrolled", extra={"desk_id": result.desk_id, "first_period": result.first_period})
     return result
 

@@ -195,6 +195,35 @@ def send_in_background(
     runner.db(take, taken, failed)
 
 
+def update_content_in_background(
+    runner: Any,
+    paths: DataPaths,
+    connect: Connect | None,
+    on_done: Callable[[Any], None],
+    on_error: Callable[[Exception], None],
+) -> None:
+    """After sending: ask the district for a newer content pack (token and pinned key on the DB worker,
+    fetch and install on the pool); on_done gets a views.content_job.ContentResult."""
+    from kim_desk.views import content_job
+
+    def ask(store: Store) -> Any:
+        from kim_desk.sync.service import require_enrolment
+
+        enrolled = require_enrolment(store)
+        return enrolled, content_job.content_ask(store, paths, enrolled.token)
+
+    def fetch(found: Any) -> None:
+        enrolled, question = found
+
+        def job(_progress: object) -> Any:
+            with (connect or default_connect)(enrolled) as client:
+                return content_job.fetch_and_install(client, paths, question, dt.datetime.now(dt.UTC))
+
+        runner.run(job, on_done, on_error)
+
+    runner.db(ask, fetch, on_error)
+
+
 def summary_text(summary: Any) -> str:
     """What one sending run did, in one or two sentences."""
     parts = [

@@ -14,6 +14,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from kim_desk.district import content
 from kim_desk.district.deps import Services
 from kim_desk.district.http import Refused, client_address, parse_json, read_body
 from kim_desk.district.store import Desk, DistrictError
@@ -44,12 +45,12 @@ def routes(services: Services) -> list[Route]:
         if not is_period(suggested):
             suggested = str(last_closed_quarter(services.today()))
 
-        def spend_code() -> tuple[Desk, str, dict[str, Any]]:
+        def spend_code() -> tuple[Desk, str, dict[str, Any], str | None]:
             desk, token = store.enrol(data["code"], str(suggested))
-            return desk, token, store.protection()
+            return desk, token, store.protection(), content.public_key(store.path.parent)
 
         try:
-            desk, token, protection = await run_in_threadpool(spend_code)
+            desk, token, protection, content_key = await run_in_threadpool(spend_code)
         except DistrictError as exc:
             failures.failed(address)
             log.warning("enrol.refused")
@@ -60,6 +61,7 @@ def routes(services: Services) -> list[Route]:
                 "desk_id": desk.id,
                 "token": token,
                 "protection": protection,  # the district's perturbation parameters (cell key method)
+                "content_key": content_key,  # pinned by the desk: it signs the content packs (None: none yet)
                 "municipality": desk.municipality,
                 "name": desk.name,
                 "first_period": desk.first_period,

@@ -1,0 +1,67 @@
+"""Fetching the district's content pack when the desk syncs, shared by `kim-desk sync run` and the app.
+
+Three steps as for reports: what is installed and which key is pinned (DB worker), fetch and install
+(pool: network and files, no database), then use the new content (the caller, on its own thread).
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import logging
+from dataclasses import dataclass
+
+import httpx
+
+from kim_desk import settings
+from kim_desk.content.install import install_pack, read_state
+from kim_desk.content.pack import MAX_PACK_BYTES, PackRefused
+from kim_desk.i18n import _
+from kim_desk.paths import DataPaths
+from kim_desk.store import Store
+from kim_desk.sync.client import fetch_content
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class ContentAsk:
+    token: str
+    key: bytes | None
+    installed: int
+
+
+@dataclass(frozen=True)
+class ContentResult:
+    installed: int = 0  # the version installed now, 0 when nothing new was installed
+    changes: tuple[str, ...] = ()
+    refused: str = ""  # why a pack was not installed
+
+    def text(self) -> str:
+        if self.refused:
+            return _("Inhaltspaket nicht übernommen: {reason}").format(reason=self.refused)
+        if self.installed:
+            return _("Neues Inhaltspaket Version {version} übernommen.").format(version=self.installed)
+        return ""
+
+
+def content_ask(store: Store, paths: DataPaths, token: str) -> ContentAsk:
+    """Step 1 (DB worker): the pinned district key and the installed pack."""
+    value = settings.get(store, "content_key")
+    return ContentAsk(token, base64.b64decode(value) if value else None, read_state(paths).current)
+
+
+def fetch_and_install(client: httpx.Client, paths: DataPaths, ask: ContentAsk, now: dt.datetime) -> ContentResult:
+    """Step 2 (pool): fetch a newer pack and install it if it verifies; a refusal keeps the old content."""
+    if ask.key is None:
+        return ContentResult()  # enrolled before the district had a signing key: nothing can be trusted
+    found = fetch_content(client, ask.token, ask.installed, MAX_PACK_BYTES)
+    if found is None:
+        return ContentResult()
+    _version, blob = found
+    try:
+        installed = install_pack(paths, blob, ask.key, now)
+    except PackRefused as refusal:
+        log.warning("content_pack_refused_at_sync")
+        return ContentResult(refused=str(refusal))
+    return ContentResult(installed.version, installed.changes)
