@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import httpx
 
 from kim_desk import settings
+from kim_desk.catalog import Catalog
 from kim_desk.content.install import install_pack, read_state
 from kim_desk.content.pack import MAX_PACK_BYTES, PackRefused
 from kim_desk.i18n import _
@@ -65,3 +66,30 @@ def fetch_and_install(client: httpx.Client, paths: DataPaths, ask: ContentAsk, n
         log.warning("content_pack_refused_at_sync")
         return ContentResult(refused=str(refusal))
     return ContentResult(installed.version, installed.changes)
+
+
+def content_text(paths: DataPaths, catalog: Catalog, now: dt.datetime) -> str:
+    """Where the desk's content comes from, how current it is and what changed, for the Settings page."""
+    from kim_desk.content.active import content_status
+
+    status = content_status(paths, now)
+    stands = sorted(t.stand for t in catalog.types.values())
+    lines = [
+        _(
+            "Inhalte (Antragsarten, Vorlagen, Angebote, Übersetzungen): Paket des Kreises, Version {version} vom "
+            "{published}, gültig bis {expires}."
+        ).format(version=status.version, published=status.published, expires=status.expires)
+        if status.source == "pack"
+        else _("Inhalte (Antragsarten, Vorlagen, Angebote, Übersetzungen): mit dem Programm ausgeliefert."),
+        _("Stand der Antragsarten: {oldest} bis {newest}.").format(
+            oldest=stands[0].isoformat(), newest=stands[-1].isoformat()
+        )
+        if stands
+        else "",
+    ]
+    if status.expired:
+        lines.append(_("Das Paket ist abgelaufen: bitte mit dem Kreis synchronisieren."))
+    lines += [_("Geändert: {change}").format(change=change) for change in status.changes]
+    if status.last_refusal:
+        lines.append(_("Zuletzt abgelehnt: {reason}").format(reason=status.last_refusal))
+    return "\n".join(line for line in lines if line)

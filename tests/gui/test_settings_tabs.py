@@ -78,3 +78,32 @@ def test_retention_due_list_and_anonymise(window, desk, qtbot) -> None:  # type:
     assert section.model.rowCount() == due - 1
     row = desk.store.one("SELECT family_name FROM client WHERE id = ?", (client_id,))
     assert row is None or row["family_name"] != "Altfall"
+
+
+def test_settings_say_where_the_content_comes_from(window, desk, qtbot, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import datetime as dt
+    import shutil
+
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    from kim_desk.content.install import install_pack
+    from kim_desk.content.pack import build_pack
+    from kim_desk.resources import resource_dir, use_installed_content
+
+    window.show_page("settings")
+    section = window.settings_page.district
+    qtbot.waitUntil(lambda: "mit dem Programm ausgeliefert" in section.content_state.text())
+    assert "Stand der Antragsarten: 2026-12-01" in section.content_state.text()
+    key = Ed25519PrivateKey.generate()
+    source = tmp_path / "pack"
+    for part in ("applications", "documents"):
+        shutil.copytree(resource_dir("forms") / part, source / "forms" / part)
+    now = dt.datetime.now(dt.UTC)
+    blob = build_pack(source, 1, key, published=now, expires=now + dt.timedelta(days=30), notes=("Neu: Elterncafé",))
+    try:
+        install_pack(desk.paths, blob, key.public_key().public_bytes_raw(), now)
+        section.refresh()
+        qtbot.waitUntil(lambda: "Paket des Kreises, Version 1" in section.content_state.text())
+        assert "Geändert: Neu: Elterncafé" in section.content_state.text()
+    finally:
+        use_installed_content(None)

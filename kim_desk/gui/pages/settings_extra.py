@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from PySide6.QtCore import QObject, Signal
@@ -16,7 +17,7 @@ from kim_desk.gui.pages.base import setup_table
 from kim_desk.gui.uiload import child
 from kim_desk.i18n import N_, _, ngettext
 from kim_desk.store import Change, Store
-from kim_desk.views import jobs, lists
+from kim_desk.views import content_job, jobs, lists
 from kim_desk.views.format import date_text
 
 
@@ -32,6 +33,7 @@ class DistrictSection(QObject):
         self.code: QLineEdit = child(ui, QLineEdit, "enrolCode")
         self.message: QLabel = child(ui, QLabel, "enrolMessage")
         self.state: QLabel = child(ui, QLabel, "enrolState")
+        self.content_state: QLabel = child(ui, QLabel, "contentState")
         self.test_button: QPushButton = child(ui, QPushButton, "testButton")
         self.enrol_button: QPushButton = child(ui, QPushButton, "enrolButton")
         self.test_button.clicked.connect(lambda _checked=False: self.test_connection())
@@ -39,6 +41,12 @@ class DistrictSection(QObject):
 
     def refresh(self) -> None:
         self.ctx.runner.db(jobs.enrolment_text, self.state.setText, lambda _error: None)
+        paths, catalog = self.ctx.paths, self.ctx.catalog
+        self.ctx.runner.run(
+            lambda _progress: content_job.content_text(paths, catalog, dt.datetime.now(dt.UTC)),
+            self.content_state.setText,
+            lambda _error: None,
+        )
 
     def _say(self, text: str, role: str = "") -> None:
         self.message.setText(text)
