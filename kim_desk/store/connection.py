@@ -1,14 +1,21 @@
-"""Opening the SQLCipher database with a raw 256-bit key and the house PRAGMAs."""
+"""Opening the SQLCipher database with a raw 256-bit key and the house PRAGMAs.
+
+Every failure names its real cause: a missing, empty, cut-off or damaged file is an incident
+(restore a backup), a read-only folder or a full disk is a storage problem, and only a file
+that the key cannot read at all is reported as possibly belonging to another key file.
+"""
 
 from __future__ import annotations
 
+import contextlib
+import os
 import sqlite3
 from pathlib import Path
 from typing import Any
 
 import sqlcipher3
 
-from kim_desk.errors import DatabaseMissing, NotADatabase, StorageError
+from kim_desk.errors import DatabaseMissing, KnownError, NotADatabase, StorageError
 from kim_desk.i18n import _
 
 # sqlcipher3 has its own exception classes; catch both families everywhere.
@@ -21,30 +28,144 @@ IntegrityError: tuple[type[Exception], ...] = (sqlite3.IntegrityError, sqlcipher
 
 Connection = Any  # sqlcipher3.Connection has no type stubs
 
+PAGE_SIZE = 4096  # SQLCipher 4's default page size
+STAGING_NAME = ".restore-staging.db"  # a restore prepares the backup here; never outlives it
+SIDE_FILES = ("-wal", "-shm", "-journal")
+
+# SQLite's primary result codes that name a cause
+_PERM, _BUSY, _LOCKED, _READONLY, _IOERR, _CORRUPT, _FULL, _CANTOPEN, _NOTADB = 3, 5, 6, 8, 10, 11, 13, 14, 26
+
+
+class DatabaseDamaged(NotADatabase):
+    """The database file is empty, cut off or has damaged pages: restore a backup."""
+
+
+def _restore_hint() -> str:
+    return _("Stellen Sie die neueste geprüfte Sicherung wieder her (kim-desk backup restore NAME).")
+
+
+def damaged(path: Path, detail: str) -> DatabaseDamaged:
+    return DatabaseDamaged(
+        _("Die Datenbank {path} ist beschädigt ({detail}); es wurde nichts verändert.").format(
+            path=path, detail=detail
+        )
+        + " "
+        + _restore_hint()
+    )
+
+
+def _read_only(path: Path) -> bool:
+    try:
+        flags = os.statvfs(path.parent).f_flag
+    except OSError:
+        return False
+    return bool(flags & os.ST_RDONLY) or not os.access(path.parent, os.W_OK) or not os.access(path, os.W_OK)
+
+
+def database_error(exc: Exception, path: Path) -> KnownError | None:
+    """The known condition behind an SQLite error, or None when it is a bug."""
+    code = int(getattr(exc, "sqlite_errorcode", 0) or 0) & 0xFF
+    if code in (_CORRUPT, _NOTADB):
+        return damaged(path, _("beschädigte Seiten"))
+    if code == _FULL:
+        return StorageError(_("Der Datenträger ist voll: {path} konnte nicht geschrieben werden.").format(path=path))
+    if code in (_READONLY, _PERM, _CANTOPEN) or (code == _IOERR and _read_only(path)):
+        if _read_only(path):
+            return StorageError(_("Keine Schreibberechtigung für {path}.").format(path=path.parent))
+        return StorageError(_("Die Datenbank {path} kann nicht geöffnet werden ({reason}).").format(path=path, reason=exc))
+    if code == _IOERR:
+        return StorageError(_("Die Datenbank {path} lässt sich nicht lesen ({reason}).").format(path=path, reason=exc))
+    if code in (_BUSY, _LOCKED):
+        return KnownError(
+            _("Die Datenbank wird gerade von einem anderen Programm benutzt. Bitte gleich noch einmal versuchen.")
+        )
+    return None
+
+
+def side_files(path: Path) -> list[Path]:
+    return [path.with_name(path.name + suffix) for suffix in SIDE_FILES]
+
+
+def remove_leftovers(path: Path) -> None:
+    """Remove what an interrupted restore left beside the database (erased people may be in it)."""
+    staging = path.with_name(STAGING_NAME)
+    for item in [staging, *side_files(staging)]:
+        with contextlib.suppress(OSError):
+            item.unlink(missing_ok=True)
+    # older versions moved the database aside as desk.db.replaced-<stamp> while restoring
+    for item in path.parent.glob(f"{path.name}.replaced-*"):
+        with contextlib.suppress(OSError):
+            item.unlink()
+
+
+def _put_back_replaced(path: Path) -> None:
+    """An older version's restore was killed after moving the database aside: move it back."""
+    replaced = sorted(path.parent.glob(f"{path.name}.replaced-*[0-9]"))
+    if replaced and not path.exists():
+        with contextlib.suppress(OSError):
+            os.replace(replaced[-1], path)
+
+
+def _check_file(path: Path) -> None:
+    try:
+        size = path.stat().st_size
+    except FileNotFoundError:
+        raise DatabaseMissing(_("Die Datenbank {path} fehlt.").format(path=path) + " " + _restore_hint()) from None
+    except OSError as exc:
+        raise StorageError(
+            _("Die Datenbank {path} lässt sich nicht lesen ({reason}).").format(path=path, reason=exc.strerror or exc)
+        ) from exc
+    if size == 0:
+        raise damaged(path, _("die Datei ist leer"))
+    if size % PAGE_SIZE:
+        raise damaged(path, _("die Datei ist unvollständig"))
+    if not os.access(path, os.R_OK):
+        raise StorageError(_("Keine Leseberechtigung für {path}.").format(path=path))
+
+
+def _open_failure(exc: Exception, path: Path) -> KnownError:
+    known = database_error(exc, path)
+    code = int(getattr(exc, "sqlite_errorcode", 0) or 0) & 0xFF
+    if code == _NOTADB:
+        return NotADatabase(
+            _(
+                "Die Datenbank {path} lässt sich mit dem Schlüssel aus der Schlüsseldatei nicht lesen: "
+                "Die Datei ist beschädigt, oder die Schlüsseldatei gehört zu einer anderen Datenbank. "
+                "Es wurde nichts verändert."
+            ).format(path=path)
+            + " "
+            + _restore_hint()
+        )
+    if known is not None:
+        return known
+    return StorageError(_("Die Datenbank {path} kann nicht geöffnet werden ({reason}).").format(path=path, reason=exc))
+
+
+def quiet(conn: Connection) -> None:
+    """SQLCipher writes 'ERROR CORE' lines to stderr on damaged pages; the message says it better."""
+    with contextlib.suppress(*DatabaseError):
+        conn.execute("PRAGMA cipher_log_level = NONE")
+
 
 def connect(path: Path, key: bytes, *, create: bool = False) -> Connection:
-    """Open (or with create=True make) the keyed database; wrong key → NotADatabase."""
+    """Open (or with create=True make) the keyed database; never makes one where a file is expected."""
     if len(key) != 32:
         raise ValueError("the database key must be 32 bytes")
-    if not create and not path.exists():
-        raise DatabaseMissing(_("Die Datenbank {path} fehlt.").format(path=path))
+    if not create:
+        _put_back_replaced(path)
+        _check_file(path)
     try:
-        conn = sqlcipher3.connect(str(path), check_same_thread=False, isolation_level=None)
+        uri = path.resolve().as_uri() + ("?mode=rwc" if create else "?mode=rw")
+        conn = sqlcipher3.connect(uri, uri=True, check_same_thread=False, isolation_level=None)
     except DatabaseError as exc:
-        raise StorageError(
-            _("Die Datenbank {path} kann nicht geöffnet werden ({reason}).").format(path=path, reason=exc)
-        ) from exc
+        raise _open_failure(exc, path) from exc
+    quiet(conn)
     try:
         conn.execute(f"PRAGMA key = \"x'{key.hex()}'\"")
         conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
     except DatabaseError as exc:
         conn.close()
-        raise NotADatabase(
-            _(
-                "Die Datei {path} lässt sich mit diesem Schlüssel nicht öffnen: "
-                "falscher Schlüssel oder beschädigte Datei."
-            ).format(path=path)
-        ) from exc
+        raise _open_failure(exc, path) from exc
     try:
         for pragma in (
             "PRAGMA journal_mode = WAL",
@@ -59,9 +180,7 @@ def connect(path: Path, key: bytes, *, create: bool = False) -> Connection:
             conn.execute(pragma)
     except DatabaseError as exc:
         conn.close()
-        raise StorageError(
-            _("Die Datenbank {path} kann nicht eingerichtet werden ({reason}).").format(path=path, reason=exc)
-        ) from exc
+        raise _open_failure(exc, path) from exc
     return conn
 
 
