@@ -283,6 +283,17 @@ def _vault_missing_message(paths: DataPaths) -> str:
     ).format(db=paths.database, vault=paths.vault)
 
 
+def vault_problems(paths: DataPaths) -> list[str]:
+    """What is wrong with a vault file (for checking the one saved with a backup); empty when sound."""
+    try:
+        data = _read_vault(paths)
+        for name in ("passphrase", "recovery"):
+            _kdf_slot_of(paths, data, name)
+    except UnlockError as exc:
+        return [str(exc)]
+    return []
+
+
 def _write_vault(paths: DataPaths, data: dict[str, Any]) -> None:
     write_atomic(paths.vault, json.dumps(data, indent=2).encode("utf-8"))
 

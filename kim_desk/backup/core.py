@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import errno
+import hashlib
 import json
 import logging
 import os
@@ -16,21 +17,23 @@ from typing import Any
 
 import sqlcipher3
 
-from kim_desk import __version__
+from kim_desk import __version__, vault
 from kim_desk.errors import KnownError, StorageError
 from kim_desk.fileutil import storage_error, write_atomic
 from kim_desk.i18n import _
 from kim_desk.paths import DataPaths
 from kim_desk.privacy import journal
 from kim_desk.store import Store, audit
-from kim_desk.store.connection import Connection, DatabaseError
+from kim_desk.store.connection import Connection, DatabaseError, quiet, side_files
 
 log = logging.getLogger(__name__)
 
 FORMAT = "kim-desk-backup/1"
 DB_NAME = "desk.db"
 VAULT_NAME = "vault.json"
+JOURNAL_NAME = journal.FILE_NAME
 MANIFEST_NAME = "manifest.json"
+SMALL = 0.5  # a backup with fewer than half the people of the one before is suspicious
 NAME_FORMAT = "%Y-%m-%dT%H%M%S"
 KEEP_DAILY, KEEP_WEEKLY, KEEP_MONTHLY = 7, 4, 12
 
@@ -68,6 +71,7 @@ def open_keyed(path: Path, key: bytes, *, read_only: bool = False) -> Connection
     """A bare keyed connection (no migrations, no WAL) for backup files."""
     uri = f"file:{path}?mode=ro" if read_only else f"file:{path}"
     conn = sqlcipher3.connect(uri, uri=True, isolation_level=None, check_same_thread=False)
+    quiet(conn)
     conn.execute(f"PRAGMA key = \"x'{key.hex()}'\"")
     return conn
 
@@ -132,15 +136,45 @@ def find_backup(paths: DataPaths, name: str) -> BackupInfo:
     return backup_info(folder)
 
 
+def _digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _side_problems(folder: Path, manifest: dict[str, Any]) -> list[str]:
+    """The key file and the erasure journal saved with the backup: present, unchanged, readable."""
+    problems: list[str] = []
+    recorded = manifest.get("files") if isinstance(manifest.get("files"), dict) else {}
+    for name, missing, changed in (
+        (VAULT_NAME, _("Die Schlüsseldatei (vault.json) fehlt in der Sicherung."),
+         _("Die Schlüsseldatei (vault.json) der Sicherung ist verändert oder beschädigt.")),
+        (JOURNAL_NAME, _("Das Löschprotokoll (journal.json) fehlt in der Sicherung."),
+         _("Das Löschprotokoll (journal.json) der Sicherung ist verändert oder beschädigt.")),
+    ):  # fmt: skip
+        path = folder / name
+        if not path.is_file():
+            if name == VAULT_NAME or name in recorded:
+                problems.append(missing)
+            continue
+        try:
+            if name in recorded and _digest(path) != recorded[name]:
+                problems.append(changed)
+            elif name == VAULT_NAME and vault.vault_problems(DataPaths(folder)):
+                problems.append(changed)
+            elif name == JOURNAL_NAME:
+                journal.read_journal(DataPaths(folder))
+        except (OSError, KnownError):
+            problems.append(changed)
+    return problems
+
+
 def verify_backup(folder: Path, key: bytes) -> list[str]:
-    """Open the backup with the key and check it page by page and against its manifest."""
+    """Open the backup with the key and check it page by page, and its files against the manifest."""
     problems: list[str] = []
     try:
         manifest = _read_manifest(folder)
     except (OSError, ValueError) as exc:
         return [_("Die Beschreibung (manifest.json) fehlt oder ist beschädigt ({reason}).").format(reason=exc)]
-    if not (folder / VAULT_NAME).is_file():
-        problems.append(_("Die Schlüsseldatei (vault.json) fehlt in der Sicherung."))
+    problems.extend(_side_problems(folder, manifest))
     if not (folder / DB_NAME).is_file():
         return [*problems, _("Die Datenbank fehlt in der Sicherung.")]
     try:
@@ -182,16 +216,27 @@ def _unique_folder(paths: DataPaths, now: dt.datetime) -> Path:
 
 
 def _write_copy(store: Store, target_path: Path, key: bytes) -> tuple[dict[str, int], int]:
-    """The online backup API: a consistent copy of the live database, keyed like it."""
-    counts = table_counts(store.conn)
-    schema = int(store.conn.execute("PRAGMA user_version").fetchone()[0])
+    """The online backup API: a consistent copy of the live database, keyed like it.
+
+    The copy is made in one step inside a read transaction, so other writers cannot change it
+    half-way; the rows are counted in the copy itself, so the manifest describes what is in it.
+    """
     target = open_keyed(target_path, key)
     try:
-        store.conn.backup(target)
+        store.conn.execute("BEGIN")
+        try:
+            store.conn.execute("SELECT count(*) FROM sqlite_master").fetchone()  # the snapshot starts here
+            store.conn.backup(target)
+        finally:
+            store.conn.execute("COMMIT")
         # a standalone file: no WAL beside it, so it can be opened read-only anywhere
         target.execute("PRAGMA journal_mode = DELETE")
+        counts = table_counts(target)
+        schema = int(target.execute("PRAGMA user_version").fetchone()[0])
     finally:
         target.close()
+    for leftover in side_files(target_path):
+        leftover.unlink(missing_ok=True)
     os.chmod(target_path, 0o600)
     return counts, schema
 
@@ -222,8 +267,9 @@ def create_backup(store: Store, paths: DataPaths, key: bytes) -> BackupInfo:
         write_atomic(work / VAULT_NAME, paths.vault.read_bytes())
         synced = journal.sync_from_store(store, paths)
         journal.write_journal(DataPaths(work), synced)
+        files = {name: _digest(work / name) for name in (VAULT_NAME, JOURNAL_NAME)}
         manifest = {"format": FORMAT, "created_at": now.isoformat(), "schema": schema, "counts": counts,
-                    "app": __version__}  # fmt: skip
+                    "files": files, "app": __version__}  # fmt: skip
         write_atomic(work / MANIFEST_NAME, json.dumps(manifest, indent=1).encode("utf-8"))
         problems = verify_backup(work, key)
         if problems:
@@ -268,10 +314,21 @@ def _kept(backups: list[BackupInfo]) -> set[Path]:
     return keep
 
 
+def _suspicious(newer: BackupInfo, older: BackupInfo) -> bool:
+    """Far fewer people than the backup before: an emptied or replaced database, not a day's work."""
+    return older.clients >= 2 and newer.clients < older.clients * SMALL
+
+
 def rotate(paths: DataPaths) -> list[Path]:
-    """Remove backups no rotation slot needs; damaged ones are left for a person to look at."""
+    """Remove backups no rotation slot needs; damaged ones are left for a person to look at.
+
+    A kept backup that is suspiciously small never pushes out the one made before it.
+    """
     backups = [info for info in list_backups(paths) if not info.problem]
     keep = _kept(backups)
+    for newer, older in zip(backups, backups[1:], strict=False):
+        if newer.path in keep and _suspicious(newer, older):
+            keep.add(older.path)
     removed = []
     for info in backups:
         if info.path not in keep:
