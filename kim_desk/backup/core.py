@@ -127,6 +127,19 @@ def list_backups(paths: DataPaths) -> list[BackupInfo]:
     return sorted(infos, key=lambda info: (info.created_at, info.name), reverse=True)
 
 
+def restore_advice(paths: DataPaths) -> str:
+    """Which backup to restore, in words, for a missing or damaged database."""
+    backups = [info for info in list_backups(paths) if not info.problem]
+    if not backups:
+        return _("Es gibt in {path} keine Sicherung; bitte die IT Ihrer Organisation fragen.").format(
+            path=paths.backups
+        )
+    newest = backups[0]
+    return _(
+        "Stellen Sie die neueste Sicherung {name} ({clients} Personen) wieder her: kim-desk backup restore {name}"
+    ).format(name=newest.name, clients=newest.clients)
+
+
 def find_backup(paths: DataPaths, name: str) -> BackupInfo:
     """A backup by folder name, or by a path to a backup folder elsewhere (a USB stick)."""
     candidate = Path(name).expanduser()

@@ -40,17 +40,11 @@ class DatabaseDamaged(NotADatabase):
     """The database file is empty, cut off or has damaged pages: restore a backup."""
 
 
-def _restore_hint() -> str:
-    return _("Stellen Sie die neueste geprüfte Sicherung wieder her (kim-desk backup restore NAME).")
-
-
 def damaged(path: Path, detail: str) -> DatabaseDamaged:
     return DatabaseDamaged(
         _("Die Datenbank {path} ist beschädigt ({detail}); es wurde nichts verändert.").format(
             path=path, detail=detail
         )
-        + " "
-        + _restore_hint()
     )
 
 
@@ -110,7 +104,7 @@ def _check_file(path: Path) -> None:
     try:
         size = path.stat().st_size
     except FileNotFoundError:
-        raise DatabaseMissing(_("Die Datenbank {path} fehlt.").format(path=path) + " " + _restore_hint()) from None
+        raise DatabaseMissing(_("Die Datenbank {path} fehlt.").format(path=path)) from None
     except OSError as exc:
         raise StorageError(
             _("Die Datenbank {path} lässt sich nicht lesen ({reason}).").format(path=path, reason=exc.strerror or exc)
@@ -133,8 +127,6 @@ def _open_failure(exc: Exception, path: Path) -> KnownError:
                 "Die Datei ist beschädigt, oder die Schlüsseldatei gehört zu einer anderen Datenbank. "
                 "Es wurde nichts verändert."
             ).format(path=path)
-            + " "
-            + _restore_hint()
         )
     if known is not None:
         return known
