@@ -39,6 +39,18 @@ class _QuietFileHandler(logging.FileHandler):
     def handleError(self, record: logging.LogRecord) -> None:  # noqa: N802 - logging's name
         self.failed = True
 
+    def flush(self) -> None:
+        try:
+            super().flush()
+        except OSError:
+            self.failed = True
+
+    def close(self) -> None:
+        try:
+            super().close()
+        except OSError:
+            self.failed = True
+
 
 def setup_logging(log_dir: Path | None, level: int = logging.INFO) -> None:
     """Log to log_dir/kim-desk.log; None logs nowhere (and closes the previous file)."""

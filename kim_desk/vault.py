@@ -9,6 +9,7 @@ then passphrase. A failed unlock is never treated as a first run.
 from __future__ import annotations
 
 import base64
+import contextlib
 import binascii
 import hashlib
 import json
@@ -395,6 +396,15 @@ def _refresh_keyring(paths: DataPaths, data: dict[str, Any], key: bytes, keyring
     return []
 
 
+def _put_back_moved_aside(database: Path) -> None:
+    """Older versions renamed the database to desk.db.replaced-<stamp> while restoring; a kill
+    right then left no database. The moved-aside file is the database as it was: put it back."""
+    moved = sorted(database.parent.glob(f"{database.name}.replaced-*[0-9]"))
+    if moved and not database.exists():
+        with contextlib.suppress(OSError):
+            os.replace(moved[-1], database)
+
+
 def unlock(
     paths: DataPaths,
     passphrase_source: PassphraseSource,
@@ -404,6 +414,7 @@ def unlock(
     if not paths.vault.exists() and not paths.database.exists():
         raise DatabaseMissing(_("In {path} gibt es noch keine Datenbank.").format(path=paths.root))
     data = _read_vault(paths)
+    _put_back_moved_aside(paths.database)
     if not paths.database.exists():
         raise DatabaseMissing(
             _(

@@ -91,19 +91,39 @@ def _prepare(
     return staging, len(applied), clients, merged
 
 
-def _settle_old(database: Path, key: bytes) -> None:
-    """Fold the old database's WAL into it (so a kill before the swap loses nothing), then drop side files.
+def _busy(exc: Exception) -> bool:
+    """SQLITE_BUSY or SQLITE_LOCKED: another connection holds the database."""
+    return int(getattr(exc, "sqlite_errorcode", 0) or 0) & 0xFF in (5, 6)
 
-    A database too damaged to open has nothing to fold in; its side files would only harm the
-    restored file that takes its name.
+
+def _settle_old(database: Path, key: bytes) -> None:
+    """Make sure no one else has the old database open, fold its WAL into it, drop its side files.
+
+    Folding the WAL in first means a kill before the swap loses nothing. A database too
+    damaged to open has nothing to fold in; its side files would only harm the restored file
+    that takes its name.
     """
+    conn = None
     if database.exists():
         with contextlib.suppress(*DatabaseError):
             conn = open_keyed(database, key)
-            try:
-                conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-            finally:
-                conn.close()
+            conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+    if conn is not None:
+        try:
+            conn.execute("PRAGMA locking_mode = EXCLUSIVE")
+            conn.execute("BEGIN EXCLUSIVE")
+            conn.execute("COMMIT")
+            conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        except DatabaseError as exc:
+            if _busy(exc):
+                raise KnownError(
+                    _(
+                        "Die Datenbank ist noch in einem anderen Fenster oder Programm geöffnet. "
+                        "Bitte schließen Sie KIM Desk dort; es wurde nichts ersetzt."
+                    )
+                ) from exc
+        finally:
+            conn.close()
     for item in side_files(database):
         item.unlink(missing_ok=True)
 

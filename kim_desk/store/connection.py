@@ -92,14 +92,6 @@ def remove_leftovers(path: Path) -> None:
             item.unlink()
 
 
-def _put_back_replaced(path: Path) -> None:
-    """An older version's restore was killed after moving the database aside: move it back."""
-    replaced = sorted(path.parent.glob(f"{path.name}.replaced-*[0-9]"))
-    if replaced and not path.exists():
-        with contextlib.suppress(OSError):
-            os.replace(replaced[-1], path)
-
-
 def _check_file(path: Path) -> None:
     try:
         size = path.stat().st_size
@@ -144,7 +136,6 @@ def connect(path: Path, key: bytes, *, create: bool = False) -> Connection:
     if len(key) != 32:
         raise ValueError("the database key must be 32 bytes")
     if not create:
-        _put_back_replaced(path)
         _check_file(path)
     try:
         uri = path.resolve().as_uri() + ("?mode=rwc" if create else "?mode=rw")
