@@ -127,7 +127,7 @@ def list_backups(paths: DataPaths) -> list[BackupInfo]:
     return sorted(infos, key=lambda info: (info.created_at, info.name), reverse=True)
 
 
-def restore_advice(paths: DataPaths) -> str:
+def restore_advice(paths: DataPaths, *, in_app: bool = False) -> str:
     """Which backup to restore, in words, for a missing or damaged database."""
     backups = [info for info in list_backups(paths) if not info.problem]
     if not backups:
@@ -135,6 +135,11 @@ def restore_advice(paths: DataPaths) -> str:
             path=paths.backups
         )
     newest = backups[0]
+    if in_app:
+        return _(
+            "Die neueste Sicherung ist {name} ({clients} Personen). „Sicherung wiederherstellen“ spielt "
+            "die neueste Sicherung zurück, die ihre Prüfung besteht; spätere Löschungen werden erneut angewandt."
+        ).format(name=newest.name, clients=newest.clients)
     return _(
         "Stellen Sie die neueste Sicherung {name} ({clients} Personen) wieder her: kim-desk backup restore {name}"
     ).format(name=newest.name, clients=newest.clients)

@@ -17,7 +17,15 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
-from kim_desk.backup.core import DB_NAME, VAULT_NAME, BackupInfo, backup_info, open_keyed, verify_backup
+from kim_desk.backup.core import (
+    DB_NAME,
+    VAULT_NAME,
+    BackupInfo,
+    backup_info,
+    list_backups,
+    open_keyed,
+    verify_backup,
+)
 from kim_desk.clock import Clock
 from kim_desk.errors import KnownError, StorageError
 from kim_desk.fileutil import storage_error, write_atomic
@@ -30,7 +38,7 @@ from kim_desk.store.connection import STAGING_NAME, DatabaseError, database_erro
 
 log = logging.getLogger(__name__)
 
-__all__ = ["STAGING_NAME", "BackupDamaged", "RestoreResult", "restore_backup"]
+__all__ = ["STAGING_NAME", "BackupDamaged", "RestoreResult", "restore_backup", "restore_newest"]
 
 
 class BackupDamaged(KnownError):
@@ -169,3 +177,15 @@ def restore_backup(paths: DataPaths, backup: BackupInfo, key: bytes, clock: Cloc
         raise
     log.info("backup_restored", extra={"backup": backup.name, "erasures_applied": applied})
     return RestoreResult(backup_info(backup.path), applied, clients)
+
+
+def restore_newest(paths: DataPaths, key: bytes, clock: Clock | None = None) -> RestoreResult:
+    """Restore the newest backup that passes its check (the app's "Sicherung wiederherstellen")."""
+    for info in list_backups(paths):
+        if not info.problem and not verify_backup(info.path, key):
+            return restore_backup(paths, info, key, clock)
+    raise BackupDamaged(
+        _("In {path} gibt es keine Sicherung, die ihre Prüfung besteht; es wurde nichts ersetzt.").format(
+            path=paths.backups
+        )
+    )
