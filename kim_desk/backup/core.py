@@ -24,7 +24,15 @@ from kim_desk.i18n import _
 from kim_desk.paths import DataPaths
 from kim_desk.privacy import journal
 from kim_desk.store import Store, audit
-from kim_desk.store.connection import Connection, DatabaseError, quiet, side_files
+from kim_desk.store.connection import (
+    Connection,
+    DatabaseError,
+    hold,
+    quiet,
+    release,
+    remove_abandoned_backups,
+    side_files,
+)
 
 log = logging.getLogger(__name__)
 
@@ -275,9 +283,9 @@ def create_backup(store: Store, paths: DataPaths, key: bytes) -> BackupInfo:
     try:
         paths.backups.mkdir(parents=True, exist_ok=True)
         os.chmod(paths.backups, 0o700)
-        for stale in paths.backups.glob(".tmp-*"):  # left by a backup that was killed half-way
-            shutil.rmtree(stale, ignore_errors=True)
+        remove_abandoned_backups(paths.backups)  # left by backups that were killed half-way
         work = Path(tempfile.mkdtemp(prefix=".tmp-", dir=paths.backups))
+        lock = hold(work)  # another process's cleanup leaves a folder in use alone
     except OSError as exc:
         raise storage_error(exc, paths.backups) from exc
     try:
@@ -304,6 +312,8 @@ def create_backup(store: Store, paths: DataPaths, key: bytes) -> BackupInfo:
     except BaseException:
         shutil.rmtree(work, ignore_errors=True)
         raise
+    finally:
+        release(lock)
     with store.transaction():
         audit.record(store, "backup", "backup", None)
     journal.anchor_audit(store, paths)

@@ -105,4 +105,6 @@ def open_store(
         raise
     if not create and path.name != STAGING_NAME:
         remove_leftovers(path)  # what a killed restore left beside the database
+        with contextlib.suppress(*DatabaseError):  # old frames of a killed erasure leave the WAL
+            conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     return Store(conn=conn, path=path, clock=clock or SystemClock(), actor=actor)

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import contextlib
 import os
+import shutil
 import sqlite3
+import time
 from pathlib import Path
 from typing import Any
 
@@ -80,12 +82,57 @@ def side_files(path: Path) -> list[Path]:
     return [path.with_name(path.name + suffix) for suffix in SIDE_FILES]
 
 
+TEMP_PREFIX = ".tmp-"  # backups/.tmp-* while a backup is written; .tmp-* beside files written atomically
+STALE_SECONDS = 60  # an atomic write's temp file older than this belongs to a killed process
+
+
+def hold(folder: Path) -> int | None:
+    """Mark a work folder as in use for as long as the returned descriptor is open (POSIX flock)."""
+    try:
+        import fcntl
+    except ImportError:  # Windows: the age of the folder decides instead
+        return None
+    fd = os.open(folder, os.O_RDONLY)
+    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    return fd
+
+
+def release(fd: int | None) -> None:
+    if fd is not None:
+        os.close(fd)  # closing drops the lock
+
+
+def _abandoned(folder: Path) -> bool:
+    """True for a backup work folder no running process holds (left by a killed backup)."""
+    try:
+        fd = hold(folder)
+    except OSError:
+        return False  # in use by a backup running now
+    if fd is None:
+        return time.time() - folder.stat().st_mtime > 3600
+    release(fd)
+    return True
+
+
+def remove_abandoned_backups(backups: Path) -> None:
+    """Half-written backups of killed processes; they may hold people erased since."""
+    with contextlib.suppress(OSError):
+        for folder in backups.glob(TEMP_PREFIX + "*"):
+            if folder.is_dir() and _abandoned(folder):
+                shutil.rmtree(folder, ignore_errors=True)
+
+
 def remove_leftovers(path: Path) -> None:
-    """Remove what an interrupted restore left beside the database (erased people may be in it)."""
+    """Remove what interrupted restores and backups left in the data folder (erased people may be in it)."""
     staging = path.with_name(STAGING_NAME)
     for item in [staging, *side_files(staging)]:
         with contextlib.suppress(OSError):
             item.unlink(missing_ok=True)
+    remove_abandoned_backups(path.parent / "backups")
+    with contextlib.suppress(OSError):
+        for item in path.parent.glob(TEMP_PREFIX + "*"):
+            if item.is_file() and time.time() - item.stat().st_mtime > STALE_SECONDS:
+                item.unlink(missing_ok=True)
     # older versions moved the database aside as desk.db.replaced-<stamp> while restoring
     for item in path.parent.glob(f"{path.name}.replaced-*"):
         with contextlib.suppress(OSError):
