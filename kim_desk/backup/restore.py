@@ -54,7 +54,14 @@ class RestoreResult:
 
 def _remove(path: Path) -> None:
     for item in [path, *side_files(path)]:
-        item.unlink(missing_ok=True)
+        with contextlib.suppress(FileNotFoundError):
+            item.unlink()
+
+
+def _discard(path: Path) -> None:
+    """Remove a staging copy after a failure; the failure itself is what gets reported."""
+    with contextlib.suppress(OSError):
+        _remove(path)
 
 
 def _integrity_ok(store: Store) -> bool:
@@ -162,10 +169,10 @@ def restore_backup(paths: DataPaths, backup: BackupInfo, key: bytes, clock: Cloc
         with contextlib.suppress(KnownError):  # done; the next erasure or backup writes it again
             journal.write_journal(paths, merged)
     except OSError as exc:
-        _remove(staging)
+        _discard(staging)
         raise storage_error(exc, paths.database) from exc
     except DatabaseError as exc:
-        _remove(staging)
+        _discard(staging)
         known = database_error(exc, staging)
         raise StorageError(
             _("Die Sicherung konnte nicht wiederhergestellt werden ({reason}); es wurde nichts ersetzt.").format(
@@ -173,7 +180,7 @@ def restore_backup(paths: DataPaths, backup: BackupInfo, key: bytes, clock: Cloc
             )
         ) from exc
     except BaseException:
-        _remove(staging)
+        _discard(staging)
         raise
     log.info("backup_restored", extra={"backup": backup.name, "erasures_applied": applied})
     return RestoreResult(backup_info(backup.path), applied, clients)

@@ -58,12 +58,20 @@ def _read_only(path: Path) -> bool:
     return bool(flags & os.ST_RDONLY) or not os.access(path.parent, os.W_OK) or not os.access(path, os.W_OK)
 
 
+def _disk_full(path: Path) -> bool:
+    try:
+        stat = os.statvfs(path.parent)
+    except OSError:
+        return False
+    return stat.f_bavail * stat.f_frsize < 256 * 1024
+
+
 def database_error(exc: Exception, path: Path) -> KnownError | None:
     """The known condition behind an SQLite error, or None when it is a bug."""
     code = int(getattr(exc, "sqlite_errorcode", 0) or 0) & 0xFF
     if code in (_CORRUPT, _NOTADB):
         return damaged(path, _("beschädigte Seiten"))
-    if code == _FULL:
+    if code == _FULL or (code in (_IOERR, _CANTOPEN) and _disk_full(path)):
         return StorageError(_("Der Datenträger ist voll: {path} konnte nicht geschrieben werden.").format(path=path))
     if code in (_READONLY, _PERM, _CANTOPEN) or (code == _IOERR and _read_only(path)):
         if _read_only(path):
@@ -184,6 +192,25 @@ def connect(path: Path, key: bytes, *, create: bool = False) -> Connection:
         raise ValueError("the database key must be 32 bytes")
     if not create:
         _check_file(path)
+    existed = {item for item in side_files(path) if item.exists()}
+    try:
+        return _connect(path, key, create)
+    except KnownError:
+        _drop_failed_side_files(path, existed)
+        raise
+
+
+def _drop_failed_side_files(path: Path, existed: set[Path]) -> None:
+    """A failed open (full disk) may leave an empty -wal and a torn -shm of its own: remove just those."""
+    wal, shm, _journal = side_files(path)
+    with contextlib.suppress(OSError):
+        if wal not in existed and wal.exists() and wal.stat().st_size == 0:
+            wal.unlink()
+            if shm not in existed and shm.exists() and shm.stat().st_size < 32 * 1024:
+                shm.unlink()
+
+
+def _connect(path: Path, key: bytes, create: bool) -> Connection:
     try:
         uri = path.resolve().as_uri() + ("?mode=rwc" if create else "?mode=rw")
         conn = sqlcipher3.connect(uri, uri=True, check_same_thread=False, isolation_level=None)
