@@ -94,3 +94,26 @@ def test_read_only_folder_is_said_as_such_in_the_app(qtbot, backed_up, options, 
         assert "Schreibberechtigung" in shown[-1]
         assert "Schlüssel" not in shown[-1].split("\n\n")[0]
         assert not flow.dialog.restore_button.isVisibleTo(flow.dialog.dialog)
+
+
+def test_a_damaged_page_met_while_working_is_named_like_on_the_command_line(window, desk) -> None:  # type: ignore[no-untyped-def]
+    import sqlcipher3
+
+    from kim_desk.backup import create_backup
+
+    info = create_backup(desk.store, desk.paths, desk.key)
+    page = int(desk.store.rows("SELECT rootpage FROM sqlite_master WHERE name = 'client'")[0][0])
+    desk.store.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    copy = desk.paths.root.parent / "copy.db"
+    data = bytearray(desk.paths.database.read_bytes())
+    data[(page - 1) * 4096 + 300] ^= 0xFF
+    copy.write_bytes(bytes(data))
+    conn = sqlcipher3.connect(str(copy))
+    conn.execute("PRAGMA cipher_log_level = NONE")
+    conn.execute(f"PRAGMA key = \"x'{desk.key.hex()}'\"")
+    with pytest.raises(sqlcipher3.DatabaseError) as caught:
+        conn.execute("SELECT * FROM client").fetchall()
+    conn.close()
+    window.show_error(caught.value)
+    assert window.last_error.startswith(f"Die Datenbank {desk.paths.database} ist beschädigt (beschädigte Seiten)")
+    assert f"kim-desk backup restore {info.name}" in window.last_error
