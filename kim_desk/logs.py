@@ -36,7 +36,7 @@ class _QuietFileHandler(logging.FileHandler):
     The log is housekeeping: it must never print tracebacks on the console or stop the desk.
     """
 
-    def handleError(self, record: logging.LogRecord) -> None:  # noqa: N802 - logging's name
+    def handleError(self, record: logging.LogRecord) -> None:
         self.failed = True
 
     def flush(self) -> None:

@@ -9,8 +9,8 @@ then passphrase. A failed unlock is never treated as a first run.
 from __future__ import annotations
 
 import base64
-import contextlib
 import binascii
+import contextlib
 import hashlib
 import json
 import os
@@ -188,10 +188,12 @@ def _slot(data: dict[str, Any], name: str) -> dict[str, Any] | None:
 
 def _kdf_params(data: dict[str, Any]) -> KdfParams:
     values = [data.get(name) for name in ("iterations", "lanes", "memory_kib")]
-    if data.get("kdf") != "argon2id" or not all(type(v) is int for v in values):
+    numbers = [v for v in values if type(v) is int]  # not bool, not float, not text
+    if data.get("kdf") != "argon2id" or len(numbers) != 3:
         raise ValueError("kdf")
-    params = KdfParams(*values)
-    if not (1 <= params.iterations <= 64 and 1 <= params.lanes <= 64 and 8 * params.lanes <= params.memory_kib <= 1 << 20):
+    params = KdfParams(*numbers)
+    sane = 1 <= params.iterations <= 64 and 1 <= params.lanes <= 64
+    if not (sane and 8 * params.lanes <= params.memory_kib <= 1 << 20):  # at most 1 GiB
         raise ValueError("kdf")
     return params
 
@@ -413,7 +415,7 @@ def unlock(
     """Unlock the key of an existing desk: keyring first, then the passphrase."""
     if not paths.vault.exists() and not paths.database.exists():
         raise DatabaseMissing(_("In {path} gibt es noch keine Datenbank.").format(path=paths.root))
-    data = _read_vault(paths)
+    _read_vault(paths)  # a missing or damaged vault is said first
     _put_back_moved_aside(paths.database)
     if not paths.database.exists():
         raise DatabaseMissing(

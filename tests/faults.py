@@ -25,7 +25,8 @@ def _mount(target: Path, options: str) -> bool:
     target.mkdir(parents=True, exist_ok=True)
     if not ROOT:
         return False
-    done = subprocess.run(["mount", "-t", "tmpfs", "-o", options, "tmpfs", str(target)], check=False, capture_output=True)
+    command = ["mount", "-t", "tmpfs", "-o", options, "tmpfs", str(target)]
+    done = subprocess.run(command, check=False, capture_output=True)
     return done.returncode == 0
 
 

@@ -6,6 +6,7 @@ import contextlib
 import datetime as dt
 import errno
 import hashlib
+import itertools
 import json
 import logging
 import os
@@ -166,10 +167,24 @@ def _digest(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
+def _side_file_sound(folder: Path, name: str, digest: object) -> bool:
+    """Unchanged since the backup was made (older backups: at least readable)."""
+    try:
+        if digest is not None:
+            return _digest(folder / name) == digest
+        if name == VAULT_NAME:
+            return not vault.vault_problems(DataPaths(folder))
+        journal.read_journal(DataPaths(folder))
+    except (OSError, KnownError):
+        return False
+    return True
+
+
 def _side_problems(folder: Path, manifest: dict[str, Any]) -> list[str]:
     """The key file and the erasure journal saved with the backup: present, unchanged, readable."""
     problems: list[str] = []
-    recorded = manifest.get("files") if isinstance(manifest.get("files"), dict) else {}
+    files = manifest.get("files")
+    recorded: dict[str, Any] = files if isinstance(files, dict) else {}
     for name, missing, changed in (
         (VAULT_NAME, _("Die Schlüsseldatei (vault.json) fehlt in der Sicherung."),
          _("Die Schlüsseldatei (vault.json) der Sicherung ist verändert oder beschädigt.")),
@@ -181,14 +196,7 @@ def _side_problems(folder: Path, manifest: dict[str, Any]) -> list[str]:
             if name == VAULT_NAME or name in recorded:
                 problems.append(missing)
             continue
-        try:
-            if name in recorded and _digest(path) != recorded[name]:
-                problems.append(changed)
-            elif name == VAULT_NAME and vault.vault_problems(DataPaths(folder)):
-                problems.append(changed)
-            elif name == JOURNAL_NAME:
-                journal.read_journal(DataPaths(folder))
-        except (OSError, KnownError):
+        if not _side_file_sound(folder, name, recorded.get(name)):
             problems.append(changed)
     return problems
 
@@ -354,7 +362,7 @@ def rotate(paths: DataPaths) -> list[Path]:
     """
     backups = [info for info in list_backups(paths) if not info.problem]
     keep = _kept(backups)
-    for newer, older in zip(backups, backups[1:], strict=False):
+    for newer, older in itertools.pairwise(backups):
         if newer.path in keep and _suspicious(newer, older):
             keep.add(older.path)
     removed = []

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import logging
 import sys
 from collections.abc import Callable, Sequence
@@ -82,10 +83,8 @@ def _say(exc: KnownError, paths: DataPaths | None) -> None:
     if paths is not None and isinstance(exc, NotADatabase | DatabaseMissing) and paths.vault.exists():
         from kim_desk.backup.core import restore_advice
 
-        try:
+        with contextlib.suppress(OSError):
             text += "\n" + restore_advice(paths)
-        except OSError:
-            pass
     print(f"kim-desk: {text}".replace("\n", "\n  "), file=sys.stderr)
 
 

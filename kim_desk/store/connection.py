@@ -44,9 +44,7 @@ class DatabaseDamaged(NotADatabase):
 
 def damaged(path: Path, detail: str) -> DatabaseDamaged:
     return DatabaseDamaged(
-        _("Die Datenbank {path} ist beschädigt ({detail}); es wurde nichts verändert.").format(
-            path=path, detail=detail
-        )
+        _("Die Datenbank {path} ist beschädigt ({detail}); es wurde nichts verändert.").format(path=path, detail=detail)
     )
 
 
@@ -76,7 +74,9 @@ def database_error(exc: Exception, path: Path) -> KnownError | None:
     if code in (_READONLY, _PERM, _CANTOPEN) or (code == _IOERR and _read_only(path)):
         if _read_only(path):
             return StorageError(_("Keine Schreibberechtigung für {path}.").format(path=path.parent))
-        return StorageError(_("Die Datenbank {path} kann nicht geöffnet werden ({reason}).").format(path=path, reason=exc))
+        return StorageError(
+            _("Die Datenbank {path} kann nicht geöffnet werden ({reason}).").format(path=path, reason=exc)
+        )
     if code == _IOERR:
         return StorageError(_("Die Datenbank {path} lässt sich nicht lesen ({reason}).").format(path=path, reason=exc))
     if code in (_BUSY, _LOCKED):

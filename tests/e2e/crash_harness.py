@@ -12,6 +12,7 @@ backup verifies. Clients are tracked by a random token in their name, since SQLi
 
 from __future__ import annotations
 
+import contextlib
 import os
 import random
 import signal
@@ -187,10 +188,8 @@ def readable_anywhere(paths: DataPaths, key: bytes, tokens: set[str]) -> set[str
         if path.name.endswith(("-wal", "-journal")):
             continue  # read with their database below
         if not path.name.endswith((".json", ".log", ".txt")):
-            try:
+            with contextlib.suppress(ValueError):
                 texts.append(all_plaintext(path, key).lower())
-            except ValueError:
-                pass
         found |= {token for token in tokens if any(token.encode() in text for text in texts)}
     return found
 

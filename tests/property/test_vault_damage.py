@@ -24,7 +24,7 @@ Leaf = tuple[str | int, ...]
 
 def _leaves(data: Any, prefix: Leaf = ()) -> list[Leaf]:
     if isinstance(data, dict):
-        return [leaf for key, value in data.items() for leaf in [prefix + (key,), *_leaves(value, prefix + (key,))]]
+        return [leaf for key, value in data.items() for leaf in [(*prefix, key), *_leaves(value, (*prefix, key))]]
     return []
 
 

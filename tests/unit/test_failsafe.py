@@ -15,7 +15,6 @@ import pytest
 
 from kim_desk import vault
 from kim_desk.backup import create_backup, list_backups, restore_backup, verify_backup
-VAULT_NAME, JOURNAL_NAME = "vault.json", "journal.json"
 from kim_desk.clock import FixedClock
 from kim_desk.commands import main
 from kim_desk.desk import Desk, open_desk
@@ -26,6 +25,8 @@ from kim_desk.store import open_store
 from kim_desk.store.clients import Client, create_client
 from tests.conftest import PASSPHRASE, TODAY, FakeKeyring, always
 from tests.faults import full_disk_copy, leftovers, read_only_copy, snapshot
+
+VAULT_NAME, JOURNAL_NAME = "vault.json", "journal.json"
 
 
 @pytest.fixture
