@@ -238,8 +238,8 @@ def check(
     present, cases = _tokens(paths, key)  # opens and closes the desk: leftovers are tidied here
     run = tally.runs
     if before is not None and after_restore is not None:
-        new_writes = {t for t in present - before if expected.get(t)}  # a concurrent writer's
-        state_now = present - new_writes
+        # a concurrent writer's clients (acknowledged or committed just before the kill) are neither
+        state_now = present & (before | after_restore)
         if state_now == after_restore and (after_restore != before or restore_acknowledged):
             if not restore_acknowledged and not refused:
                 tally.killed_restores_new += 1
@@ -258,7 +258,12 @@ def check(
                 tally.killed_restores_old += 1
         else:
             tally.torn_restores += 1
-            tally.problems.append(f"run {run}: after the restore neither the old nor the restored set of clients")
+            tally.problems.append(
+                f"run {run}: after the restore neither the old nor the restored set of clients "
+                f"(before {len(before)}, restored {len(after_restore)}, now {len(state_now)}, "
+                f"not before {len(state_now - before)}, not restored {len(state_now - after_restore)}, "
+                f"missing from restored {len(after_restore - state_now)}, lines {acknowledged[-3:]})"
+            )
     store = open_store(paths.database, key)
     try:
         integrity = [row[0] for row in store.rows("PRAGMA integrity_check")]
