@@ -230,9 +230,9 @@ def verify_backup(folder: Path, key: bytes) -> list[str]:
             problems.append(_("Die Schemaversion stimmt nicht mit der Beschreibung überein."))
     except DatabaseError as exc:
         problems.append(
-            _("Die Datenbank der Sicherung ist nicht lesbar: falscher Schlüssel oder beschädigt ({reason}).").format(
-                reason=exc
-            )
+            _(
+                "Die Datenbank der Sicherung ist beschädigt oder gehört zu einem anderen Arbeitsplatz ({reason})."
+            ).format(reason=exc)
         )
     finally:
         conn.close()

@@ -297,3 +297,15 @@ def test_self_test_never_writes_into_the_real_desks_log(
     log = desk_paths.logs / "kim-desk.log"
     text = log.read_text("utf-8") if log.exists() else ""
     assert "client_erased" not in text and "backup_restored" not in text
+
+
+def test_a_backup_with_a_damaged_first_page_is_not_called_a_wrong_key(desk: Desk) -> None:
+    key = _key(desk.paths)
+    info = create_backup(desk.store, desk.paths, key)
+    db = info.path / "desk.db"
+    data = bytearray(db.read_bytes())
+    data[100] ^= 0xFF  # page 1: the key check itself fails
+    db.write_bytes(bytes(data))
+    problems = verify_backup(info.path, key)
+    assert problems and "beschädigt" in problems[-1]
+    assert not any("falscher Schlüssel" in problem for problem in problems)
