@@ -111,7 +111,7 @@ def _busy(exc: Exception) -> bool:
     return int(getattr(exc, "sqlite_errorcode", 0) or 0) & 0xFF in (5, 6)
 
 
-def _settle_old(database: Path, key: bytes) -> None:
+def _settle_old(database: Path, key: bytes, *, drop_side_files: bool = True) -> None:
     """Make sure no one else has the old database open, fold its WAL into it, drop its side files.
 
     Folding the WAL in first means a kill before the swap loses nothing. A database too
@@ -139,8 +139,9 @@ def _settle_old(database: Path, key: bytes) -> None:
                 ) from exc
         finally:
             conn.close()
-    for item in side_files(database):
-        item.unlink(missing_ok=True)
+    if drop_side_files:
+        for item in side_files(database):
+            item.unlink(missing_ok=True)
 
 
 def restore_backup(paths: DataPaths, backup: BackupInfo, key: bytes, clock: Clock | None = None) -> RestoreResult:
@@ -154,6 +155,7 @@ def restore_backup(paths: DataPaths, backup: BackupInfo, key: bytes, clock: Cloc
         )
     staging = paths.root / STAGING_NAME
     try:
+        _settle_old(paths.database, key, drop_side_files=False)  # refuse early while the desk is open elsewhere
         staging, applied, clients, merged = _prepare(paths, backup, key, clock)
         # Until the rename the old database stays; the journal first loses its audit anchor, so a
         # kill between the two steps cannot raise a false tampering alarm with either database.

@@ -212,9 +212,11 @@ def test_restore_while_another_process_has_the_desk_open_replaces_nothing(desk: 
     with Writer(desk.paths, desk.key) as writer:
         desk.close()
         before_db = desk.paths.database.read_bytes()
+        before_journal = (desk.paths.root / "journal.json").read_bytes()
         with pytest.raises(KnownError, match="anderen Fenster oder Programm"):
             restore_backup(desk.paths, info, desk.key)
         assert leftovers(desk.paths) == []
+        assert (desk.paths.root / "journal.json").read_bytes() == before_journal
     reopened = open_desk(desk.paths, always(PASSPHRASE), keyring=None)
     try:
         count = int(reopened.store.rows("SELECT count(*) FROM client WHERE family_name = 'Nebenher'")[0][0])
