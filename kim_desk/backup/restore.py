@@ -34,7 +34,13 @@ from kim_desk.paths import DataPaths
 from kim_desk.privacy import journal
 from kim_desk.privacy.erasure import reapply
 from kim_desk.store import Store, audit, open_store
-from kim_desk.store.connection import STAGING_NAME, DatabaseError, database_error, side_files
+from kim_desk.store.connection import (
+    STAGING_NAME,
+    DatabaseError,
+    database_error,
+    drop_failed_side_files,
+    side_files,
+)
 
 log = logging.getLogger(__name__)
 
@@ -119,10 +125,16 @@ def _settle_old(database: Path, key: bytes, *, drop_side_files: bool = True) -> 
     that takes its name.
     """
     conn = None
+    existed = {item for item in side_files(database) if item.exists()}
     if database.exists():
-        with contextlib.suppress(*DatabaseError):
+        try:
             conn = open_keyed(database, key)
             conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        except DatabaseError:
+            if conn is not None:
+                conn.close()
+            conn = None
+            drop_failed_side_files(database, existed)  # a full disk: only what this try made
     if conn is not None:
         try:
             conn.execute("PRAGMA locking_mode = EXCLUSIVE")

@@ -196,11 +196,11 @@ def connect(path: Path, key: bytes, *, create: bool = False) -> Connection:
     try:
         return _connect(path, key, create)
     except KnownError:
-        _drop_failed_side_files(path, existed)
+        drop_failed_side_files(path, existed)
         raise
 
 
-def _drop_failed_side_files(path: Path, existed: set[Path]) -> None:
+def drop_failed_side_files(path: Path, existed: set[Path]) -> None:
     """A failed open (full disk) may leave an empty -wal and a torn -shm of its own: remove just those."""
     wal, shm, _journal = side_files(path)
     with contextlib.suppress(OSError):
