@@ -76,10 +76,10 @@ def _db_storage_error(exc: Exception, path: Path) -> StorageError:
     )
 
 
-def open_keyed(path: Path, key: bytes, *, read_only: bool = False) -> Connection:
+def open_keyed(path: Path, key: bytes, *, read_only: bool = False, timeout: float = 5.0) -> Connection:
     """A bare keyed connection (no migrations, no WAL) for backup files."""
     uri = f"file:{path}?mode=ro" if read_only else f"file:{path}"
-    conn = sqlcipher3.connect(uri, uri=True, isolation_level=None, check_same_thread=False)
+    conn = sqlcipher3.connect(uri, uri=True, isolation_level=None, check_same_thread=False, timeout=timeout)
     quiet(conn)
     conn.execute(f"PRAGMA key = \"x'{key.hex()}'\"")
     return conn

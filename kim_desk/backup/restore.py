@@ -128,7 +128,7 @@ def _settle_old(database: Path, key: bytes, *, drop_side_files: bool = True) -> 
     existed = {item for item in side_files(database) if item.exists()}
     if database.exists():
         try:
-            conn = open_keyed(database, key)
+            conn = open_keyed(database, key, timeout=1.0)  # a desk open elsewhere: say so soon
             conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
         except DatabaseError:
             if conn is not None:

@@ -315,7 +315,7 @@ def soak(
             after = restored_tokens(paths, key)
             with_writer = concurrent and rng.random() < 0.3
             # long enough for some restores to finish, or to meet the writer and refuse
-            lines = run_restore(paths, rng, 2.5 if with_writer else 1.2, with_writer)
+            lines = run_restore(paths, rng, 3.0 if with_writer else 1.2, with_writer)
             tally.restore_runs += 1
             check(paths, lines, tally, state, before, after)
         elif concurrent and roll < 0.5:
