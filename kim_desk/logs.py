@@ -51,7 +51,30 @@ class JsonFormatter(logging.Formatter):
         return json.dumps(data, ensure_ascii=False, default=str)
 
 
+class _QuietFileHandler(logging.FileHandler):
+    """A log line that cannot be written (full disk, folder gone read-only) is dropped silently.
+
+    The log is housekeeping: it must never print tracebacks on the console or stop the desk.
+    """
+
+    def handleError(self, record: logging.LogRecord) -> None:
+        self.failed = True
+
+    def flush(self) -> None:
+        try:
+            super().flush()
+        except OSError:
+            self.failed = True
+
+    def close(self) -> None:
+        try:
+            super().close()
+        except OSError:
+            self.failed = True
+
+
 def setup_logging(log_dir: Path | None, level: int = logging.INFO) -> None:
+    """Log to log_dir/kim-desk.log; None logs nowhere (and closes the previous file)."""
     root = logging.getLogger("kim_desk")
     root.setLevel(level)
     for handler in list(root.handlers):
@@ -61,7 +84,7 @@ def setup_logging(log_dir: Path | None, level: int = logging.INFO) -> None:
         return
     try:
         log_dir.mkdir(parents=True, exist_ok=True)
-        handler = logging.FileHandler(log_dir / "kim-desk.log", encoding="utf-8")
+        handler = _QuietFileHandler(log_dir / "kim-desk.log", encoding="utf-8")
     except OSError:
         return  # a read-only folder must not stop the desk; errors are shown anyway
     handler.setFormatter(JsonFormatter())

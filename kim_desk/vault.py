@@ -9,6 +9,9 @@ then passphrase. A failed unlock is never treated as a first run.
 from __future__ import annotations
 
 import base64
+import binascii
+import contextlib
+import hashlib
 import json
 import os
 import secrets
@@ -51,6 +54,10 @@ class KdfParams:
 
 
 DEFAULT_KDF = KdfParams()
+
+
+class VaultDamaged(UnlockError):
+    """A field of vault.json was changed or cut off; the key file must come from a backup."""
 
 
 class KeyringUnavailable(Exception):
@@ -149,6 +156,8 @@ def _b64(data: bytes) -> str:
 
 
 def _unb64(text: str) -> bytes:
+    if not isinstance(text, str):
+        raise ValueError("not base64 text")
     return base64.b64decode(text.encode("ascii"), validate=True)
 
 
@@ -178,6 +187,48 @@ def _unwrap(slot_data: dict[str, Any], wrapping_key: bytes, vault_id: str, slot:
     return AESGCM(wrapping_key).decrypt(nonce, _unb64(slot_data["wrapped"]), _aad(vault_id, slot))
 
 
+def _slot_check(slot_data: dict[str, Any], vault_id: str, slot: str) -> str:
+    """A checksum over one slot and the vault id: damage is told apart from a wrong passphrase."""
+    fields = {k: v for k, v in slot_data.items() if k != "check"}
+    text = json.dumps({"format": FORMAT, "vault_id": vault_id, "slot": slot, "fields": fields}, sort_keys=True)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
+
+
+def _seal(data: dict[str, Any]) -> dict[str, Any]:
+    for name, slot_data in data["slots"].items():
+        slot_data["check"] = _slot_check(slot_data, data["vault_id"], name)
+    return data
+
+
+def _slot(data: dict[str, Any], name: str) -> dict[str, Any] | None:
+    """The slot when it is there and undamaged (vaults written before checksums are taken as they are)."""
+    slot_data = data["slots"].get(name)
+    if slot_data is None:
+        return None
+    if not isinstance(slot_data, dict):
+        raise ValueError(name)
+    check = slot_data.get("check")
+    if check is not None and check != _slot_check(slot_data, data["vault_id"], name):
+        raise ValueError(name)
+    for part in ("nonce", "wrapped", *(("salt",) if name != "keyring" else ())):
+        _unb64(slot_data[part])
+    if name != "keyring":
+        _kdf_params(slot_data)
+    return slot_data
+
+
+def _kdf_params(data: dict[str, Any]) -> KdfParams:
+    values = [data.get(name) for name in ("iterations", "lanes", "memory_kib")]
+    numbers = [v for v in values if type(v) is int]  # not bool, not float, not text
+    if data.get("kdf") != "argon2id" or len(numbers) != 3:
+        raise ValueError("kdf")
+    params = KdfParams(*numbers)
+    sane = 1 <= params.iterations <= 64 and 1 <= params.lanes <= 64
+    if not (sane and 8 * params.lanes <= params.memory_kib <= 1 << 20):  # at most 1 GiB
+        raise ValueError("kdf")
+    return params
+
+
 def _kdf_slot(key: bytes, secret: str, vault_id: str, slot: str, params: KdfParams) -> dict[str, Any]:
     salt = secrets.token_bytes(16)
     data: dict[str, Any] = {
@@ -192,8 +243,7 @@ def _kdf_slot(key: bytes, secret: str, vault_id: str, slot: str, params: KdfPara
 
 
 def _open_kdf_slot(data: dict[str, Any], secret: str, vault_id: str, slot: str) -> bytes:
-    params = KdfParams(int(data["iterations"]), int(data["lanes"]), int(data["memory_kib"]))
-    return _unwrap(data, _derive(secret, _unb64(data["salt"]), params), vault_id, slot)
+    return _unwrap(data, _derive(secret, _unb64(data["salt"]), _kdf_params(data)), vault_id, slot)
 
 
 def new_recovery_code() -> str:
@@ -223,7 +273,40 @@ def _read_vault(paths: DataPaths) -> dict[str, Any]:
         ) from exc
     if not isinstance(data, dict) or data.get("format") != FORMAT:
         raise UnlockError(_("Die Schlüsseldatei {path} hat ein unbekanntes Format.").format(path=paths.vault))
+    if not isinstance(data.get("vault_id"), str) or not isinstance(data.get("slots"), dict):
+        raise _damaged_vault(paths)
     return data
+
+
+def _damaged_vault(paths: DataPaths) -> VaultDamaged:
+    return VaultDamaged(
+        _(
+            "Die Schlüsseldatei {path} ist beschädigt; die Passphrase wurde nicht geprüft. "
+            "Stellen Sie die Schlüsseldatei (vault.json) aus der neuesten Sicherung wieder her "
+            "oder entsperren Sie mit dem Wiederherstellungscode."
+        ).format(path=paths.vault)
+    )
+
+
+def _kdf_slot_of(paths: DataPaths, data: dict[str, Any], name: str) -> dict[str, Any]:
+    try:
+        slot_data = _slot(data, name)
+    except (ValueError, KeyError, TypeError, AttributeError, binascii.Error):
+        raise _damaged_vault(paths) from None
+    if slot_data is None:
+        raise _damaged_vault(paths)
+    return slot_data
+
+
+def _open_slot(paths: DataPaths, data: dict[str, Any], name: str, secret: str) -> bytes:
+    """Unwrap a passphrase or recovery slot; InvalidTag means the secret is wrong."""
+    slot_data = _kdf_slot_of(paths, data, name)
+    try:
+        return _open_kdf_slot(slot_data, secret, data["vault_id"], name)
+    except InvalidTag:
+        raise
+    except (ValueError, KeyError, TypeError, MemoryError):
+        raise _damaged_vault(paths) from None
 
 
 def _vault_missing_message(paths: DataPaths) -> str:
@@ -232,6 +315,17 @@ def _vault_missing_message(paths: DataPaths) -> str:
         "Stellen Sie die Schlüsseldatei aus der Sicherung wieder her; es wird keine neue "
         "Datenbank angelegt."
     ).format(db=paths.database, vault=paths.vault)
+
+
+def vault_problems(paths: DataPaths) -> list[str]:
+    """What is wrong with a vault file (for checking the one saved with a backup); empty when sound."""
+    try:
+        data = _read_vault(paths)
+        for name in ("passphrase", "recovery"):
+            _kdf_slot_of(paths, data, name)
+    except UnlockError as exc:
+        return [str(exc)]
+    return []
 
 
 def _write_vault(paths: DataPaths, data: dict[str, Any]) -> None:
@@ -266,7 +360,7 @@ def create_vault(
         notes.extend(_store_in_keyring(data, key, keyring))
     paths.root.mkdir(parents=True, exist_ok=True)
     os.chmod(paths.root, 0o700)
-    _write_vault(paths, data)
+    _write_vault(paths, _seal(data))
     return key, recovery, notes
 
 
@@ -284,25 +378,64 @@ def _store_in_keyring(data: dict[str, Any], key: bytes, keyring: KeyringAccess) 
     return []
 
 
-def _try_keyring(data: dict[str, Any], keyring: KeyringAccess | None) -> tuple[bytes | None, str]:
-    slot = data["slots"].get("keyring")
+def _try_keyring(data: dict[str, Any], keyring: KeyringAccess | None) -> tuple[bytes | None, str, bool]:
+    """(key, why not, whether a fresh keyring entry may be written after a passphrase unlock)."""
     if keyring is None:
-        return None, _("Der Schlüsselbund wird nicht verwendet.")
+        return None, _("Der Schlüsselbund wird nicht verwendet."), False
+    try:
+        slot = _slot(data, "keyring")
+    except (ValueError, KeyError, TypeError, AttributeError, binascii.Error):
+        slot = None
     if slot is None:
-        return None, _("Im Schlüsselbund ist für diese Datenbank nichts hinterlegt.")
+        return None, _("Im Schlüsselbund ist für diese Datenbank nichts hinterlegt."), True
     try:
         backend = keyring.backend_name()
         if backend != slot.get("backend"):
-            return None, _("Der Schlüsselbund dieses Rechners hat sich geändert.")
+            return None, _("Der Schlüsselbund dieses Rechners hat sich geändert."), True
         secret = keyring.get(data["vault_id"])
     except KeyringUnavailable as exc:
-        return None, str(exc)
+        return None, str(exc), False
     if not secret:
-        return None, _("Der Schlüsselbund liefert keinen Schlüssel für diese Datenbank.")
+        return None, _("Der Schlüsselbund liefert keinen Schlüssel für diese Datenbank."), True
     try:
-        return _unwrap(slot, _unb64(secret), data["vault_id"], "keyring"), ""
+        return _unwrap(slot, _unb64(secret), data["vault_id"], "keyring"), "", False
     except (InvalidTag, ValueError):
-        return None, _("Der Schlüssel im Schlüsselbund passt nicht zu dieser Datenbank.")
+        return None, _("Der Schlüssel im Schlüsselbund passt nicht zu dieser Datenbank."), True
+
+
+def _refresh_keyring(paths: DataPaths, data: dict[str, Any], key: bytes, keyring: KeyringAccess) -> list[str]:
+    """Put a fresh secret in the keyring after a passphrase unlock; a failure never undoes the unlock.
+
+    The vault is written first: when that fails (full disk, read-only folder) the keyring is not
+    touched, so repeated tries do not pile up secrets that no vault knows.
+    """
+    secret = secrets.token_bytes(32)
+    try:
+        backend = keyring.backend_name()
+    except KeyringUnavailable as exc:
+        return [str(exc)]
+    refreshed = dict(data, slots={k: v for k, v in data["slots"].items() if k != "keyring"})
+    slot = _wrap(key, secret, data["vault_id"], "keyring")
+    slot["backend"] = backend
+    refreshed["slots"]["keyring"] = slot
+    try:
+        _write_vault(paths, _seal(refreshed))
+    except KnownError as exc:
+        return [_("Der Schlüsselbund wurde nicht aktualisiert: {reason}").format(reason=exc)]
+    try:
+        keyring.set(data["vault_id"], _b64(secret))
+    except KeyringUnavailable as exc:
+        return [str(exc)]
+    return []
+
+
+def _put_back_moved_aside(database: Path) -> None:
+    """Older versions renamed the database to desk.db.replaced-<stamp> while restoring; a kill
+    right then left no database. The moved-aside file is the database as it was: put it back."""
+    moved = sorted(database.parent.glob(f"{database.name}.replaced-*[0-9]"))
+    if moved and not database.exists():
+        with contextlib.suppress(OSError):
+            os.replace(moved[-1], database)
 
 
 def unlock(
@@ -313,7 +446,8 @@ def unlock(
     """Unlock the key of an existing desk: keyring first, then the passphrase."""
     if not paths.vault.exists() and not paths.database.exists():
         raise DatabaseMissing(_("In {path} gibt es noch keine Datenbank.").format(path=paths.root))
-    data = _read_vault(paths)
+    _read_vault(paths)  # a missing or damaged vault is said first
+    _put_back_moved_aside(paths.database)
     if not paths.database.exists():
         raise DatabaseMissing(
             _(
@@ -321,27 +455,35 @@ def unlock(
                 "Stellen Sie sie aus einer Sicherung wieder her; es wird keine neue angelegt."
             ).format(db=paths.database)
         )
-    key, reason = _try_keyring(data, keyring)
+    return unlock_key(paths, passphrase_source, keyring)
+
+
+def unlock_key(
+    paths: DataPaths,
+    passphrase_source: PassphraseSource,
+    keyring: KeyringAccess | None = None,
+) -> UnlockResult:
+    """Unlock the key in the vault whatever state the database is in (to restore a backup)."""
+    data = _read_vault(paths)
+    key, reason, refresh = _try_keyring(data, keyring)
     if key is not None:
         return UnlockResult(key, "keyring")
+    _kdf_slot_of(paths, data, "passphrase")  # a damaged slot is said before the passphrase is asked
     passphrase = passphrase_source(reason)
     try:
-        key = _open_kdf_slot(data["slots"]["passphrase"], passphrase, data["vault_id"], "passphrase")
+        key = _open_slot(paths, data, "passphrase", passphrase)
     except InvalidTag:
         raise WrongPassphrase(_("Die Passphrase ist falsch.")) from None
     result = UnlockResult(key, "passphrase", [reason] if reason else [])
-    if keyring is not None:
-        refreshed = dict(data, slots=dict(data["slots"]))
-        problems = _store_in_keyring(refreshed, key, keyring)
-        if not problems:
-            _write_vault(paths, refreshed)
+    if keyring is not None and refresh:
+        result.notes.extend(_refresh_keyring(paths, data, key, keyring))
     return result
 
 
 def unlock_with_recovery_code(paths: DataPaths, code: str) -> bytes:
     data = _read_vault(paths)
     try:
-        return _open_kdf_slot(data["slots"]["recovery"], normalise_recovery_code(code), data["vault_id"], "recovery")
+        return _open_slot(paths, data, "recovery", normalise_recovery_code(code))
     except InvalidTag:
         raise WrongPassphrase(_("Der Wiederherstellungscode ist falsch.")) from None
 
@@ -351,7 +493,7 @@ def set_passphrase(paths: DataPaths, key: bytes, passphrase: str, kdf: KdfParams
     check_passphrase(passphrase)
     data = _read_vault(paths)
     data["slots"]["passphrase"] = _kdf_slot(key, passphrase, data["vault_id"], "passphrase", kdf)
-    _write_vault(paths, data)
+    _write_vault(paths, _seal(data))
 
 
 def passphrase_from_environment(reason: str) -> str:

@@ -4,6 +4,7 @@
     list_backups(paths) -> list[BackupInfo]           newest first
     verify_backup(folder, key) -> list[str]           problems; empty when the backup is sound
     restore_backup(paths, folder, key) -> RestoreResult
+    restore_newest(paths, key) -> RestoreResult       the newest backup that verifies (the app's button)
     backup_if_due(desk, key) -> BackupInfo | None     the app calls this once a day
 
 A backup is a folder backups/<YYYY-MM-DDTHHMMSS>/ with desk.db (SQLCipher, same key as the
@@ -19,7 +20,7 @@ from kim_desk.backup.core import (
     rotate,
     verify_backup,
 )
-from kim_desk.backup.restore import RestoreResult, restore_backup
+from kim_desk.backup.restore import RestoreResult, restore_backup, restore_newest
 
 __all__ = [
     "BackupInfo",
@@ -28,6 +29,7 @@ __all__ = [
     "create_backup",
     "list_backups",
     "restore_backup",
+    "restore_newest",
     "rotate",
     "verify_backup",
 ]

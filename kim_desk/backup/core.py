@@ -5,6 +5,8 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import errno
+import hashlib
+import itertools
 import json
 import logging
 import os
@@ -16,21 +18,31 @@ from typing import Any
 
 import sqlcipher3
 
-from kim_desk import __version__
+from kim_desk import __version__, vault
 from kim_desk.errors import KnownError, StorageError
 from kim_desk.fileutil import storage_error, write_atomic
 from kim_desk.i18n import _
 from kim_desk.paths import DataPaths
 from kim_desk.privacy import journal
 from kim_desk.store import Store, audit
-from kim_desk.store.connection import Connection, DatabaseError
+from kim_desk.store.connection import (
+    Connection,
+    DatabaseError,
+    hold,
+    quiet,
+    release,
+    remove_abandoned_backups,
+    side_files,
+)
 
 log = logging.getLogger(__name__)
 
 FORMAT = "kim-desk-backup/1"
 DB_NAME = "desk.db"
 VAULT_NAME = "vault.json"
+JOURNAL_NAME = journal.FILE_NAME
 MANIFEST_NAME = "manifest.json"
+SMALL = 0.5  # a backup with fewer than half the people of the one before is suspicious
 NAME_FORMAT = "%Y-%m-%dT%H%M%S"
 KEEP_DAILY, KEEP_WEEKLY, KEEP_MONTHLY = 7, 4, 12
 
@@ -64,10 +76,11 @@ def _db_storage_error(exc: Exception, path: Path) -> StorageError:
     )
 
 
-def open_keyed(path: Path, key: bytes, *, read_only: bool = False) -> Connection:
+def open_keyed(path: Path, key: bytes, *, read_only: bool = False, timeout: float = 5.0) -> Connection:
     """A bare keyed connection (no migrations, no WAL) for backup files."""
     uri = f"file:{path}?mode=ro" if read_only else f"file:{path}"
-    conn = sqlcipher3.connect(uri, uri=True, isolation_level=None, check_same_thread=False)
+    conn = sqlcipher3.connect(uri, uri=True, isolation_level=None, check_same_thread=False, timeout=timeout)
+    quiet(conn)
     conn.execute(f"PRAGMA key = \"x'{key.hex()}'\"")
     return conn
 
@@ -123,6 +136,24 @@ def list_backups(paths: DataPaths) -> list[BackupInfo]:
     return sorted(infos, key=lambda info: (info.created_at, info.name), reverse=True)
 
 
+def restore_advice(paths: DataPaths, *, in_app: bool = False) -> str:
+    """Which backup to restore, in words, for a missing or damaged database."""
+    backups = [info for info in list_backups(paths) if not info.problem]
+    if not backups:
+        return _("Es gibt in {path} keine Sicherung; bitte die IT Ihrer Organisation fragen.").format(
+            path=paths.backups
+        )
+    newest = backups[0]
+    if in_app:
+        return _(
+            "Die neueste Sicherung ist {name} ({clients} Personen). „Sicherung wiederherstellen“ spielt "
+            "die neueste Sicherung zurück, die ihre Prüfung besteht; spätere Löschungen werden erneut angewandt."
+        ).format(name=newest.name, clients=newest.clients)
+    return _(
+        "Stellen Sie die neueste Sicherung {name} ({clients} Personen) wieder her: kim-desk backup restore {name}"
+    ).format(name=newest.name, clients=newest.clients)
+
+
 def find_backup(paths: DataPaths, name: str) -> BackupInfo:
     """A backup by folder name, or by a path to a backup folder elsewhere (a USB stick)."""
     candidate = Path(name).expanduser()
@@ -132,15 +163,52 @@ def find_backup(paths: DataPaths, name: str) -> BackupInfo:
     return backup_info(folder)
 
 
+def _digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _side_file_sound(folder: Path, name: str, digest: object) -> bool:
+    """Unchanged since the backup was made (older backups: at least readable)."""
+    try:
+        if digest is not None:
+            return _digest(folder / name) == digest
+        if name == VAULT_NAME:
+            return not vault.vault_problems(DataPaths(folder))
+        journal.read_journal(DataPaths(folder))
+    except (OSError, KnownError):
+        return False
+    return True
+
+
+def _side_problems(folder: Path, manifest: dict[str, Any]) -> list[str]:
+    """The key file and the erasure journal saved with the backup: present, unchanged, readable."""
+    problems: list[str] = []
+    files = manifest.get("files")
+    recorded: dict[str, Any] = files if isinstance(files, dict) else {}
+    for name, missing, changed in (
+        (VAULT_NAME, _("Die Schlüsseldatei (vault.json) fehlt in der Sicherung."),
+         _("Die Schlüsseldatei (vault.json) der Sicherung ist verändert oder beschädigt.")),
+        (JOURNAL_NAME, _("Das Löschprotokoll (journal.json) fehlt in der Sicherung."),
+         _("Das Löschprotokoll (journal.json) der Sicherung ist verändert oder beschädigt.")),
+    ):  # fmt: skip
+        path = folder / name
+        if not path.is_file():
+            if name == VAULT_NAME or name in recorded:
+                problems.append(missing)
+            continue
+        if not _side_file_sound(folder, name, recorded.get(name)):
+            problems.append(changed)
+    return problems
+
+
 def verify_backup(folder: Path, key: bytes) -> list[str]:
-    """Open the backup with the key and check it page by page and against its manifest."""
+    """Open the backup with the key and check it page by page, and its files against the manifest."""
     problems: list[str] = []
     try:
         manifest = _read_manifest(folder)
     except (OSError, ValueError) as exc:
         return [_("Die Beschreibung (manifest.json) fehlt oder ist beschädigt ({reason}).").format(reason=exc)]
-    if not (folder / VAULT_NAME).is_file():
-        problems.append(_("Die Schlüsseldatei (vault.json) fehlt in der Sicherung."))
+    problems.extend(_side_problems(folder, manifest))
     if not (folder / DB_NAME).is_file():
         return [*problems, _("Die Datenbank fehlt in der Sicherung.")]
     try:
@@ -162,9 +230,9 @@ def verify_backup(folder: Path, key: bytes) -> list[str]:
             problems.append(_("Die Schemaversion stimmt nicht mit der Beschreibung überein."))
     except DatabaseError as exc:
         problems.append(
-            _("Die Datenbank der Sicherung ist nicht lesbar: falscher Schlüssel oder beschädigt ({reason}).").format(
-                reason=exc
-            )
+            _(
+                "Die Datenbank der Sicherung ist beschädigt oder gehört zu einem anderen Arbeitsplatz ({reason})."
+            ).format(reason=exc)
         )
     finally:
         conn.close()
@@ -182,16 +250,27 @@ def _unique_folder(paths: DataPaths, now: dt.datetime) -> Path:
 
 
 def _write_copy(store: Store, target_path: Path, key: bytes) -> tuple[dict[str, int], int]:
-    """The online backup API: a consistent copy of the live database, keyed like it."""
-    counts = table_counts(store.conn)
-    schema = int(store.conn.execute("PRAGMA user_version").fetchone()[0])
+    """The online backup API: a consistent copy of the live database, keyed like it.
+
+    The copy is made in one step inside a read transaction, so other writers cannot change it
+    half-way; the rows are counted in the copy itself, so the manifest describes what is in it.
+    """
     target = open_keyed(target_path, key)
     try:
-        store.conn.backup(target)
+        store.conn.execute("BEGIN")
+        try:
+            store.conn.execute("SELECT count(*) FROM sqlite_master").fetchone()  # the snapshot starts here
+            store.conn.backup(target)
+        finally:
+            store.conn.execute("COMMIT")
         # a standalone file: no WAL beside it, so it can be opened read-only anywhere
         target.execute("PRAGMA journal_mode = DELETE")
+        counts = table_counts(target)
+        schema = int(target.execute("PRAGMA user_version").fetchone()[0])
     finally:
         target.close()
+    for leftover in side_files(target_path):
+        leftover.unlink(missing_ok=True)
     os.chmod(target_path, 0o600)
     return counts, schema
 
@@ -212,9 +291,9 @@ def create_backup(store: Store, paths: DataPaths, key: bytes) -> BackupInfo:
     try:
         paths.backups.mkdir(parents=True, exist_ok=True)
         os.chmod(paths.backups, 0o700)
-        for stale in paths.backups.glob(".tmp-*"):  # left by a backup that was killed half-way
-            shutil.rmtree(stale, ignore_errors=True)
+        remove_abandoned_backups(paths.backups)  # left by backups that were killed half-way
         work = Path(tempfile.mkdtemp(prefix=".tmp-", dir=paths.backups))
+        lock = hold(work)  # another process's cleanup leaves a folder in use alone
     except OSError as exc:
         raise storage_error(exc, paths.backups) from exc
     try:
@@ -222,8 +301,9 @@ def create_backup(store: Store, paths: DataPaths, key: bytes) -> BackupInfo:
         write_atomic(work / VAULT_NAME, paths.vault.read_bytes())
         synced = journal.sync_from_store(store, paths)
         journal.write_journal(DataPaths(work), synced)
+        files = {name: _digest(work / name) for name in (VAULT_NAME, JOURNAL_NAME)}
         manifest = {"format": FORMAT, "created_at": now.isoformat(), "schema": schema, "counts": counts,
-                    "app": __version__}  # fmt: skip
+                    "files": files, "app": __version__}  # fmt: skip
         write_atomic(work / MANIFEST_NAME, json.dumps(manifest, indent=1).encode("utf-8"))
         problems = verify_backup(work, key)
         if problems:
@@ -240,6 +320,8 @@ def create_backup(store: Store, paths: DataPaths, key: bytes) -> BackupInfo:
     except BaseException:
         shutil.rmtree(work, ignore_errors=True)
         raise
+    finally:
+        release(lock)
     with store.transaction():
         audit.record(store, "backup", "backup", None)
     journal.anchor_audit(store, paths)
@@ -268,10 +350,21 @@ def _kept(backups: list[BackupInfo]) -> set[Path]:
     return keep
 
 
+def _suspicious(newer: BackupInfo, older: BackupInfo) -> bool:
+    """Far fewer people than the backup before: an emptied or replaced database, not a day's work."""
+    return older.clients >= 2 and newer.clients < older.clients * SMALL
+
+
 def rotate(paths: DataPaths) -> list[Path]:
-    """Remove backups no rotation slot needs; damaged ones are left for a person to look at."""
+    """Remove backups no rotation slot needs; damaged ones are left for a person to look at.
+
+    A kept backup that is suspiciously small never pushes out the one made before it.
+    """
     backups = [info for info in list_backups(paths) if not info.problem]
     keep = _kept(backups)
+    for newer, older in itertools.pairwise(backups):
+        if newer.path in keep and _suspicious(newer, older):
+            keep.add(older.path)
     removed = []
     for info in backups:
         if info.path not in keep:

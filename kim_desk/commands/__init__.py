@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import logging
 import sys
 from collections.abc import Callable, Sequence
@@ -19,6 +20,7 @@ log = logging.getLogger(__name__)
 # Sub-commands register here: each gets the subparsers object and adds itself,
 # setting `handler` to a function(args, paths) -> int.
 Registrar = Callable[["argparse._SubParsersAction[Any]"], None]
+SELF_CONTAINED = ("self-test",)  # commands that never touch the data folder
 
 
 def _registrars() -> list[Registrar]:
@@ -67,6 +69,27 @@ def _run_gui(args: argparse.Namespace, paths: DataPaths) -> int:
     return int(run(paths, sys.argv[:1]))
 
 
+def _known_database_error(exc: Exception, paths: DataPaths | None) -> KnownError | None:
+    """A damaged page, a full disk or a read-only folder met while working is no bug."""
+    from kim_desk.store.connection import DatabaseError, database_error
+
+    if paths is None or not isinstance(exc, DatabaseError):
+        return None
+    return database_error(exc, paths.database)
+
+
+def _say(exc: KnownError, paths: DataPaths | None) -> None:
+    from kim_desk.errors import DatabaseMissing, NotADatabase
+
+    text = str(exc)
+    if paths is not None and isinstance(exc, NotADatabase | DatabaseMissing) and paths.vault.exists():
+        from kim_desk.backup.core import restore_advice
+
+        with contextlib.suppress(OSError):
+            text += "\n" + restore_advice(paths)
+    print(f"kim-desk: {text}".replace("\n", "\n  "), file=sys.stderr)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     from kim_desk.logs import crash_report, setup_logging
 
@@ -76,13 +99,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser = build_parser()
         args = parser.parse_args(arguments)
         paths = data_paths(args.data_dir or None)
-        if paths.root.exists():
+        # the self-test works in temporary folders and logs there, never into a real desk's log
+        if paths.root.exists() and args.command not in SELF_CONTAINED:
             setup_logging(paths.logs)
         handler = getattr(args, "handler", _run_gui)
         log.info("command", extra={"command": args.command or "gui"})
         return int(handler(args, paths))
     except KnownError as exc:
-        print(f"kim-desk: {exc}".replace("\n", "\n  "), file=sys.stderr)
+        _say(exc, paths)
         return exc.exit_code
     except BrokenPipeError:
         sys.stderr.close()  # output piped into `head`: nothing to report
@@ -90,7 +114,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print(_("kim-desk: abgebrochen"), file=sys.stderr)
         return 130
-    except Exception:  # noqa: BLE001 - the crash handler: every bug gets a report
+    except Exception as exc:  # noqa: BLE001 - the crash handler: every bug gets a report
+        known = _known_database_error(exc, paths)
+        if known is not None:
+            _say(known, paths)
+            return known.exit_code
         exc_type, exc_value, tb = sys.exc_info()
         assert exc_type is not None and exc_value is not None
         crash_report(exc_type, exc_value, tb, paths.logs if paths and paths.root.exists() else None)

@@ -81,9 +81,10 @@ def backup_restore(args: argparse.Namespace, paths: DataPaths) -> int:
     from kim_desk.backup.restore import restore_backup
 
     info = find_backup(paths, args.name)
-    # the desk's own vault when it is there; after a reinstall, the vault saved with the backup
-    source = paths if paths.vault.exists() and paths.database.exists() else DataPaths(info.path)
-    key = vault.unlock(source, vault.passphrase_from_environment, vault.SystemKeyring()).key
+    # the desk's own vault when it is there (whatever state the database is in);
+    # after a reinstall, the vault saved with the backup
+    source = paths if paths.vault.exists() else DataPaths(info.path)
+    key = vault.unlock_key(source, vault.passphrase_from_environment, vault.SystemKeyring()).key
     confirm(args, _("Die Datenbank durch die Sicherung {name} ersetzen?").format(name=info.name))
     paths.root.mkdir(parents=True, exist_ok=True)
     result = restore_backup(paths, info, key)

@@ -5,6 +5,8 @@ The checks of each part sit beside this module (selftest_*.py); the GUI keeps it
 
 from __future__ import annotations
 
+import contextlib
+import logging
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -66,13 +68,33 @@ def _all_checks() -> list[tuple[str, Check]]:
     ]
 
 
+@contextlib.contextmanager
+def _log_into(folder: Path) -> Iterator[None]:
+    """The checks' synthetic events (erasures, restores) go to the temp folder, not a real desk's log."""
+    from kim_desk.logs import setup_logging
+
+    logger = logging.getLogger("kim_desk")
+    saved = list(logger.handlers)
+    for handler in saved:
+        logger.removeHandler(handler)
+    try:
+        setup_logging(folder / "logs")
+        yield
+    finally:
+        setup_logging(None)
+        for handler in saved:
+            logger.addHandler(handler)
+
+
 def run_checks() -> Iterator[tuple[str, str | None]]:
     for name, check in _all_checks():
         # Windows cannot remove a file something still holds open: that must not fail the check itself
         with tempfile.TemporaryDirectory(prefix="kim-self-test-", ignore_cleanup_errors=True) as tmp:
-            try:
-                check(Path(tmp))
-            except Exception as exc:  # noqa: BLE001 - every failure is reported by name
-                yield name, f"{type(exc).__name__}: {exc}"
-            else:
-                yield name, None
+            with _log_into(Path(tmp)):
+                try:
+                    check(Path(tmp))
+                except Exception as exc:  # noqa: BLE001 - every failure is reported by name
+                    problem: str | None = f"{type(exc).__name__}: {exc}"
+                else:
+                    problem = None
+            yield name, problem

@@ -497,8 +497,15 @@ class MainWindow(QMainWindow):
 
     def show_error(self, error: Exception) -> None:
         """Known conditions in plain words; bugs with a calm note (details only in the log)."""
+        from kim_desk.backup.core import restore_advice
+        from kim_desk.errors import NotADatabase
+        from kim_desk.store.connection import database_error  # a damaged page, a full disk: the CLI's words
+
+        error = database_error(error, self.paths.database) or error
         if isinstance(error, KnownError):
             text = str(error)
+            if isinstance(error, NotADatabase):
+                text += "\n" + restore_advice(self.paths)
         else:
             text = _("Das hat nicht geklappt. Der Fehler wurde im Protokoll vermerkt; Ihre Daten sind unverändert.")
         self.last_error = text

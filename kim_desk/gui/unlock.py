@@ -8,9 +8,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtWidgets import QDialog, QLabel, QLineEdit, QPushButton, QWidget
+from PySide6.QtWidgets import QDialog, QHBoxLayout, QLabel, QLineEdit, QPushButton, QWidget
 
 from kim_desk import vault
+from kim_desk.backup import list_backups, restore_newest
+from kim_desk.backup.core import restore_advice
 from kim_desk.catalog import load_catalog
 from kim_desk.desk import Desk
 from kim_desk.errors import (
@@ -65,11 +67,21 @@ class UnlockDialog:
         self.recovery_button: QPushButton = child(d, QPushButton, "recoveryButton")
         self.unlock_button: QPushButton = child(d, QPushButton, "unlockButton")
         self.quit_button: QPushButton = child(d, QPushButton, "quitButton")
+        self.restore_button = QPushButton(_("Sicherung wiederherstellen"), d)
+        self.restore_button.setObjectName("restoreButton")
+        child(d, QHBoxLayout, "buttonRow").insertWidget(1, self.restore_button)
+        self.restore_button.setVisible(False)
+        self.restore_requested = False
         self.unlock_button.clicked.connect(d.accept)
+        self.restore_button.clicked.connect(self._request_restore)
         self.quit_button.clicked.connect(d.reject)
         self.recovery_button.clicked.connect(lambda: self.set_recovery(True))
         self.recovery_mode = False
         self.set_recovery(False)
+
+    def _request_restore(self) -> None:
+        self.restore_requested = True
+        self.dialog.accept()
 
     def set_recovery(self, on: bool) -> None:
         self.recovery_mode = on
@@ -93,6 +105,17 @@ class UnlockDialog:
         self.recovery_page.setVisible(False)
         self.recovery_button.setVisible(False)
         self.unlock_button.setVisible(False)
+        self.restore_button.setVisible(False)
+
+    def show_restore(self, message: str, need_passphrase: bool) -> None:
+        """The database is gone or damaged: offer to restore the newest sound backup."""
+        self.show_fatal(message)
+        self.restore_requested = False
+        self.passphrase_page.setVisible(need_passphrase)
+        self.restore_button.setVisible(True)
+        self.restore_button.setDefault(True)
+        if need_passphrase:
+            self.passphrase.setFocus()
 
 
 Ask = Callable[[UnlockDialog], bool]  # show the dialog; True when the user pressed Entsperren
@@ -102,12 +125,24 @@ def _exec(dialog: UnlockDialog) -> bool:
     return dialog.dialog.exec() == QDialog.DialogCode.Accepted
 
 
-def describe(error: Exception) -> str:
-    """The vault's message plus what to do about it."""
+def describe(error: Exception, paths: DataPaths | None = None) -> str:
+    """The vault's message plus what to do about it (for a lost or damaged database: which backup)."""
+    if paths is not None and _restorable(error, paths):
+        return f"{error}\n\n{restore_advice(paths, in_app=True)}"
     for kind, advice in ADVICE:
         if isinstance(error, kind):
             return f"{error}\n\n{_(advice)}"
     return str(error)
+
+
+def _restorable(error: Exception, paths: DataPaths) -> bool:
+    """A lost or damaged database beside its key file, with a backup to take its place."""
+    if not isinstance(error, DatabaseMissing | NotADatabase) or isinstance(error, VaultMissing):
+        return False
+    try:
+        return paths.vault.exists() and any(not info.problem for info in list_backups(paths))
+    except OSError:
+        return False
 
 
 class UnlockFlow:
@@ -119,6 +154,7 @@ class UnlockFlow:
         self.ask = ask
         self.dialog = UnlockDialog(parent)
         self.fatal: Exception | None = None
+        self.key: bytes | None = None  # set once the vault gave the key (a damaged database fails later)
 
     def run(self) -> Desk | None:
         error = ""
@@ -132,7 +168,9 @@ class UnlockFlow:
             except KnownError as exc:
                 if type(exc) is not KnownError:  # a vault or storage condition: no retry helps
                     self.fatal = exc
-                    self.dialog.show_fatal(describe(exc))
+                    if _restorable(exc, self.paths):
+                        return self._offer_restore(exc)
+                    self.dialog.show_fatal(describe(exc, self.paths))
                     self.ask(self.dialog)
                     return None
                 error = str(exc)  # passphrase rules (too short, not repeated alike)
@@ -150,8 +188,32 @@ class UnlockFlow:
             key = vault.unlock(self.paths, source, self.options.keyring).key
         except _UseRecovery:
             key = self._recover()
+        self.key = key
         store = open_store(self.paths.database, key, clock=self.options.clock)
         return Desk(self.paths, store, load_catalog(), key)  # the key stays for the daily backups
+
+    def _offer_restore(self, problem: KnownError) -> Desk | None:
+        """Restore the newest sound backup with the same checks as `kim-desk backup restore`."""
+        d = self.dialog
+        message = describe(problem, self.paths)
+        while True:
+            d.show_restore(message, need_passphrase=self.key is None)
+            if not self.ask(d) or not d.restore_requested:
+                return None
+            try:
+                key = self.key or vault.unlock_key(self.paths, lambda _r: d.passphrase.text(), self.options.keyring).key
+                restore_newest(self.paths, key, self.options.clock)
+                store = open_store(self.paths.database, key, clock=self.options.clock)
+            except WrongPassphrase as exc:
+                message = f"{describe(problem, self.paths)}\n\n{exc}"
+                continue
+            except KnownError as exc:
+                self.fatal = exc
+                d.show_fatal(describe(exc))
+                self.ask(d)
+                return None
+            self.fatal = None
+            return Desk(self.paths, store, load_catalog(), key)
 
     def _recover(self) -> bytes:
         d = self.dialog

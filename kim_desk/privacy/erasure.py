@@ -10,6 +10,7 @@ survives a crash in between and every later restore of an older backup applies i
 from __future__ import annotations
 
 import logging
+import time
 
 from kim_desk.errors import NotFound, StorageError
 from kim_desk.i18n import _
@@ -17,7 +18,7 @@ from kim_desk.paths import DataPaths
 from kim_desk.privacy import journal
 from kim_desk.privacy.journal import ANONYMISE, ERASE, Erasure
 from kim_desk.store import Change, Store, audit
-from kim_desk.store.connection import DatabaseError
+from kim_desk.store.connection import DatabaseError, database_error
 from kim_desk.store.search import unindex_client
 
 log = logging.getLogger(__name__)
@@ -69,18 +70,35 @@ def _anonymise_rows(store: Store, client_id: int) -> None:
     unindex_client(store, client_id)
 
 
+CHECKPOINT_TRIES = 100  # another process in the middle of a transaction: wait for it, up to ~5 s
+
+
+def _truncate_wal(store: Store) -> bool:
+    """Copy the WAL into the database and empty it; False while another connection keeps it busy."""
+    for _try in range(CHECKPOINT_TRIES):
+        row = store.one("PRAGMA wal_checkpoint(TRUNCATE)")
+        if row is None or not row[0]:
+            return True
+        time.sleep(0.05)
+    return False
+
+
 def scrub(store: Store) -> None:
-    """Leave no freed page or old WAL frame with deleted content in the files."""
+    """Leave no freed page or old WAL frame with deleted content in the files.
+
+    With another process writing at the same time the checkpoint is retried until that process
+    is between transactions, so the old frames do not stay behind in the WAL.
+    """
     try:
-        store.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        _truncate_wal(store)
         store.conn.execute("VACUUM")
-        busy = store.one("PRAGMA wal_checkpoint(TRUNCATE)")
+        done = _truncate_wal(store)
     except DatabaseError as exc:
-        raise StorageError(
+        raise database_error(exc, store.path) or StorageError(
             _("Die Datenbank konnte nach dem Löschen nicht bereinigt werden ({reason}).").format(reason=exc)
         ) from exc
-    if busy is not None and busy[0]:
-        log.warning("wal_checkpoint_busy")
+    if not done:
+        log.warning("wal_checkpoint_busy")  # the next open of the desk empties the WAL
 
 
 def _apply(store: Store, paths: DataPaths | None, client_id: int, action: str) -> Change:

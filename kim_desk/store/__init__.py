@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 import sqlcipher3
 
 from kim_desk.clock import Clock, SystemClock
-from kim_desk.store.connection import Connection, connect
+from kim_desk.store.connection import STAGING_NAME, Connection, DatabaseError, connect, database_error, remove_leftovers
 from kim_desk.store.migrations import migrate
 
 if TYPE_CHECKING:
@@ -114,7 +114,14 @@ def open_store(
     try:
         conn.row_factory = sqlcipher3.Row
         migrate(conn)
+    except DatabaseError as exc:
+        conn.close()
+        raise (database_error(exc, path) or exc) from exc
     except BaseException:
         conn.close()
         raise
+    if not create and path.name != STAGING_NAME:
+        remove_leftovers(path)  # what a killed restore left beside the database
+        with contextlib.suppress(*DatabaseError):  # old frames of a killed erasure leave the WAL
+            conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     return Store(conn=conn, path=path, clock=clock or SystemClock(), actor=actor)

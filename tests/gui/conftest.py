@@ -17,9 +17,9 @@ from tests.conftest import FAST_KDF, TODAY, FakeKeyring
 
 @pytest.fixture
 def options() -> GuiOptions:
-    return GuiOptions(
-        synchronous=True, clock=FixedClock(TODAY), keyring=FakeKeyring(), kdf=FAST_KDF, minute_ms=500, search_delay_ms=1
-    )
+    # The idle lock keeps its real minute: a loaded machine must not lock the window mid-test.
+    # Tests of the idle lock shorten it themselves (see idle_window).
+    return GuiOptions(synchronous=True, clock=FixedClock(TODAY), keyring=FakeKeyring(), kdf=FAST_KDF, search_delay_ms=1)
 
 
 @pytest.fixture
@@ -33,6 +33,19 @@ def window(qtbot, desk: Desk, options: GuiOptions) -> Iterator[MainWindow]:  # t
     for page in list(win.pages.values()):  # closing asks about unsaved edits: nobody answers in teardown
         if page.unsaved():
             page.discard_changes()
+    win.idle.stop()
+    win.idle.detach()
+    win.runner.shutdown()
+
+
+@pytest.fixture
+def idle_window(qtbot, desk: Desk, options: GuiOptions) -> Iterator[MainWindow]:  # type: ignore[no-untyped-def]
+    """A main window whose idle-lock minute lasts 50 ms, for the tests of the idle lock itself."""
+    options.minute_ms = 50
+    win = MainWindow(desk, options)
+    qtbot.addWidget(win)
+    win.show()
+    yield win
     win.idle.stop()
     win.idle.detach()
     win.runner.shutdown()

@@ -181,7 +181,8 @@ def test_ctrl_l_locks_hides_data_and_unlock_brings_it_back(qtbot, desk_paths, op
     window.close()
 
 
-def test_idle_time_from_settings_locks_the_desk(qtbot, window) -> None:  # type: ignore[no-untyped-def]
+def test_idle_time_from_settings_locks_the_desk(qtbot, idle_window) -> None:  # type: ignore[no-untyped-def]
+    window = idle_window
     window.settings_page.idle_minutes.setValue(2)
     window.settings_page.save()
     assert window.idle.interval_ms == 2 * window.options.minute_ms

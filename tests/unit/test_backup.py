@@ -103,16 +103,14 @@ def test_failed_swap_puts_the_old_database_back(desk: Desk, monkeypatch: pytest.
     desk.close()
     from kim_desk.backup import restore as restore_module
 
-    real_open = restore_module.open_store
-    calls = {"n": 0}
+    real_replace = os.replace
 
-    def failing_second_open(*args: object, **kwargs: object) -> object:
-        calls["n"] += 1
-        if calls["n"] == 2:  # the check of the swapped-in database
+    def failing_swap(source: object, target: object) -> None:
+        if Path(str(target)) == desk.paths.database:  # the swap itself
             raise OSError(errno.EIO, "I/O error")
-        return real_open(*args, **kwargs)  # type: ignore[arg-type]
+        real_replace(source, target)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(restore_module, "open_store", failing_second_open)
+    monkeypatch.setattr(restore_module.os, "replace", failing_swap)
     with pytest.raises(StorageError):
         restore_backup(desk.paths, info, key)
     monkeypatch.undo()

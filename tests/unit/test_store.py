@@ -47,7 +47,7 @@ def test_planted_name_is_not_in_any_file(desk: Desk) -> None:
 
 
 def test_wrong_key_is_not_a_database(desk_paths: DataPaths) -> None:
-    with pytest.raises(NotADatabase, match="falscher Schlüssel"):
+    with pytest.raises(NotADatabase, match="anderen Datenbank"):
         connect(desk_paths.database, b"\x01" * 32)
 
 
