@@ -10,10 +10,12 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 from starlette.routing import Route
 
+from kim_desk import taxonomy
 from kim_desk.district import picture
 from kim_desk.district.dashboard import dashboard_html
 from kim_desk.district.deps import Services, login_required
 from kim_desk.district.http import Refused
+from kim_desk.stats.cellkey import TOTAL
 from kim_desk.stats.periods import is_period
 
 
@@ -30,12 +32,20 @@ def chosen_period(request: Request, services: Services) -> str | None:
     return wanted
 
 
+def chosen_municipality(request: Request) -> str:
+    """The municipality asked for ("*" for all; 400 if unknown)."""
+    wanted = request.query_params.get("municipality") or TOTAL
+    if wanted != TOTAL and wanted not in taxonomy.MUNICIPALITIES:
+        raise Refused(400, "municipality")
+    return wanted
+
+
 def routes(services: Services) -> list[Route]:
     store = services.store
 
     def dashboard(request: Request) -> Response:
         return login_required(request, services) or HTMLResponse(
-            dashboard_html(store, chosen_period(request, services), services.today())
+            dashboard_html(store, chosen_period(request, services), services.today(), chosen_municipality(request))
         )
 
     def report_csv(request: Request) -> Response:

@@ -1,0 +1,175 @@
+"""The district dashboard answers the committee's questions in words a person reads."""
+
+from __future__ import annotations
+
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+
+from kim_desk.district.store import DistrictStore
+from kim_desk.stats.payload import canonical_json
+from kim_desk.stats.periods import Quarter
+from tests.unit.test_district_app import App, desk_payload, enrol
+
+
+class _Text(HTMLParser):
+    """The page as a person reads it: text per <section>, keyed by its heading."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.parts: list[str] = []
+        self.sections: dict[str, list[str]] = {}
+        self._heading: str | None = None
+        self._in_h2 = False
+        self._skip = 0
+
+    def handle_starttag(self, tag: str, attrs: list) -> None:
+        if tag in ("style", "title"):
+            self._skip += 1
+        if tag == "h2":
+            self._in_h2, self._heading = True, ""
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in ("style", "title"):
+            self._skip -= 1
+        if tag == "h2":
+            self._in_h2 = False
+            self.sections[self._heading or ""] = []
+        if tag in ("td", "th", "text", "option", "p"):
+            self._add("|")
+
+    def handle_data(self, data: str) -> None:
+        if self._skip:
+            return
+        if self._in_h2:
+            self._heading = (self._heading or "") + data
+        self._add(data)
+
+    def _add(self, data: str) -> None:
+        self.parts.append(data)
+        if self._heading is not None and not self._in_h2 and self._heading in self.sections:
+            self.sections[self._heading].append(data)
+
+
+def read(html: str) -> tuple[str, dict[str, str]]:
+    parser = _Text()
+    parser.feed(html)
+    return "".join(parser.parts), {k: "".join(v) for k, v in parser.sections.items()}
+
+
+@pytest.fixture
+def app(tmp_path: Path) -> tuple[App, dict]:
+    store = DistrictStore(tmp_path / "district.sqlite3")
+    app = App(store)
+    sent: dict = {}
+    for municipality, seed in (("ahlen", 1), ("beckum", 2)):
+        desk_id, token = enrol(app, store, municipality)
+        for quarter, extra in ((Quarter(2026, 2), 10), (Quarter(2026, 3), 0)):
+            payload = desk_payload(desk_id, quarter, municipality, seed + extra)
+            sent[(municipality, str(quarter))] = payload
+            answer = app.request(
+                "POST", "/api/v1/reports", headers={"Authorization": f"Bearer {token}"}, content=canonical_json(payload)
+            )
+            assert answer.status_code == 201
+    store.add_desk("Beratung Oelde", "oelde")  # never enrolled
+    app.login()
+    return app, sent
+
+
+def cell(payload: dict, table: str, key: list[str]) -> int:
+    return next(c["value"] for c in payload["tables"][table]["cells"] if c["key"] == key)
+
+
+def test_titles_not_codes_choosers_and_the_quarter_in_words(app) -> None:
+    client, _sent = app
+    page = client.request("GET", "/?period=2026Q3")
+    assert page.status_code == 200 and "<script" not in page.text and "@font-face" not in page.text
+    text, sections = read(page.text)
+    assert "<form method='get' action='/'" in page.text and "name='municipality'" in page.text
+    assert "3. Quartal 2026" in text and "2. Quartal 2026" in text and "2026Q3" not in text
+    for code in ("fa_ps", "18_26", "aufenthaltstitel_verlaengerung", "under_18", "up_to_2_weeks", "uk_ru"):
+        assert code not in text, code
+    assert "Persisch/Dari/Paschtu" in text and "18 bis 26" in text and "bis 2 Wochen" in text
+    assert all(unit in text for unit in ("Anzahl",))
+    assert "keine Daten" not in sections["Anträge nach Antragsart"]
+
+
+def test_every_desk_is_listed_with_last_contact_and_missing_quarters(app) -> None:
+    client, _sent = app
+    _text, sections = read(client.request("GET", "/").text)
+    overview = sections["Eingang der Quartalsberichte"]
+    rows = overview.split("|")
+    oelde = rows.index("Beratung Oelde")
+    assert rows[oelde + 1 : oelde + 5] == ["Oelde", "Anmeldecode offen, noch nicht angemeldet", "noch nie", "0"]
+    ahlen = rows.index("Desk ahlen")
+    assert rows[ahlen + 2] == "angemeldet" and re.fullmatch(r"\d{4}-\d\d-\d\d", rows[ahlen + 3])
+    assert rows[ahlen + 4] == "0"
+
+
+def test_barriers_per_municipality_and_type_against_the_previous_quarter(app) -> None:
+    client, sent = app
+    _text, sections = read(client.request("GET", "/?period=2026Q3&municipality=ahlen").text)
+    table = sections["Hürden nach Gemeinde und Antragsart: Veränderung zum Vorquartal"].split("|")
+    now, before = sent[("ahlen", "2026Q3")], sent[("ahlen", "2026Q2")]
+    types = {c["key"][1] for c in now["tables"]["barriers_by_type"]["cells"] if c["value"] and c["key"][1] != "*"}
+    assert types and "Beckum" not in table
+    from kim_desk.district.dashboard import label
+
+    for type_code in types:
+        a = cell(now, "barriers_by_type", ["ahlen", type_code, "*"])
+        b = next(
+            (
+                c["value"]
+                for c in before["tables"]["barriers_by_type"]["cells"]
+                if c["key"] == ["ahlen", type_code, "*"]
+            ),
+            0,
+        )
+        at = table.index(label("application_type", type_code))
+        assert table[at - 1] == "Ahlen"
+        assert table[at + 1].split(" ±")[0] == f"{a:,}".replace(",", ".")
+        assert table[at + 2].split(" ±")[0] == f"{b:,}".replace(",", ".")
+        assert table[at + 3] == f"{a - b:+d}".replace("-", "−")
+
+
+def test_a_municipality_shows_its_own_figures_and_empty_ones_say_so(app) -> None:
+    client, sent = app
+    from kim_desk.district.dashboard import label
+
+    _text, sections = read(client.request("GET", "/?period=2026Q3&municipality=beckum").text)
+    chart = sections["Anträge nach Antragsart"]
+    payload = sent[("beckum", "2026Q3")]
+    for c in payload["tables"]["cases_by_type_state"]["cells"]:
+        key = c["key"]
+        if key[0] == "beckum" and key[1] != "*" and key[2] == "*" and c["value"]:
+            title = label("application_type", key[1])
+            shown = chart.split(title + "|", 1)[1].split("|")[0]
+            assert shown.split(" ±")[0] == f"{c['value']:,}".replace(",", "."), title
+    assert "Anträge nach Gemeinde" not in sections
+    _text, sections = read(client.request("GET", "/?period=2026Q3&municipality=oelde").text)
+    assert sections["Anträge nach Antragsart"].strip("|") == "keine Daten"
+    assert sections["Hürden nach Gemeinde und Antragsart: Veränderung zum Vorquartal"].strip("|") == "keine Daten"
+
+
+def test_unknown_quarter_or_municipality_gets_a_clear_4xx_page(app) -> None:
+    client, _sent = app
+    html = {"Accept": "text/html"}
+    bogus = client.request("GET", "/?period=bogus", headers=html)
+    assert bogus.status_code == 400 and "Das Quartal ist ungültig" in bogus.text
+    future = client.request("GET", "/?period=2031Q1", headers=html)
+    assert future.status_code == 404 and "keine Berichte" in future.text
+    place = client.request("GET", "/?period=2026Q3&municipality=muenster", headers=html)
+    assert place.status_code == 400 and "Diese Gemeinde gibt es im Kreis Warendorf nicht" in place.text
+
+
+def test_barrier_titles_fit_their_label_column(app) -> None:
+    client, _sent = app
+    page = client.request("GET", "/?period=2026Q3").text
+    for svg in re.findall(r"<svg.*?</svg>", page):
+        for x in re.findall(r'<text x="(-?\d+)"[^>]*text-anchor="end"', svg):
+            assert int(x) > 0
+        # the longest label's estimated width fits left of its anchor
+        for x, label_text in re.findall(r'<text x="(\d+)" y="\d+" text-anchor="end" font-size="13"[^>]*>([^<]*)<', svg):
+            assert len(label_text) * 6.5 <= int(x), label_text
