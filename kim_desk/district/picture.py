@@ -109,8 +109,9 @@ def barrier_change(
     keys = set()
     for figures in (now, before):
         for name, key in figures:
-            inner = key[0] != TOTAL and key[1] != TOTAL and key[2] == TOTAL
-            if name == "barriers_by_type" and inner and municipality in (TOTAL, key[0]):
+            if name != "barriers_by_type":
+                continue
+            if key[0] != TOTAL and key[1] != TOTAL and key[2] == TOTAL and municipality in (TOTAL, key[0]):
                 keys.add(key)
     rows = [
         (key[0], key[1], now.get(("barriers_by_type", key), ZERO), before.get(("barriers_by_type", key), ZERO))

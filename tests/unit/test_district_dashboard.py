@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import subprocess
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -173,3 +174,33 @@ def test_barrier_titles_fit_their_label_column(app) -> None:
         # the longest label's estimated width fits left of its anchor
         for x, label_text in re.findall(r'<text x="(\d+)" y="\d+" text-anchor="end" font-size="13"[^>]*>([^<]*)<', svg):
             assert len(label_text) * 6.5 <= int(x), label_text
+
+
+def pdf_text(client: App, tmp_path: Path, query: str = "period=2026Q3") -> str:
+    answer = client.request("GET", f"/report.pdf?{query}")
+    assert answer.status_code == 200
+    (tmp_path / "r.pdf").write_bytes(answer.content)
+    return subprocess.run(
+        ["pdftotext", "-layout", str(tmp_path / "r.pdf"), "-"], capture_output=True, text=True, check=True
+    ).stdout
+
+
+def test_committee_pdf_reads_like_a_statistical_report(app, tmp_path: Path) -> None:
+    client, sent = app
+    text = pdf_text(client, tmp_path)
+    pages = text.split("\f")
+    real = [p for p in pages if p.strip()]
+    assert "2026Q3" not in text and "Lagebild für den Ausschuss – 3. Quartal 2026" in text
+    assert "Stand: 20.10.2026" in text and "Quelle: Quartalsberichte der KIM-Beratungsstellen" in text
+    assert "Zeichenerklärung" in text and "Methodische Hinweise" in text
+    assert "höchstens ±5" in " ".join(text.split())
+    for index, page in enumerate(real, start=1):
+        assert f"Seite {index} von {len(real)}" in page
+    assert "Tabelle 1: Anträge nach Gemeinde, 3. Quartal 2026" in text
+    assert "Tabelle 5: Beratungskontakte nach Sprachgruppe" in text and "Persisch/Dari/Paschtu" in text
+    # No page starts with a lonely total.
+    for page in real[1:]:
+        first = next(line for line in page.splitlines() if line.strip())
+        assert not first.strip().startswith("Insgesamt"), first
+    grand = sum(sent[(m, "2026Q3")]["tables"]["contacts_by_language_group"]["total"] for m in ("ahlen", "beckum"))
+    assert f"Insgesamt {grand:,}".replace(",", ".") in " ".join(text.split())
