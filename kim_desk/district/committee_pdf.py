@@ -61,6 +61,12 @@ def legend() -> list[list[str]]:
     ]
 
 
+def _legend_table() -> Table:
+    table = _table([_("Zeichen"), _("Bedeutung")], legend())
+    table.setStyle(TableStyle([("ALIGN", (0, 0), (-1, -1), "LEFT")]))
+    return table
+
+
 def _numbered_canvas(footer: str) -> type[Canvas]:
     """A canvas that writes "Seite x von y" and the source on every page once the page count is known."""
 
@@ -102,7 +108,7 @@ def committee_pdf(store: DistrictStore, period: str, today: dt.date) -> bytes:
         Paragraph(methods_text(int(store.protection().get("D", 5))), styles["Normal"]),
         Spacer(1, 0.3 * cm),
         Paragraph(_("Zeichenerklärung"), styles["Heading3"]),
-        _table([_("Zeichen"), _("Bedeutung")], legend()),
+        _legend_table(),
         Spacer(1, 0.4 * cm),
     ]
     sections = (

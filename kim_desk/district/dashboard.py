@@ -257,6 +257,9 @@ def dashboard_html(store: DistrictStore, period: str | None, today: dt.date, mun
         query = escape(urlencode({"period": period}))
         downloads = [
             (f"/report.pdf?{query}", _("Bericht für den Ausschuss (PDF)")),
+            (f"/report.ods?{query}", _("Tabelle (ODS)")),
+            (f"/report.xlsx?{query}", _("Tabelle (XLSX)")),
+            (f"/report-de.csv?{query}", _("CSV für Tabellenkalkulation")),
             (f"/report.csv?{query}", _("CSV (maschinenlesbar)")),
         ]
         links = (

@@ -204,3 +204,55 @@ def test_committee_pdf_reads_like_a_statistical_report(app, tmp_path: Path) -> N
         assert not first.strip().startswith("Insgesamt"), first
     grand = sum(sent[(m, "2026Q3")]["tables"]["contacts_by_language_group"]["total"] for m in ("ahlen", "beckum"))
     assert f"Insgesamt {grand:,}".replace(",", ".") in " ".join(text.split())
+
+
+def shown_in(sections: dict[str, str], heading: str, title: str) -> str:
+    return sections[heading].split(title + "|", 1)[1].split("|")[0].split(" ±")[0]
+
+
+def test_spreadsheets_hold_the_dashboards_figures(app, tmp_path: Path) -> None:
+    import openpyxl
+    from odf.opendocument import load
+    from odf.table import Table, TableCell, TableRow
+
+    from kim_desk.district.dashboard import label
+
+    client, _sent = app
+    _text, sections = read(client.request("GET", "/?period=2026Q3").text)
+    heading = "Hürden nach Art"
+    barrier_rows = [r for r in sections[heading].split("|") if r]
+
+    german = client.request("GET", "/report-de.csv?period=2026Q3")
+    assert german.status_code == 200 and german.content.startswith(b"\xef\xbb\xbf")
+    lines = german.content.decode("utf-8-sig").splitlines()
+    assert lines[0] == "Quartal;Tabelle;Gemeinde;Merkmal 1;Merkmal 2;Anzahl;Erwarteter Fehler (±)"
+    table = [line.split(";") for line in lines[1:]]
+    assert all(row[0] == "3. Quartal 2026" for row in table)
+    assert "fa_ps" not in german.text and "barriers_by_type" not in german.text
+
+    ods_answer = client.request("GET", "/report.ods?period=2026Q3")
+    (tmp_path / "r.ods").write_bytes(ods_answer.content)
+    document = load(str(tmp_path / "r.ods"))
+    ods_rows = []
+    for row in document.spreadsheet.getElementsByType(Table)[0].getElementsByType(TableRow):
+        cells = row.getElementsByType(TableCell)
+        ods_rows.append([c.getAttribute("value") or str(c) for c in cells])
+
+    xlsx_answer = client.request("GET", "/report.xlsx?period=2026Q3")
+    (tmp_path / "r.xlsx").write_bytes(xlsx_answer.content)
+    xlsx_rows = [list(r) for r in openpyxl.load_workbook(tmp_path / "r.xlsx").active.iter_rows(values_only=True)]
+    assert xlsx_rows[0] == ods_rows[0] == lines[0].split(";")
+
+    barrier_table = "Im Quartal erfasste Hürden nach Antragsart"
+    checked = 0
+    for code in ("language", "missing_documents", "no_appointment", "costs"):
+        title = label("barrier", code)
+        if title not in barrier_rows:
+            continue
+        on_page = shown_in(sections, heading, title).replace(".", "")
+        key = ["3. Quartal 2026", barrier_table, "insgesamt", "insgesamt", title]
+        assert next(r[5] for r in table if r[:5] == key) == on_page
+        assert str(int(float(next(r[5] for r in ods_rows if r[:5] == key)))) == on_page
+        assert str(next(r[5] for r in xlsx_rows if r[:5] == key)) == on_page
+        checked += 1
+    assert checked

@@ -6,6 +6,8 @@ block the event loop.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 from starlette.routing import Route
@@ -65,8 +67,34 @@ def routes(services: Services) -> list[Route]:
             raise Refused(404, "no_reports")
         return Response(committee_pdf(store, period, services.today()), media_type="application/pdf")
 
+    def export(kind: str) -> Callable[[Request], Response]:
+        def answer(request: Request) -> Response:
+            from kim_desk.district import exports
+
+            if (refusal := login_required(request, services)) is not None:
+                return refusal
+            period = chosen_period(request, services)
+            if period is None:
+                raise Refused(404, "no_reports")
+            data, media = {
+                "de.csv": (exports.csv_german, "text/csv; charset=utf-8"),
+                "ods": (exports.ods, "application/vnd.oasis.opendocument.spreadsheet"),
+                "xlsx": (exports.xlsx, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+            }[kind]
+            name = f"kim-lagebild-{period}.{kind}"
+            return Response(
+                data(store, [period]),
+                media_type=media,
+                headers={"Content-Disposition": f'attachment; filename="{name}"'},
+            )
+
+        return answer
+
     return [
         Route("/", dashboard, methods=["GET"]),
+        Route("/report-de.csv", export("de.csv"), methods=["GET"]),
+        Route("/report.ods", export("ods"), methods=["GET"]),
+        Route("/report.xlsx", export("xlsx"), methods=["GET"]),
         Route("/report.csv", report_csv, methods=["GET"]),
         Route("/report.pdf", report_pdf, methods=["GET"]),
     ]
