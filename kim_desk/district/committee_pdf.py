@@ -70,7 +70,7 @@ def _legend_table() -> Table:
 def _numbered_canvas(footer: str) -> type[Canvas]:
     """A canvas that writes "Seite x von y" and the source on every page once the page count is known."""
 
-    class Numbered(Canvas):
+    class Numbered(Canvas):  # type: ignore[misc]  # reportlab has no type hints
         def __init__(self, *args: Any, **kwargs: Any) -> None:
             super().__init__(*args, **kwargs)
             self._pages: list[dict[str, Any]] = []
