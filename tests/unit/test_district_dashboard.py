@@ -256,3 +256,17 @@ def test_spreadsheets_hold_the_dashboards_figures(app, tmp_path: Path) -> None:
         assert str(next(r[5] for r in xlsx_rows if r[:5] == key)) == on_page
         checked += 1
     assert checked
+
+
+def test_a_desk_that_skipped_a_quarter_shows_it_missing(tmp_path: Path) -> None:
+    store = DistrictStore(tmp_path / "district.sqlite3")
+    client = App(store)
+    desk_id, token = enrol(client, store, "ahlen")  # first quarter 2026Q2
+    payload = desk_payload(desk_id, Quarter(2026, 3))
+    auth = {"Authorization": f"Bearer {token}"}
+    assert client.request("POST", "/api/v1/reports", headers=auth, content=canonical_json(payload)).status_code == 201
+    client.login()
+    _text, sections = read(client.request("GET", "/").text)
+    rows = sections["Eingang der Quartalsberichte"].split("|")
+    at = rows.index("Desk ahlen")
+    assert rows[at + 4 : at + 7] == ["1", "fehlt", "eingegangen"]
