@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import csv
 import io
+import zipfile
+from html import escape
 from typing import Any
 
 from kim_desk.district import picture
@@ -70,27 +72,46 @@ def _sheet_rows(store: DistrictStore, periods: list[str]) -> list[list[Any]]:
     return table
 
 
-def ods(store: DistrictStore, periods: list[str]) -> bytes:
-    from odf.opendocument import OpenDocumentSpreadsheet
-    from odf.table import Table, TableCell, TableRow
-    from odf.text import P
+_ODS_MANIFEST = (
+    '<?xml version="1.0" encoding="UTF-8"?>'
+    '<manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.2">'
+    '<manifest:file-entry manifest:full-path="/" manifest:version="1.2" '
+    'manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/>'
+    '<manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/>'
+    "</manifest:manifest>"
+)
+_ODS_NAMESPACES = (
+    'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+    'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
+    'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.2"'
+)
 
-    document = OpenDocumentSpreadsheet()
-    sheet = Table(name=_("Lagebild"))
-    for line in _sheet_rows(store, periods):
-        row = TableRow()
-        for value in line:
-            if isinstance(value, (int, float)):
-                cell = TableCell(valuetype="float", value=value)
-                cell.addElement(P(text=format_number(value, "de")))
-            else:
-                cell = TableCell(valuetype="string")
-                cell.addElement(P(text=str(value)))
-            row.addElement(cell)
-        sheet.addElement(row)
-    document.spreadsheet.addElement(sheet)
+
+def _ods_cell(value: Any) -> str:
+    if isinstance(value, (int, float)):
+        shown = escape(format_number(value, "de"))
+        kind = f'office:value-type="float" office:value="{value}"'
+        return f"<table:table-cell {kind}><text:p>{shown}</text:p></table:table-cell>"
+    return f'<table:table-cell office:value-type="string"><text:p>{escape(str(value))}</text:p></table:table-cell>'
+
+
+def ods(store: DistrictStore, periods: list[str]) -> bytes:
+    """An OpenDocument spreadsheet (ODF 1.2): numbers as numbers, one sheet, first row the header."""
+    body = "".join(
+        "<table:table-row>" + "".join(_ods_cell(v) for v in line) + "</table:table-row>"
+        for line in _sheet_rows(store, periods)
+    )
+    content = (
+        f'<?xml version="1.0" encoding="UTF-8"?><office:document-content {_ODS_NAMESPACES}>'
+        f'<office:body><office:spreadsheet><table:table table:name="{escape(_("Lagebild"))}">'
+        f"{body}</table:table></office:spreadsheet></office:body></office:document-content>"
+    )
     out = io.BytesIO()
-    document.write(out)
+    with zipfile.ZipFile(out, "w") as archive:
+        # The mimetype comes first and uncompressed, so programs recognise the file by its first bytes.
+        archive.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet", zipfile.ZIP_STORED)
+        archive.writestr("META-INF/manifest.xml", _ODS_MANIFEST, zipfile.ZIP_DEFLATED)
+        archive.writestr("content.xml", content, zipfile.ZIP_DEFLATED)
     return out.getvalue()
 
 
