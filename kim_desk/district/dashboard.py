@@ -167,7 +167,7 @@ def overview_table(store: DistrictStore, today: dt.date) -> str:
                 cells.append(tag("td", _("eingegangen"), " class='ok'"))
             else:
                 cells.append(tag("td", _("fehlt"), " class='missing'"))
-        last = row.last_contact or _("noch nie")
+        last = dt.date.fromisoformat(row.last_contact).strftime("%d.%m.%Y") if row.last_contact else _("noch nie")
         state = _(DESK_STATES.get(row.state, row.state))
         lines.append(
             f"<tr><td>{escape(row.name)}</td>"

@@ -105,7 +105,7 @@ def test_every_desk_is_listed_with_last_contact_and_missing_quarters(app) -> Non
     oelde = rows.index("Beratung Oelde")
     assert rows[oelde + 1 : oelde + 5] == ["Oelde", "Anmeldecode offen, noch nicht angemeldet", "noch nie", "0"]
     ahlen = rows.index("Desk ahlen")
-    assert rows[ahlen + 2] == "angemeldet" and re.fullmatch(r"\d{4}-\d\d-\d\d", rows[ahlen + 3])
+    assert rows[ahlen + 2] == "angemeldet" and re.fullmatch(r"\d\d\.\d\d\.\d{4}", rows[ahlen + 3])
     assert rows[ahlen + 4] == "0"
 
 
