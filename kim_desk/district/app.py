@@ -30,6 +30,7 @@ def _refusal_text(reason: str) -> str:
         "period": _("Das Quartal ist ungültig. Erwartet wird z. B. 2026Q3."),
         "period_unknown": _("Für dieses Quartal liegen keine Berichte vor."),
         "no_reports": _("Noch keine Berichte eingegangen."),
+        "municipality": _("Diese Gemeinde gibt es im Kreis Warendorf nicht."),
     }
     return texts.get(reason, _("Die Anfrage ist ungültig."))
 

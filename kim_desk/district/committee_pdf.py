@@ -1,18 +1,21 @@
-"""The committee PDF (reportlab): the district picture of one quarter on a few A4 pages."""
+"""The committee PDF (reportlab), laid out like a statistical office's quarterly report:
+title, "Stand" and source, legend of symbols, methods in plain German, numbered tables, page x of y."""
 
 from __future__ import annotations
 
 import datetime as dt
 import io
+from typing import Any
 
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import getSampleStyleSheet
 from reportlab.lib.units import cm
-from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from kim_desk.district import picture
-from kim_desk.district.dashboard import label, method_note, number
+from kim_desk.district.dashboard import SUPPRESSED, label, number, quarter_title
 from kim_desk.district.store import DistrictStore
 from kim_desk.i18n import _
 
@@ -26,41 +29,116 @@ _STYLE = TableStyle(
 )
 
 
-def _table(head: list[str], rows: list[list[str]]) -> Table:
+def _table(head: list[str], rows: list[list[str]], with_total: bool = False) -> Table:
     table = Table([head, *rows], hAlign="LEFT", repeatRows=1)
     table.setStyle(_STYLE)
+    if with_total:
+        table.setStyle(TableStyle([("FONTNAME", (0, -1), (-1, -1), "Helvetica-Bold")]))
     return table
+
+
+def source_line() -> str:
+    return _("Quelle: Quartalsberichte der KIM-Beratungsstellen im Kreis Warendorf; eigene Berechnung.")
+
+
+def methods_text(max_deviation: int) -> str:
+    return _(
+        "Damit niemand aus den Zahlen erkannt werden kann, verändert jede Beratungsstelle ihre Zahlen vor dem "
+        "Senden ein wenig: Zu jedem Wert kommt eine kleine zufällige Abweichung von höchstens ±{d} "
+        "(Zellschlüsselverfahren, wie beim Zensus 2022). Dieselbe Zahl bekommt immer dieselbe Abweichung, "
+        "auch in späteren Berichten. Im Mittel heben sich die Abweichungen auf; echte Nullen bleiben Null, "
+        "und kein Wert wird gesperrt. Hinter jeder Zahl steht nach „±“ der zu erwartende Fehler "
+        "(eine Standardabweichung). Weil die Zahlen mehrerer Stellen addiert werden, kann eine Summe von der "
+        "Summe ihrer Teile leicht abweichen."
+    ).format(d=max_deviation)
+
+
+def legend() -> list[list[str]]:
+    return [
+        ["±", _("zu erwartender Fehler (eine Standardabweichung) des geschützten Wertes")],
+        ["0", _("nichts vorhanden")],
+        [SUPPRESSED, _("gesperrt (nur in Berichten aus der Zeit vor dem Zellschlüsselverfahren)")],
+    ]
+
+
+def _legend_table() -> Table:
+    table = _table([_("Zeichen"), _("Bedeutung")], legend())
+    table.setStyle(TableStyle([("ALIGN", (0, 0), (-1, -1), "LEFT")]))
+    return table
+
+
+def _numbered_canvas(footer: str) -> type[Canvas]:
+    """A canvas that writes "Seite x von y" and the source on every page once the page count is known."""
+
+    class Numbered(Canvas):  # type: ignore[misc]  # reportlab has no type hints
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            super().__init__(*args, **kwargs)
+            self._pages: list[dict[str, Any]] = []
+
+        def showPage(self) -> None:
+            self._pages.append(dict(self.__dict__))
+            self._startPage()
+
+        def save(self) -> None:
+            count = len(self._pages)
+            for state in self._pages:
+                self.__dict__.update(state)
+                self.setFont("Helvetica", 8)
+                page = _("Seite {page} von {pages}").format(page=self._pageNumber, pages=count)
+                self.drawRightString(A4[0] - 2 * cm, 1.2 * cm, page)
+                self.drawString(2 * cm, 1.2 * cm, footer)
+                super().showPage()
+            super().save()
+
+    return Numbered
 
 
 def committee_pdf(store: DistrictStore, period: str, today: dt.date) -> bytes:
     styles = getSampleStyleSheet()
     figures = picture.picture(store, period)
-    story: list[object] = [
+    quarter = quarter_title(period)
+    stand = _("Stand: {date}").format(date=today.strftime("%d.%m.%Y"))
+    story: list[Any] = [
         Paragraph(_("Kommunales Integrationsmanagement Kreis Warendorf"), styles["Title"]),
-        Paragraph(_("Lagebild für den Ausschuss – Quartal {period}").format(period=period), styles["Heading2"]),
-        Paragraph(method_note(), styles["Normal"]),
+        Paragraph(_("Lagebild für den Ausschuss – {quarter}").format(quarter=quarter), styles["Heading2"]),
+        Paragraph(stand, styles["Normal"]),
+        Paragraph(source_line(), styles["Normal"]),
+        Spacer(1, 0.4 * cm),
+        Paragraph(_("Methodische Hinweise"), styles["Heading3"]),
+        Paragraph(methods_text(int(store.protection().get("D", 5))), styles["Normal"]),
+        Spacer(1, 0.3 * cm),
+        Paragraph(_("Zeichenerklärung"), styles["Heading3"]),
+        _legend_table(),
         Spacer(1, 0.4 * cm),
     ]
     sections = (
         (_("Anträge nach Gemeinde"), "cases_by_type_state", 0, "municipality"),
+        (_("Anträge nach Stand am Quartalsende"), "cases_by_type_state", 2, "state"),
         (_("Anträge nach Antragsart"), "cases_by_type_state", 1, "application_type"),
         (_("Hürden nach Art"), "barriers_by_type", 2, "barrier"),
         (_("Beratungskontakte nach Sprachgruppe"), "contacts_by_language_group", 1, "language_group"),
         (_("Beratene Personen nach Altersgruppe"), "clients_by_age_band", 1, "age_band"),
     )
+    number_of_table = 0
     for heading, table, position, dim in sections:
+        number_of_table += 1
         rows = [[label(dim, code), number(value)] for code, value in picture.margin(figures, table, position)]
+        caption = _("Tabelle {n}: {title}, {quarter}").format(n=number_of_table, title=heading, quarter=quarter)
+        if not rows:
+            story += [Paragraph(caption, styles["Heading3"]), Paragraph(_("keine Daten"), styles["Normal"])]
+            continue
         rows.append([_("Insgesamt"), number(picture.total(figures, table))])
-        story += [
-            Paragraph(heading, styles["Heading3"]),
-            _table([_("Merkmal"), _("Anzahl")], rows),
-            Spacer(1, 0.3 * cm),
-        ]
-    trend_rows = [[p, number(v)] for p, v in picture.trend(store, "cases_by_type_state")]
-    story += [
-        Paragraph(_("Entwicklung: Anträge je Quartal"), styles["Heading3"]),
-        _table([_("Quartal"), _("Anzahl")], trend_rows),
-    ]
+        # Heading, table and total stay on one page (the tables are short).
+        story.append(
+            KeepTogether([Paragraph(caption, styles["Heading3"]), _table([_("Merkmal"), _("Anzahl")], rows, True)])
+        )
+        story.append(Spacer(1, 0.3 * cm))
+    number_of_table += 1
+    trend_rows = [[quarter_title(p), number(v)] for p, v in picture.trend(store, "cases_by_type_state")]
+    caption = _("Tabelle {n}: {title}").format(n=number_of_table, title=_("Entwicklung: Anträge je Quartal"))
+    story.append(
+        KeepTogether([Paragraph(caption, styles["Heading3"]), _table([_("Quartal"), _("Anzahl")], trend_rows)])
+    )
     _periods, expected = picture.expected_vs_received(store, today)
     received = sum(1 for row in expected for ok in row.received.values() if ok)
     due = sum(len(row.received) for row in expected)
@@ -73,7 +151,13 @@ def committee_pdf(store: DistrictStore, period: str, today: dt.date) -> bytes:
     ]
     out = io.BytesIO()
     doc = SimpleDocTemplate(
-        out, pagesize=A4, title=_("KIM-Lagebild {period}").format(period=period), leftMargin=2 * cm, rightMargin=2 * cm
+        out,
+        pagesize=A4,
+        title=_("KIM-Lagebild {quarter}").format(quarter=quarter),
+        leftMargin=2 * cm,
+        rightMargin=2 * cm,
+        bottomMargin=2 * cm,
     )
-    doc.build(story)
+    footer = _("KIM-Lagebild Kreis Warendorf, {quarter} · {stand}").format(quarter=quarter, stand=stand)
+    doc.build(story, canvasmaker=_numbered_canvas(footer))
     return out.getvalue()

@@ -1,19 +1,30 @@
-"""The district dashboard: HTML with inline SVG charts drawn on the server (no scripts)."""
+"""The district dashboard: HTML with inline SVG charts drawn on the server (no scripts, no web fonts)."""
 
 from __future__ import annotations
 
 import datetime as dt
 import functools
 from html import escape
+from urllib.parse import urlencode
 
 from kim_desk import taxonomy
 from kim_desk.catalog import load_catalog
-from kim_desk.district import picture
+from kim_desk.district import charts, picture
 from kim_desk.district.store import DistrictStore
 from kim_desk.errors import KnownError
-from kim_desk.i18n import _, format_number
+from kim_desk.i18n import N_, _, format_number
+from kim_desk.stats.cellkey import TOTAL
+from kim_desk.stats.periods import parse_quarter
+from kim_desk.stats.render import code_title
 
 SUPPRESSED = "•"
+
+DESK_STATES = {
+    "enrolled": N_("angemeldet"),
+    "code_open": N_("Anmeldecode offen, noch nicht angemeldet"),
+    "code_expired": N_("Anmeldecode abgelaufen, nie angemeldet"),
+    "revoked": N_("gesperrt"),
+}
 
 
 @functools.cache
@@ -26,18 +37,14 @@ def application_titles() -> dict[str, str]:
 
 
 def label(dim: str, code: str) -> str:
-    """German titles for coded values; codes without a title are shown as they are."""
-    if dim == "application_type":
-        title = application_titles().get(code)
-        return _(title) if title else code
-    lists = {
-        "municipality": taxonomy.MUNICIPALITIES,
-        "barrier": taxonomy.BARRIERS,
-        "state": taxonomy.CASE_STATUSES,
-        "channel": taxonomy.CHANNELS,
-    }
-    found = lists.get(dim, {}).get(code)
-    return _(found.title) if found else code
+    """Titles for coded values (application types, statuses, barriers, language groups, age bands …)."""
+    return code_title(dim, code)
+
+
+def quarter_title(period: str) -> str:
+    """ "2026Q3" -> "3. Quartal 2026"."""
+    quarter = parse_quarter(period)
+    return _("{quarter}. Quartal {year}").format(quarter=quarter.number, year=quarter.year)
 
 
 def number(figure: picture.Figure) -> str:
@@ -49,6 +56,12 @@ def number(figure: picture.Figure) -> str:
     return f"{text} ± {format_number(error, 'de')}" if error else text
 
 
+def change(now: picture.Figure, before: picture.Figure) -> str:
+    if now.value is None or before.value is None:
+        return SUPPRESSED
+    return f"{now.value - before.value:+d}".replace("-", "−")
+
+
 def method_note() -> str:
     return _(
         "Die Werte sind zum Schutz der Beratenen leicht zufällig verändert (Zellschlüsselverfahren, "
@@ -57,114 +70,216 @@ def method_note() -> str:
     ).format(mark=SUPPRESSED)
 
 
-def bar_chart(rows: list[tuple[str, picture.Figure]], title: str) -> str:
-    """Horizontal bars; suppressed figures (older reports) are listed but drawn without a bar."""
-    width, bar_left, row_height = 640, 230, 22
-    biggest = max([f.value for _, f in rows if f.value is not None] or [1]) or 1
-    height = row_height * len(rows) + 10
-    parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" role="img" width="{width}" '
-        f'height="{height}" aria-label="{escape(title)}">'
+def tag(name: str, text: str, attributes: str = "") -> str:
+    """An element holding escaped text (keeps translated texts out of f-strings)."""
+    return f"<{name}{attributes}>{escape(text)}</{name}>"
+
+
+def no_data() -> str:
+    return tag("p", _("keine Daten"), " class='empty'")
+
+
+def _section(heading: str, body: str, note: str = "") -> str:
+    extra = f"<p class='note'>{escape(note)}</p>" if note else ""
+    return f"<section><h2>{escape(heading)}</h2>{body}{extra}</section>"
+
+
+def _chart_rows(dim: str, rows: list[tuple[str, picture.Figure]]) -> list[tuple[str, int | None, str]]:
+    return [(label(dim, code), figure.value, number(figure)) for code, figure in rows]
+
+
+def _bars(figures: picture.Figures, table: str, position: int, dim: str, municipality: str, title: str) -> str:
+    rows = picture.margin(figures, table, position, municipality)
+    if not any(figure.value for _code, figure in rows):
+        return no_data()
+    rows.sort(key=lambda row: -(row[1].value or 0))
+    return charts.bar_chart(_chart_rows(dim, rows), title, _("Anzahl"))
+
+
+def _table(head: list[str], rows: list[list[str]], css: str = "data") -> str:
+    if not rows:
+        return no_data()
+    head_html = "".join(f"<th>{escape(cell)}</th>" for cell in head)
+    body = "".join("<tr>" + "".join(f"<td>{escape(cell)}</td>" for cell in row) + "</tr>" for row in rows)
+    return f"<table class='{css}'><tr>{head_html}</tr>{body}</table>"
+
+
+def submission_table(figures: picture.Figures, municipality: str) -> str:
+    """Submitted applications per type by time from opening to submission: where they take longest."""
+    cells = picture.grid(figures, "submission_time_by_type", municipality)
+    bands = list(taxonomy_bands())
+    types = sorted({t for t, _band in cells if any(cells.get((t, b), picture.ZERO).value for b in bands)})
+    ranked = []
+    for type_code in types:
+        values = [cells.get((type_code, band), picture.ZERO) for band in bands]
+        slow = sum(v.value or 0 for v in values[2:])
+        every = sum(v.value or 0 for v in values)
+        ranked.append((slow / every if every else 0.0, type_code, values))
+    ranked.sort(key=lambda row: (-row[0], label("application_type", row[1])))
+    rows = [
+        [label("application_type", code), *[number(v) for v in values], format_number(round(100 * share), "de") + " %"]
+        for share, code, values in ranked
     ]
-    for index, (name, figure) in enumerate(rows):
-        y = 5 + index * row_height
-        length = 0 if figure.value is None else int((width - bar_left - 90) * figure.value / biggest)
-        parts.append(f'<text x="{bar_left - 8}" y="{y + 15}" text-anchor="end" font-size="13">{escape(name)}</text>')
-        parts.append(f'<rect x="{bar_left}" y="{y + 3}" width="{length}" height="15" fill="#2f6f9f"/>')
-        parts.append(f'<text x="{bar_left + length + 6}" y="{y + 15}" font-size="13">{escape(number(figure))}</text>')
-    parts.append("</svg>")
-    return "".join(parts)
-
-
-def column_chart(rows: list[tuple[str, picture.Figure]], title: str) -> str:
-    """Vertical columns over the quarters, for trends."""
-    width, height, base = 640, 200, 170
-    biggest = max([f.value for _, f in rows if f.value is not None] or [1]) or 1
-    step = (width - 40) / max(len(rows), 1)
-    parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" role="img" width="{width}" '
-        f'height="{height}" aria-label="{escape(title)}">'
+    head = [
+        _("Antragsart"),
+        *[label("time_to_submission", band) for band in bands],
+        _("Anteil über 1 Monat"),
     ]
-    for index, (period, figure) in enumerate(rows):
-        x = 20 + index * step
-        size = 0 if figure.value is None else int((base - 30) * figure.value / biggest)
-        parts.append(f'<rect x="{x + 4:.0f}" y="{base - size}" width="{step - 8:.0f}" height="{size}" fill="#4f8f5f"/>')
-        parts.append(
-            f'<text x="{x + step / 2:.0f}" y="{base - size - 4}" text-anchor="middle" '
-            f'font-size="12">{escape(number(figure))}</text>'
-        )
-        parts.append(
-            f'<text x="{x + step / 2:.0f}" y="{base + 18}" text-anchor="middle" font-size="12">{escape(period)}</text>'
-        )
-    parts.append("</svg>")
-    return "".join(parts)
+    return _table(head, rows)
 
 
-def _section(heading: str, body: str) -> str:
-    return f"<section><h2>{escape(heading)}</h2>{body}</section>"
+def taxonomy_bands() -> tuple[str, ...]:
+    from kim_desk.stats.tables import SUBMISSION_BANDS
+
+    return SUBMISSION_BANDS
+
+
+def barrier_change_table(store: DistrictStore, period: str, municipality: str) -> str:
+    rows = [
+        [
+            label("municipality", muni),
+            label("application_type", type_code),
+            number(now),
+            number(before),
+            change(now, before),
+        ]
+        for muni, type_code, now, before in picture.barrier_change(store, period, municipality)
+    ]
+    previous = quarter_title(picture.previous_period(period))
+    head = [_("Gemeinde"), _("Antragsart"), quarter_title(period), previous, _("Veränderung")]
+    return _table(head, rows)
 
 
 def overview_table(store: DistrictStore, today: dt.date) -> str:
+    """Every desk, enrolled or not: state, last contact, quarters received or missing."""
     periods, rows = picture.expected_vs_received(store, today)
     if not rows:
-        return f"<p>{escape(_('Noch keine Arbeitsplätze angemeldet.'))}</p>"
-    head = "".join(f"<th>{escape(p)}</th>" for p in periods)
-    lines = [
-        f"<table class='overview'><tr><th>{escape(_('Arbeitsplatz'))}</th><th>{escape(_('Gemeinde'))}</th>{head}</tr>"
-    ]
+        return tag("p", _("Noch keine Arbeitsplätze angelegt."))
+    head = "".join(f"<th>{escape(quarter_title(p))}</th>" for p in periods)
+    columns = (_("Arbeitsplatz"), _("Gemeinde"), _("Stand der Anmeldung"), _("Letzter Kontakt"), _("Fehlende Berichte"))
+    lines = ["<table class='overview'><tr>" + "".join(f"<th>{escape(c)}</th>" for c in columns) + f"{head}</tr>"]
     for row in rows:
         cells = []
         for period in periods:
             if period not in row.received:
-                cells.append("<td></td>")
+                cells.append("<td>–</td>")
             elif row.received[period]:
-                cells.append(f"<td class='ok'>{escape(_('eingegangen'))}</td>")
+                cells.append(tag("td", _("eingegangen"), " class='ok'"))
             else:
-                cells.append(f"<td class='missing'>{escape(_('fehlt'))}</td>")
+                cells.append(tag("td", _("fehlt"), " class='missing'"))
+        last = dt.date.fromisoformat(row.last_contact).strftime("%d.%m.%Y") if row.last_contact else _("noch nie")
+        state = _(DESK_STATES.get(row.state, row.state))
         lines.append(
             f"<tr><td>{escape(row.name)}</td>"
             f"<td>{escape(label('municipality', row.municipality))}</td>"
+            f"<td>{escape(state)}</td>"
+            f"<td>{escape(last)}</td><td class='num'>{row.missing}</td>"
             f"{''.join(cells)}</tr>"
         )
     lines.append("</table>")
     return "".join(lines)
 
 
-def dashboard_html(store: DistrictStore, period: str | None, today: dt.date) -> str:
+def chooser(store: DistrictStore, period: str | None, municipality: str) -> str:
+    """Quarter and municipality choice: a plain GET form (works without scripts)."""
+    options = "".join(
+        f"<option value='{escape(p)}'{' selected' if p == period else ''}>{escape(quarter_title(p))}</option>"
+        for p in reversed(store.periods())
+    )
+    places = [(TOTAL, _("Alle Gemeinden"))] + [(code, _(item.title)) for code, item in taxonomy.MUNICIPALITIES.items()]
+    place_options = "".join(
+        f"<option value='{'' if code == TOTAL else escape(code)}'{' selected' if code == municipality else ''}>"
+        f"{escape(title)}</option>"
+        for code, title in places
+    )
+    quarter, place, show = escape(_("Quartal")), escape(_("Gemeinde")), escape(_("Anzeigen"))
+    return (
+        "<form method='get' action='/' class='chooser'>"
+        f"<label>{quarter} <select name='period'>{options}</select></label> "
+        f"<label>{place} <select name='municipality'>{place_options}</select></label> "
+        f"<button type='submit'>{show}</button></form>"
+    )
+
+
+def _figure_sections(store: DistrictStore, period: str, municipality: str) -> list[str]:
+    figures = picture.picture(store, period)
+    sections = []
+    charts_list = [
+        (_("Anträge nach Stand am Quartalsende"), "cases_by_type_state", 2, "state"),
+        (_("Anträge nach Antragsart"), "cases_by_type_state", 1, "application_type"),
+        (_("Hürden nach Art"), "barriers_by_type", 2, "barrier"),
+        (_("Beratungskontakte nach Sprachgruppe"), "contacts_by_language_group", 1, "language_group"),
+        (_("Beratene Personen nach Altersgruppe"), "clients_by_age_band", 1, "age_band"),
+    ]
+    if municipality == TOTAL:
+        charts_list[:0] = [(_("Anträge nach Gemeinde"), "cases_by_type_state", 0, "municipality")]
+        charts_list.append((_("Beratungskontakte nach Gemeinde"), "contacts_by_channel", 0, "municipality"))
+    for heading, table, position, dim in charts_list:
+        sections.append(_section(heading, _bars(figures, table, position, dim, municipality, heading)))
+    sections.insert(
+        3,
+        _section(
+            _("Zeit von der Eröffnung bis zur Einreichung nach Antragsart"),
+            submission_table(figures, municipality),
+            _(
+                "Eingereichte Anträge im Quartal; zuoberst die Antragsarten, "
+                "die am häufigsten länger als einen Monat brauchen."
+            ),
+        ),
+    )
+    sections.insert(
+        5,
+        _section(
+            _("Hürden nach Gemeinde und Antragsart: Veränderung zum Vorquartal"),
+            barrier_change_table(store, period, municipality),
+        ),
+    )
+    for heading, table in (
+        (_("Entwicklung: Anträge je Quartal"), "cases_by_type_state"),
+        (_("Entwicklung: Hürden je Quartal"), "barriers_by_type"),
+    ):
+        rows = [(quarter_title(p), f.value, number(f)) for p, f in picture.trend(store, table, municipality)]
+        body = charts.column_chart(rows, heading, _("Anzahl")) if any(v for _n, v, _s in rows) else no_data()
+        sections.append(_section(heading, body))
+    return sections
+
+
+def dashboard_html(store: DistrictStore, period: str | None, today: dt.date, municipality: str = TOTAL) -> str:
     title = _("KIM-Lagebild Kreis Warendorf")
     sections = [_section(_("Eingang der Quartalsberichte"), overview_table(store, today))]
     if period is None:
-        sections.append(f"<p>{escape(_('Noch keine Berichte eingegangen.'))}</p>")
+        sections.append(tag("p", _("Noch keine Berichte eingegangen.")))
+        heading, links = "", ""
     else:
-        figures = picture.picture(store, period)
-        charts = (
-            (_("Anträge nach Gemeinde"), "cases_by_type_state", 0, "municipality"),
-            (_("Anträge nach Antragsart"), "cases_by_type_state", 1, "application_type"),
-            (_("Hürden nach Art"), "barriers_by_type", 2, "barrier"),
-            (_("Beratungskontakte nach Gemeinde"), "contacts_by_channel", 0, "municipality"),
+        sections += _figure_sections(store, period, municipality)
+        place = _("alle Gemeinden") if municipality == TOTAL else label("municipality", municipality)
+        heading = _("{quarter}, {place}").format(quarter=quarter_title(period), place=place)
+        query = escape(urlencode({"period": period}))
+        downloads = [
+            (f"/report.pdf?{query}", _("Bericht für den Ausschuss (PDF)")),
+            (f"/report.ods?{query}", _("Tabelle (ODS)")),
+            (f"/report.xlsx?{query}", _("Tabelle (XLSX)")),
+            (f"/report-de.csv?{query}", _("CSV für Tabellenkalkulation")),
+            (f"/report.csv?{query}", _("CSV (maschinenlesbar)")),
+        ]
+        links = (
+            "<p>"
+            + escape(_("Herunterladen:"))
+            + " "
+            + " · ".join(tag("a", text, f" href='{href}'") for href, text in downloads)
+            + "</p>"
         )
-        for heading, table, position, dim in charts:
-            rows = [(label(dim, code), value) for code, value in picture.margin(figures, table, position)]
-            sections.append(_section(heading, bar_chart(rows, heading)))
-        for heading, table in (
-            (_("Entwicklung: Anträge je Quartal"), "cases_by_type_state"),
-            (_("Entwicklung: Hürden je Quartal"), "barriers_by_type"),
-        ):
-            sections.append(_section(heading, column_chart(picture.trend(store, table), heading)))
-    note = method_note()
-    period_text = escape(_("Quartal {period}").format(period=period or "–"))
     sign_out = _("Abmelden")
-    links = (
-        f'<p><a href="/report.csv?period={escape(period or "")}">CSV</a> · '
-        f'<a href="/report.pdf?period={escape(period or "")}">PDF</a></p>'
-        f"<form method='post' action='/logout'><button type='submit'>{escape(sign_out)}</button></form>"
-    )
     return (
         "<!doctype html><html lang='de'><head><meta charset='utf-8'>"
         f"<title>{escape(title)}</title><style>"
-        "body{font-family:sans-serif;margin:2em;max-width:60em}"
-        "table.overview{border-collapse:collapse}td,th{border:1px solid #ccc;padding:2px 6px}"
-        ".ok{background:#dfd}.missing{background:#fdd}"
-        f"</style></head><body><h1>{escape(title)}</h1><p>{period_text}</p>{links}"
-        f"<p>{escape(note)}</p>{''.join(sections)}</body></html>"
+        "body{font-family:sans-serif;margin:2em;max-width:70em}"
+        "table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:2px 6px;text-align:left}"
+        ".ok{background:#dfd}.missing{background:#fdd}.empty{color:#666;font-style:italic}.note{color:#444}"
+        "svg{max-width:100%;height:auto}"
+        f"</style></head><body><h1>{escape(title)}</h1>"
+        f"{chooser(store, period, municipality)}<p><strong>{escape(heading)}</strong></p>{links}"
+        f"<p class='note'>{escape(method_note())}</p>{''.join(sections)}"
+        f"<form method='post' action='/logout'><button type='submit'>{escape(sign_out)}</button></form>"
+        "</body></html>"
     )

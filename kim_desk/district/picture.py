@@ -73,17 +73,51 @@ def csv_text(store: DistrictStore, periods: list[str]) -> str:
     return out.getvalue()
 
 
-def margin(figures: Figures, table: str, position: int) -> list[tuple[str, Figure]]:
-    """One dimension's totals: the cells with a code at `position` and "*" elsewhere."""
+def margin(figures: Figures, table: str, position: int, municipality: str = TOTAL) -> list[tuple[str, Figure]]:
+    """One dimension's totals: the cells with a code at `position` and "*" elsewhere
+    (or, with `municipality`, that municipality's cells)."""
     rows = []
     for (name, key), figure in sorted(figures.items()):
         if (
             name == table
             and key[position] != TOTAL
-            and all(part == TOTAL for i, part in enumerate(key) if i != position)
+            and (position == 0 or key[0] == municipality)
+            and all(part == TOTAL for i, part in enumerate(key) if i not in (0, position))
         ):
             rows.append((key[position], figure))
     return rows
+
+
+def grid(figures: Figures, table: str, municipality: str = TOTAL) -> dict[tuple[str, str], Figure]:
+    """A three-dimensional table's inner cells (dimension 2 × dimension 3) for one municipality or all."""
+    return {
+        (key[1], key[2]): figure
+        for (name, key), figure in figures.items()
+        if name == table and key[0] == municipality and key[1] != TOTAL and key[2] != TOTAL
+    }
+
+
+def previous_period(period: str) -> str:
+    return str(parse_quarter(period).previous())
+
+
+def barrier_change(
+    store: DistrictStore, period: str, municipality: str = TOTAL
+) -> list[tuple[str, str, Figure, Figure]]:
+    """Barriers per municipality × application type, this quarter and the one before (0 when absent)."""
+    now, before = picture(store, period), picture(store, previous_period(period))
+    keys = set()
+    for figures in (now, before):
+        for name, key in figures:
+            if name != "barriers_by_type":
+                continue
+            if key[0] != TOTAL and key[1] != TOTAL and key[2] == TOTAL and municipality in (TOTAL, key[0]):
+                keys.add(key)
+    rows = [
+        (key[0], key[1], now.get(("barriers_by_type", key), ZERO), before.get(("barriers_by_type", key), ZERO))
+        for key in sorted(keys)
+    ]
+    return [row for row in rows if row[2].value or row[3].value]
 
 
 def total(figures: Figures, table: str) -> Figure:
@@ -96,27 +130,45 @@ class ExpectedRow:
     desk_id: str
     name: str
     municipality: str
-    received: dict[str, bool]  # period -> received
+    state: str  # enrolled | code_open | code_expired | revoked
+    received: dict[str, bool]  # period -> received, for the periods the desk owes
+    last_contact: str | None  # UTC date of the last report received, YYYY-MM-DD
+
+    @property
+    def missing(self) -> int:
+        return sum(1 for ok in self.received.values() if not ok)
 
 
 def expected_vs_received(store: DistrictStore, today: dt.date) -> tuple[list[str], list[ExpectedRow]]:
+    """Every desk (enrolled or not) with the quarters it owes since its first one (at most the last 8)."""
     last = last_closed_quarter(today)
     desks = store.desks()
-    firsts = [parse_quarter(d.first_period) for d in desks if d.first_period]
-    if not firsts:
+    if not desks:
         return [], []
-    periods = [str(q) for q in quarters_between(min(firsts), last)][-8:]
+    firsts = [parse_quarter(d.first_period) for d in desks if d.first_period]
+    first = min([*firsts, last])
+    periods = [str(q) for q in quarters_between(first, last)][-8:]
     got = store.received()
+    contacts = dict(store.conn.execute("SELECT desk_id, MAX(received_at) FROM report GROUP BY desk_id").fetchall())
     rows = []
     for desk in desks:
-        if not desk.first_period:
-            continue
-        expected = {p for p in periods if p >= desk.first_period}
+        expected = {p for p in periods if desk.first_period and p >= desk.first_period}
+        last_contact = contacts.get(desk.id)
         rows.append(
-            ExpectedRow(desk.id, desk.name, desk.municipality, {p: (desk.id, p) in got for p in sorted(expected)})
+            ExpectedRow(
+                desk.id,
+                desk.name,
+                desk.municipality,
+                desk.state,
+                {p: (desk.id, p) in got for p in sorted(expected)},
+                str(last_contact)[:10] if last_contact else None,
+            )
         )
     return periods, rows
 
 
-def trend(store: DistrictStore, table: str) -> list[tuple[str, Figure]]:
-    return [(period, total(picture(store, period), table)) for period in store.periods()]
+def trend(store: DistrictStore, table: str, municipality: str = TOTAL) -> list[tuple[str, Figure]]:
+    """The table's total per quarter received (for one municipality or all), at most the last 8."""
+    dims = len(TABLES[table].dims)
+    key = (table, (municipality,) + (TOTAL,) * (dims - 1))
+    return [(period, picture(store, period).get(key, ZERO)) for period in store.periods()[-8:]]

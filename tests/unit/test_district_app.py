@@ -157,7 +157,7 @@ def test_csv_dashboard_and_pdf_show_the_merged_figures(store: DistrictStore, tmp
     text = subprocess.run(
         ["pdftotext", "-layout", str(tmp_path / "r.pdf"), "-"], capture_output=True, text=True, check=True
     ).stdout
-    assert "Quartal 2026Q3" in text and "Beckum" in text
+    assert "3. Quartal 2026" in text and "Beckum" in text
     assert f"{grand:,}".replace(",", ".") in text or str(grand) in text
 
 

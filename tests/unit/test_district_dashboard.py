@@ -1,0 +1,278 @@
+"""The district dashboard answers the committee's questions in words a person reads."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+
+from kim_desk.district.store import DistrictStore
+from kim_desk.stats.payload import canonical_json
+from kim_desk.stats.periods import Quarter
+from tests.unit.test_district_app import App, desk_payload, enrol
+
+
+class _Text(HTMLParser):
+    """The page as a person reads it: text per <section>, keyed by its heading."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.parts: list[str] = []
+        self.sections: dict[str, list[str]] = {}
+        self._heading: str | None = None
+        self._in_h2 = False
+        self._skip = 0
+
+    def handle_starttag(self, tag: str, attrs: list) -> None:
+        if tag in ("style", "title"):
+            self._skip += 1
+        if tag == "h2":
+            self._in_h2, self._heading = True, ""
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in ("style", "title"):
+            self._skip -= 1
+        if tag == "h2":
+            self._in_h2 = False
+            self.sections[self._heading or ""] = []
+        if tag in ("td", "th", "text", "option", "p"):
+            self._add("|")
+
+    def handle_data(self, data: str) -> None:
+        if self._skip:
+            return
+        if self._in_h2:
+            self._heading = (self._heading or "") + data
+        self._add(data)
+
+    def _add(self, data: str) -> None:
+        self.parts.append(data)
+        if self._heading is not None and not self._in_h2 and self._heading in self.sections:
+            self.sections[self._heading].append(data)
+
+
+def read(html: str) -> tuple[str, dict[str, str]]:
+    parser = _Text()
+    parser.feed(html)
+    return "".join(parser.parts), {k: "".join(v) for k, v in parser.sections.items()}
+
+
+@pytest.fixture
+def app(tmp_path: Path) -> tuple[App, dict]:
+    store = DistrictStore(tmp_path / "district.sqlite3")
+    app = App(store)
+    sent: dict = {}
+    for municipality, seed in (("ahlen", 1), ("beckum", 2)):
+        desk_id, token = enrol(app, store, municipality)
+        for quarter, extra in ((Quarter(2026, 2), 10), (Quarter(2026, 3), 0)):
+            payload = desk_payload(desk_id, quarter, municipality, seed + extra)
+            sent[(municipality, str(quarter))] = payload
+            answer = app.request(
+                "POST", "/api/v1/reports", headers={"Authorization": f"Bearer {token}"}, content=canonical_json(payload)
+            )
+            assert answer.status_code == 201
+    store.add_desk("Beratung Oelde", "oelde")  # never enrolled
+    app.login()
+    return app, sent
+
+
+def cell(payload: dict, table: str, key: list[str]) -> int:
+    return next(c["value"] for c in payload["tables"][table]["cells"] if c["key"] == key)
+
+
+def test_titles_not_codes_choosers_and_the_quarter_in_words(app) -> None:
+    client, _sent = app
+    page = client.request("GET", "/?period=2026Q3")
+    assert page.status_code == 200 and "<script" not in page.text and "@font-face" not in page.text
+    text, sections = read(page.text)
+    assert "<form method='get' action='/'" in page.text and "name='municipality'" in page.text
+    assert "3. Quartal 2026" in text and "2. Quartal 2026" in text and "2026Q3" not in text
+    for code in ("fa_ps", "18_26", "aufenthaltstitel_verlaengerung", "under_18", "up_to_2_weeks", "uk_ru"):
+        assert code not in text, code
+    assert "Persisch/Dari/Paschtu" in text and "18 bis 26" in text and "bis 2 Wochen" in text
+    assert all(unit in text for unit in ("Anzahl",))
+    assert "keine Daten" not in sections["Anträge nach Antragsart"]
+
+
+def test_every_desk_is_listed_with_last_contact_and_missing_quarters(app) -> None:
+    client, _sent = app
+    _text, sections = read(client.request("GET", "/").text)
+    overview = sections["Eingang der Quartalsberichte"]
+    rows = overview.split("|")
+    oelde = rows.index("Beratung Oelde")
+    assert rows[oelde + 1 : oelde + 5] == ["Oelde", "Anmeldecode offen, noch nicht angemeldet", "noch nie", "0"]
+    ahlen = rows.index("Desk ahlen")
+    assert rows[ahlen + 2] == "angemeldet" and re.fullmatch(r"\d\d\.\d\d\.\d{4}", rows[ahlen + 3])
+    assert rows[ahlen + 4] == "0"
+
+
+def test_barriers_per_municipality_and_type_against_the_previous_quarter(app) -> None:
+    client, sent = app
+    _text, sections = read(client.request("GET", "/?period=2026Q3&municipality=ahlen").text)
+    table = sections["Hürden nach Gemeinde und Antragsart: Veränderung zum Vorquartal"].split("|")
+    now, before = sent[("ahlen", "2026Q3")], sent[("ahlen", "2026Q2")]
+    types = {c["key"][1] for c in now["tables"]["barriers_by_type"]["cells"] if c["value"] and c["key"][1] != "*"}
+    assert types and "Beckum" not in table
+    from kim_desk.district.dashboard import label
+
+    for type_code in types:
+        a = cell(now, "barriers_by_type", ["ahlen", type_code, "*"])
+        b = next(
+            (
+                c["value"]
+                for c in before["tables"]["barriers_by_type"]["cells"]
+                if c["key"] == ["ahlen", type_code, "*"]
+            ),
+            0,
+        )
+        at = table.index(label("application_type", type_code))
+        assert table[at - 1] == "Ahlen"
+        assert table[at + 1].split(" ±")[0] == f"{a:,}".replace(",", ".")
+        assert table[at + 2].split(" ±")[0] == f"{b:,}".replace(",", ".")
+        assert table[at + 3] == f"{a - b:+d}".replace("-", "−")
+
+
+def test_a_municipality_shows_its_own_figures_and_empty_ones_say_so(app) -> None:
+    client, sent = app
+    from kim_desk.district.dashboard import label
+
+    _text, sections = read(client.request("GET", "/?period=2026Q3&municipality=beckum").text)
+    chart = sections["Anträge nach Antragsart"]
+    payload = sent[("beckum", "2026Q3")]
+    for c in payload["tables"]["cases_by_type_state"]["cells"]:
+        key = c["key"]
+        if key[0] == "beckum" and key[1] != "*" and key[2] == "*" and c["value"]:
+            title = label("application_type", key[1])
+            shown = chart.split(title + "|", 1)[1].split("|")[0]
+            assert shown.split(" ±")[0] == f"{c['value']:,}".replace(",", "."), title
+    assert "Anträge nach Gemeinde" not in sections
+    _text, sections = read(client.request("GET", "/?period=2026Q3&municipality=oelde").text)
+    assert sections["Anträge nach Antragsart"].strip("|") == "keine Daten"
+    assert sections["Hürden nach Gemeinde und Antragsart: Veränderung zum Vorquartal"].strip("|") == "keine Daten"
+
+
+def test_unknown_quarter_or_municipality_gets_a_clear_4xx_page(app) -> None:
+    client, _sent = app
+    html = {"Accept": "text/html"}
+    bogus = client.request("GET", "/?period=bogus", headers=html)
+    assert bogus.status_code == 400 and "Das Quartal ist ungültig" in bogus.text
+    future = client.request("GET", "/?period=2031Q1", headers=html)
+    assert future.status_code == 404 and "keine Berichte" in future.text
+    place = client.request("GET", "/?period=2026Q3&municipality=muenster", headers=html)
+    assert place.status_code == 400 and "Diese Gemeinde gibt es im Kreis Warendorf nicht" in place.text
+
+
+def test_barrier_titles_fit_their_label_column(app) -> None:
+    client, _sent = app
+    page = client.request("GET", "/?period=2026Q3").text
+    for svg in re.findall(r"<svg.*?</svg>", page):
+        for x in re.findall(r'<text x="(-?\d+)"[^>]*text-anchor="end"', svg):
+            assert int(x) > 0
+        # the longest label's estimated width fits left of its anchor
+        for x, label_text in re.findall(r'<text x="(\d+)" y="\d+" text-anchor="end" font-size="13"[^>]*>([^<]*)<', svg):
+            assert len(label_text) * 6.5 <= int(x), label_text
+
+
+def pdf_text(client: App, tmp_path: Path, query: str = "period=2026Q3") -> str:
+    answer = client.request("GET", f"/report.pdf?{query}")
+    assert answer.status_code == 200
+    (tmp_path / "r.pdf").write_bytes(answer.content)
+    return subprocess.run(
+        ["pdftotext", "-layout", str(tmp_path / "r.pdf"), "-"], capture_output=True, text=True, check=True
+    ).stdout
+
+
+def test_committee_pdf_reads_like_a_statistical_report(app, tmp_path: Path) -> None:
+    client, sent = app
+    text = pdf_text(client, tmp_path)
+    pages = text.split("\f")
+    real = [p for p in pages if p.strip()]
+    assert "2026Q3" not in text and "Lagebild für den Ausschuss – 3. Quartal 2026" in text
+    assert "Stand: 20.10.2026" in text and "Quelle: Quartalsberichte der KIM-Beratungsstellen" in text
+    assert "Zeichenerklärung" in text and "Methodische Hinweise" in text
+    assert "höchstens ±5" in " ".join(text.split())
+    for index, page in enumerate(real, start=1):
+        assert f"Seite {index} von {len(real)}" in page
+    assert "Tabelle 1: Anträge nach Gemeinde, 3. Quartal 2026" in text
+    assert "Tabelle 5: Beratungskontakte nach Sprachgruppe" in text and "Persisch/Dari/Paschtu" in text
+    # No page starts with a lonely total.
+    for page in real[1:]:
+        first = next(line for line in page.splitlines() if line.strip())
+        assert not first.strip().startswith("Insgesamt"), first
+    grand = sum(sent[(m, "2026Q3")]["tables"]["contacts_by_language_group"]["total"] for m in ("ahlen", "beckum"))
+    assert f"Insgesamt {grand:,}".replace(",", ".") in " ".join(text.split())
+
+
+def shown_in(sections: dict[str, str], heading: str, title: str) -> str:
+    return sections[heading].split(title + "|", 1)[1].split("|")[0].split(" ±")[0]
+
+
+def test_spreadsheets_hold_the_dashboards_figures(app, tmp_path: Path) -> None:
+    import xml.etree.ElementTree as ET
+    import zipfile
+
+    import openpyxl
+
+    from kim_desk.district.dashboard import label
+
+    client, _sent = app
+    _text, sections = read(client.request("GET", "/?period=2026Q3").text)
+    heading = "Hürden nach Art"
+    barrier_rows = [r for r in sections[heading].split("|") if r]
+
+    german = client.request("GET", "/report-de.csv?period=2026Q3")
+    assert german.status_code == 200 and german.content.startswith(b"\xef\xbb\xbf")
+    lines = german.content.decode("utf-8-sig").splitlines()
+    assert lines[0] == "Quartal;Tabelle;Gemeinde;Merkmal 1;Merkmal 2;Anzahl;Erwarteter Fehler (±)"
+    table = [line.split(";") for line in lines[1:]]
+    assert all(row[0] == "3. Quartal 2026" for row in table)
+    assert "fa_ps" not in german.text and "barriers_by_type" not in german.text
+
+    ods_answer = client.request("GET", "/report.ods?period=2026Q3")
+    (tmp_path / "r.ods").write_bytes(ods_answer.content)
+    with zipfile.ZipFile(tmp_path / "r.ods") as archive:
+        assert archive.namelist()[0] == "mimetype"
+        assert archive.read("mimetype") == b"application/vnd.oasis.opendocument.spreadsheet"
+        content = ET.fromstring(archive.read("content.xml"))
+    office = "{urn:oasis:names:tc:opendocument:xmlns:office:1.0}"
+    tab = "{urn:oasis:names:tc:opendocument:xmlns:table:1.0}"
+    ods_rows = [
+        [c.get(office + "value") or "".join(c.itertext()) for c in row.iter(tab + "table-cell")]
+        for row in content.iter(tab + "table-row")
+    ]
+
+    xlsx_answer = client.request("GET", "/report.xlsx?period=2026Q3")
+    (tmp_path / "r.xlsx").write_bytes(xlsx_answer.content)
+    xlsx_rows = [list(r) for r in openpyxl.load_workbook(tmp_path / "r.xlsx").active.iter_rows(values_only=True)]
+    assert xlsx_rows[0] == ods_rows[0] == lines[0].split(";")
+
+    barrier_table = "Im Quartal erfasste Hürden nach Antragsart"
+    checked = 0
+    for code in ("language", "missing_documents", "no_appointment", "costs"):
+        title = label("barrier", code)
+        if title not in barrier_rows:
+            continue
+        on_page = shown_in(sections, heading, title).replace(".", "")
+        key = ["3. Quartal 2026", barrier_table, "insgesamt", "insgesamt", title]
+        assert next(r[5] for r in table if r[:5] == key) == on_page
+        assert str(int(float(next(r[5] for r in ods_rows if r[:5] == key)))) == on_page
+        assert str(next(r[5] for r in xlsx_rows if r[:5] == key)) == on_page
+        checked += 1
+    assert checked
+
+
+def test_a_desk_that_skipped_a_quarter_shows_it_missing(tmp_path: Path) -> None:
+    store = DistrictStore(tmp_path / "district.sqlite3")
+    client = App(store)
+    desk_id, token = enrol(client, store, "ahlen")  # first quarter 2026Q2
+    payload = desk_payload(desk_id, Quarter(2026, 3))
+    auth = {"Authorization": f"Bearer {token}"}
+    assert client.request("POST", "/api/v1/reports", headers=auth, content=canonical_json(payload)).status_code == 201
+    client.login()
+    _text, sections = read(client.request("GET", "/").text)
+    rows = sections["Eingang der Quartalsberichte"].split("|")
+    at = rows.index("Desk ahlen")
+    assert rows[at + 4 : at + 7] == ["1", "fehlt", "eingegangen"]
