@@ -6,6 +6,7 @@
 `kind` is one of KINDS ("checklist", "next-steps", "appointment", "application-aid");
 `data` is a model.DocumentData (see adapter.document_data to fill it from the store).
 Rendering touches no widget and no database; it is safe to run on a worker thread.
+Every handout is a tagged PDF with its own title and language (see tagging).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from babel.support import NullTranslations
 from kim_desk.documents.kinds import BUILDERS
 from kim_desk.documents.layout import Sheet
 from kim_desk.documents.model import DocumentData
+from kim_desk.documents.tagging import add_structure
 from kim_desk.documents.templates import TemplateError, load_template
 from kim_desk.documents.wording import Wording
 from kim_desk.errors import UsageError
@@ -35,6 +37,15 @@ KINDS = {
 __all__ = ["KINDS", "TemplateError", "render", "render_bytes"]
 
 _render_lock = threading.Lock()
+
+# The document's title in its metadata (shown by viewers and screen readers): what it is, for which
+# application, and the date; never the client's name. German, like the document's main language.
+_TITLES = {
+    "checklist": "Checkliste {application} – {date}",
+    "next_steps": "Stand und nächste Schritte {application} – {date}",
+    "appointment": "Termin am {date}",
+    "application_aid": "Ausfüllhilfe {application} – {date}",
+}
 
 
 def _template_kind(kind: str) -> str:
@@ -85,7 +96,18 @@ def _render(template_kind: str, wording: Wording, data: DocumentData, template_d
         if sheet.page == pages:
             break
         pages = sheet.page
-    return pdf
+    client_lang = wording.lang if wording.bilingual else None
+    return add_structure(pdf, sheet.marker.marks, title=document_title(template_kind, data), client_lang=client_lang)
+
+
+def document_title(template_kind: str, data: DocumentData) -> str:
+    """The handout's title for its metadata, e.g. "Checkliste Kindergeld – 01.12.2026"."""
+    application = data.case.type.title if data.case is not None else ""
+    day = data.today
+    if template_kind == "appointment" and data.appointment is not None:
+        day = data.appointment.starts_at.date()
+    title = _TITLES[template_kind].format(application=application, date=day.strftime("%d.%m.%Y"))
+    return " ".join(title.split())
 
 
 def render(

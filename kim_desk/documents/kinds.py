@@ -61,7 +61,7 @@ def checklist(sheet: Sheet, wording: Wording, template: Template, data: Document
     for line in missing:
         _checklist_line(sheet, wording, line.label, line.hint, line.custom, "missing")
         if not line.required:
-            sheet.row(wording.say(text("optional")), size=8, color=GREY, indent=6 * mm, gap=1 * mm)
+            sheet.row(wording.say(text("optional")), size=8, color=GREY, indent=6 * mm, gap=1 * mm, role="LI+")
     if present:
         sheet.heading(wording.say(text("present_heading")))
         for line in present:
@@ -73,7 +73,7 @@ def _checklist_line(sheet: Sheet, wording: Wording, label: str, hint: str, custo
     said = wording.verbatim(label) if custom else wording.say(label)
     sheet.row(said, box=state, gap=0.8 * mm if hint else 1.8 * mm)
     if hint:
-        sheet.row(wording.say(hint), size=8, color=GREY, indent=5.6 * mm)
+        sheet.row(wording.say(hint), size=8, color=GREY, indent=5.6 * mm, role="LI+")
 
 
 def next_steps(sheet: Sheet, wording: Wording, template: Template, data: DocumentData) -> None:

@@ -5,6 +5,7 @@ the same line. Titles stand in the client's language above German. Right-to-left
 are right-aligned. Every page carries the desk, the client, the date, "Seite 1 von 2" and,
 while the catalogue is unreviewed, a small mark saying so in both languages. A heading is
 never left alone at the foot of a page: it waits and is set together with what follows it.
+Every text block is drawn as marked content and every decoration as an artifact (see tagging).
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from reportlab.pdfgen.canvas import Canvas
 
 from kim_desk.documents import fonts
 from kim_desk.documents.breaking import wrap
+from kim_desk.documents.tagging import Marker
 from kim_desk.documents.text import Style, draw_line, shape_line
 from kim_desk.documents.wording import Said, Wording
 from kim_desk.i18n import N_
@@ -67,7 +69,8 @@ class Sheet:
         self.canvas = Canvas(
             self.buffer, pagesize=A4, invariant=1, pageCompression=1, initialFontName=body.name, initialFontSize=10
         )
-        self.canvas.setTitle("KIM Desk")
+        self.canvas.setTitle("KIM Desk")  # replaced by the handout's own title in tagging
+        self.marker = Marker()
         self.canvas.setCreator("KIM Desk")
         self.organisation = organisation
         self.client_name = client_name
@@ -93,7 +96,22 @@ class Sheet:
     def block(self, text: str, style: Style, width: float) -> Block:
         return Block(wrap(text, style, width), style, style.size * _LEADING[style.family])
 
-    def draw_block(self, block: Block, x: float, width: float, y: float, color: colors.Color = colors.black) -> None:
+    def draw_block(
+        self,
+        block: Block,
+        x: float,
+        width: float,
+        y: float,
+        color: colors.Color = colors.black,
+        *,
+        tag: tuple[str, str] | None = None,
+    ) -> None:
+        """`tag` is (role, part) for content; without it the block is an artifact."""
+        if tag is None:
+            self.canvas.addLiteral("/Artifact BMC")
+        else:
+            role, part = tag
+            self.canvas.addLiteral(self.marker.open(role, part, block.style.lang))
         self.canvas.setFillColor(color)
         baseline = y - block.style.size * _FIRST_BASELINE
         for text in block.lines:
@@ -102,6 +120,7 @@ class Sheet:
             draw_line(self.canvas, line, left, baseline, block.style.size)
             baseline -= block.leading
         self.canvas.setFillColor(colors.black)
+        self.canvas.addLiteral("EMC")
 
     # -- pages ---------------------------------------------------------------------------
     def ensure(self, height: float) -> None:
@@ -118,6 +137,7 @@ class Sheet:
         if self.y - height < BOTTOM:
             self._footer()
             self.canvas.showPage()
+            self.marker.new_page()
             self.page += 1
             self.untranslated_on_page = False
             self.y = PAGE_H - MARGIN
@@ -134,9 +154,14 @@ class Sheet:
         name = self.block(self.client_name, self.style(9, bold=True), PAGE_W - 2 * MARGIN)
         self.draw_block(name, MARGIN, PAGE_W - 2 * MARGIN, self.y)
         self.y -= name.height + 1 * mm
-        self.canvas.setStrokeColor(LIGHT)
-        self.canvas.line(MARGIN, self.y, PAGE_W - MARGIN, self.y)
+        self._rule(self.y)
         self.y -= 3 * mm
+
+    def _rule(self, y: float) -> None:
+        self.canvas.addLiteral("/Artifact BMC")
+        self.canvas.setStrokeColor(LIGHT)
+        self.canvas.line(MARGIN, y, PAGE_W - MARGIN, y)
+        self.canvas.addLiteral("EMC")
 
     def _review_mark(self) -> float:
         """A small framed note, top right, in both languages."""
@@ -146,9 +171,11 @@ class Sheet:
         width = max(_width(german), _width(client)) + 3 * mm
         height = german.height + client.height + 1.5 * mm
         x = PAGE_W - MARGIN - width
+        self.canvas.addLiteral("/Artifact BMC")
         self.canvas.setStrokeColor(colors.Color(0.75, 0.35, 0.0))
         self.canvas.setLineWidth(0.6)
         self.canvas.rect(x, self.y - height, width, height, stroke=1, fill=0)
+        self.canvas.addLiteral("EMC")
         inner = width - 3 * mm
         self.draw_block(client, x + 1.5 * mm, inner, self.y - 0.7 * mm, colors.Color(0.6, 0.25, 0.0))
         self.draw_block(german, x + 1.5 * mm, inner, self.y - 0.7 * mm - client.height, GREY)
@@ -185,7 +212,8 @@ class Sheet:
         blocks.append(self.block(said.german, self.style(german_size, bold=True), width))
         self.ensure(sum(b.height for b in blocks))
         for index, block in enumerate(blocks):
-            self.draw_block(block, MARGIN, width, self.y, ACCENT if index == 0 else GREY)
+            part = "de" if index == len(blocks) - 1 else "client"
+            self.draw_block(block, MARGIN, width, self.y, ACCENT if index == 0 else GREY, tag=("H1", part))
             self.y -= block.height
         self.y -= 3 * mm
 
@@ -206,10 +234,9 @@ class Sheet:
 
     def _draw_heading(self, said: Said) -> None:
         self.space(2 * mm)
-        self._draw_row(said, self._heading_blocks(said), color=ACCENT, box=None, lead=0.0, indent=0.0)
+        self._draw_row(said, self._heading_blocks(said), color=ACCENT, box=None, lead=0.0, indent=0.0, role="H2")
         self.y -= 1.6 * mm
-        self.canvas.setStrokeColor(LIGHT)
-        self.canvas.line(MARGIN, self.y + 0.8 * mm, PAGE_W - MARGIN, self.y + 0.8 * mm)
+        self._rule(self.y + 0.8 * mm)
         self.y -= 1.5 * mm
 
     def row(
@@ -223,8 +250,12 @@ class Sheet:
         indent: float = 0.0,
         keep_with_next: float = 0.0,
         gap: float = 1.6 * mm,
+        role: str = "",
     ) -> None:
-        """German left, client's language right, top-aligned; `box` draws a checkbox first."""
+        """German left, client's language right, top-aligned; `box` draws a checkbox first.
+
+        `role` tags the row: P by default, LI (a list item) with a box, "LI+" for more of the item above."""
+        role = role or ("LI" if box is not None else "P")
         lead = (BOX + 2 * mm if box is not None else 0.0) + indent
         german = self.block(said.german, self.style(size, bold=bold), self.column - lead)
         blocks = [german]
@@ -232,24 +263,33 @@ class Sheet:
             blocks.append(self._client_block(said, size, self.column - (lead if self.wording.rtl else 0), bold))
         height = max(b.height for b in blocks)
         self.ensure(height + keep_with_next)
-        self._draw_row(said, blocks, color=color, box=box, lead=lead, indent=indent)
+        self._draw_row(said, blocks, color=color, box=box, lead=lead, indent=indent, role=role)
         self.y -= gap
 
     def _draw_row(
-        self, said: Said, blocks: list[Block], *, color: colors.Color, box: str | None, lead: float, indent: float
+        self,
+        said: Said,
+        blocks: list[Block],
+        *,
+        color: colors.Color,
+        box: str | None,
+        lead: float,
+        indent: float,
+        role: str,
     ) -> None:
         german = blocks[0]
         height = max(b.height for b in blocks)
         if box is not None:
             self._checkbox(MARGIN + indent, self.y - BOX - 0.6 * mm, box)
-        self.draw_block(german, MARGIN + lead, self.column - lead, self.y, color)
+        self.draw_block(german, MARGIN + lead, self.column - lead, self.y, color, tag=(role, "de"))
         if self.wording.bilingual:
             client = blocks[1]
             right_lead = lead if self.wording.rtl else 0.0
             x = self.client_x
             if box is not None and self.wording.rtl and said.translated:  # the box stands where an RTL reader starts
                 self._checkbox(PAGE_W - MARGIN - BOX - indent, self.y - BOX - 0.6 * mm, box)
-            self.draw_block(client, x, self.column - right_lead, self.y, color if said.translated else GREY)
+            shade = color if said.translated else GREY
+            self.draw_block(client, x, self.column - right_lead, self.y, shade, tag=(role, "client"))
         self.y -= height
 
     def full(self, text: str, *, size: float = 10, color: colors.Color = colors.black) -> None:
@@ -257,7 +297,7 @@ class Sheet:
         width = PAGE_W - 2 * MARGIN
         block = self.block(text, self.style(size), width)
         self.ensure(block.height)
-        self.draw_block(block, MARGIN, width, self.y, color)
+        self.draw_block(block, MARGIN, width, self.y, color, tag=("P", "de"))
         self.y -= block.height + 1.6 * mm
 
     def space(self, height: float) -> None:
@@ -271,6 +311,7 @@ class Sheet:
 
     def _checkbox(self, x: float, y: float, state: str) -> None:
         canvas = self.canvas
+        canvas.addLiteral("/Artifact BMC")
         canvas.setStrokeColor(colors.black)
         canvas.setLineWidth(0.8)
         canvas.rect(x, y, BOX, BOX, stroke=1, fill=0)
@@ -282,6 +323,7 @@ class Sheet:
             path.lineTo(x + 0.85 * BOX, y + 0.85 * BOX)
             canvas.drawPath(path, stroke=1, fill=0)
         canvas.setLineWidth(1)
+        canvas.addLiteral("EMC")
 
     def qr(self, payload: str, x: float, y: float, size: float) -> None:
         """A QR code of `payload` in UTF-8, declared so by an ECI header (segno; reportlab's
@@ -292,6 +334,7 @@ class Sheet:
         count = len(matrix) + 2 * quiet
         module = size / count
         canvas = self.canvas
+        canvas.addLiteral("/Artifact BMC")
         canvas.setFillColor(colors.black)
         canvas.setStrokeColor(colors.black)
         for row_index, row in enumerate(matrix):
@@ -307,6 +350,7 @@ class Sheet:
                 canvas.rect(x + (column + quiet) * module, top - module, (end - column) * module, module,
                             stroke=0, fill=1)  # fmt: skip
                 column = end
+        canvas.addLiteral("EMC")
 
 
 @lru_cache(maxsize=8)

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from PySide6.QtCore import QTimer
+from PySide6.QtGui import QAccessible, QAccessibleEvent
 from PySide6.QtWidgets import QDialog, QHBoxLayout, QLabel, QLineEdit, QPushButton, QWidget
 
 from kim_desk import vault
@@ -96,6 +98,16 @@ class UnlockDialog:
         self.error.setText(error)
         self.passphrase.clear()
         self.passphrase.setFocus()
+        for field in (self.passphrase, self.recovery_code):  # a screen reader says it with the field
+            field.setAccessibleDescription(error)
+        if error:
+            QTimer.singleShot(0, self._announce)  # once the dialog is on screen
+
+    def _announce(self) -> None:
+        """Tell assistive technology that the error appeared (an alert) and the field's description changed."""
+        QAccessible.updateAccessibility(QAccessibleEvent(self.error, QAccessible.Event.Alert))
+        field = self.recovery_code if self.recovery_mode else self.passphrase
+        QAccessible.updateAccessibility(QAccessibleEvent(field, QAccessible.Event.DescriptionChanged))
 
     def show_fatal(self, message: str) -> None:
         self.heading.setText(_("KIM Desk kann die Daten nicht öffnen."))
