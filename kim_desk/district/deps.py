@@ -4,16 +4,18 @@ from __future__ import annotations
 
 import datetime as dt
 import ipaddress
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from urllib.parse import quote
 
+from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from kim_desk.district.accounts import SESSION_HOURS, Accounts
-from kim_desk.district.http import FailureLimit, refused
-from kim_desk.district.store import DistrictStore
+from kim_desk.district.http import FailureLimit, Refused, client_address, refused
+from kim_desk.district.store import Desk, DistrictStore
 
 SESSION_COOKIE = "kim_session"
 
@@ -62,3 +64,20 @@ def set_session_cookie(request: Request, response: Response, token: str) -> None
         httponly=True,
         samesite="strict",
     )
+
+
+async def bearer_desk(request: Request, services: Services, event: str) -> Desk:
+    """The enrolled desk behind the request's bearer token; 429 past the failure limit, 401 for a bad token
+    (counted per client address like wrong enrolment codes and logins)."""
+    address = client_address(request)
+    wait = services.failures.retry_after(address)
+    if wait is not None:
+        raise Refused(429, "too_many_attempts", retry_after=wait)
+    auth = request.headers.get("authorization", "")
+    token = auth[7:].strip() if auth.startswith("Bearer ") else ""
+    desk = await run_in_threadpool(services.store.desk_for_token, token) if token else None
+    if desk is None:
+        services.failures.failed(address)
+        logging.getLogger("kim_desk.district").warning(event)
+        raise Refused(401, "unauthenticated")
+    return desk

@@ -5,14 +5,13 @@ from __future__ import annotations
 import json
 import shutil
 import subprocess
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from kim_desk.resources import resource_dir
 from tests.e2e.harness import run_kim
-from tests.e2e.test_district_e2e import Service, district, free_port
+from tests.e2e.test_district_e2e import Service, district, service  # noqa: F401 - the running service fixture
 
 pytestmark = pytest.mark.e2e
 NEW_LABEL = "Geburtsurkunde des Kindes (mit beglaubigter Übersetzung)"
@@ -29,15 +28,7 @@ source = "Testinhalt"
 """
 
 
-@pytest.fixture
-def service(tmp_path: Path) -> Iterator[Service]:
-    running = Service(tmp_path / "district", free_port())
-    running.start()
-    yield running
-    running.stop()
-
-
-def test_a_published_pack_changes_the_printed_checklist_after_a_sync(service: Service, tmp_path: Path) -> None:
+def test_a_published_pack_changes_the_printed_checklist_after_a_sync(service: Service, tmp_path: Path) -> None:  # noqa: F811
     key = district("content", "keygen", data_dir=service.data_dir)
     assert key.returncode == 0, key.stderr
     secret = tmp_path / "passphrase.txt"

@@ -13,27 +13,18 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from kim_desk.district import content
-from kim_desk.district.deps import Services
-from kim_desk.district.http import Refused, client_address
+from kim_desk.district.deps import Services, bearer_desk
+from kim_desk.district.http import Refused
 
 log = logging.getLogger("kim_desk.district")
 
 
 def routes(services: Services) -> list[Route]:
-    store, failures = services.store, services.failures
+    store = services.store
     folder = store.path.parent
 
     async def newest(request: Request) -> Response:
-        address = client_address(request)
-        wait = failures.retry_after(address)
-        if wait is not None:
-            raise Refused(429, "too_many_attempts", retry_after=wait)
-        auth = request.headers.get("authorization", "")
-        token = auth[7:].strip() if auth.startswith("Bearer ") else ""
-        desk = await run_in_threadpool(store.desk_for_token, token) if token else None
-        if desk is None:
-            failures.failed(address)
-            raise Refused(401, "unauthenticated")
+        desk = await bearer_desk(request, services, "content.unauthenticated")
         installed = request.query_params.get("installed", "0")
         if not installed.isascii() or not installed.isdigit() or len(installed) > 9:
             raise Refused(400, "malformed")

@@ -10,8 +10,8 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from kim_desk.district.deps import Services
-from kim_desk.district.http import Refused, client_address, parse_json, read_body
+from kim_desk.district.deps import Services, bearer_desk
+from kim_desk.district.http import Refused, parse_json, read_body
 from kim_desk.stats.payload import MAX_PAYLOAD_BYTES, PayloadError, validate_payload
 from kim_desk.stats.periods import last_closed_quarter, parse_quarter
 
@@ -19,20 +19,10 @@ log = logging.getLogger("kim_desk.district")
 
 
 def routes(services: Services) -> list[Route]:
-    store, failures = services.store, services.failures
+    store = services.store
 
     async def intake(request: Request) -> Response:
-        address = client_address(request)
-        wait = failures.retry_after(address)
-        if wait is not None:
-            raise Refused(429, "too_many_attempts", retry_after=wait)
-        auth = request.headers.get("authorization", "")
-        token = auth[7:].strip() if auth.startswith("Bearer ") else ""
-        desk = await run_in_threadpool(store.desk_for_token, token) if token else None
-        if desk is None:
-            failures.failed(address)
-            log.warning("intake.unauthenticated")
-            raise Refused(401, "unauthenticated")
+        desk = await bearer_desk(request, services, "intake.unauthenticated")
         try:
             body = await read_body(request, MAX_PAYLOAD_BYTES)
             protection = await run_in_threadpool(store.protection)
