@@ -53,3 +53,13 @@ def confirm(args: argparse.Namespace, question: str) -> None:
     answer = input(_("{question} [ja/nein] ").format(question=question))
     if answer.strip().lower() not in ("ja", "j", "yes", "y"):
         raise KnownError(_("Abgebrochen; es wurde nichts geändert."))
+
+
+def print_rows(args: argparse.Namespace, rows: list[dict[str, Any]], line: Callable[[dict[str, Any]], str]) -> int:
+    """The rows as JSON (`--json`) or, one `line(row)` each, as text."""
+    if args.json:
+        print_json(rows)
+    else:
+        for row in rows:
+            print(line(row))
+    return 0

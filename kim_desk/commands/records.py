@@ -6,7 +6,7 @@ import argparse
 import sys
 from typing import Any
 
-from kim_desk.commands.base import open_desk, print_json
+from kim_desk.commands.base import open_desk, print_json, print_rows
 from kim_desk.errors import KnownError
 from kim_desk.i18n import _
 from kim_desk.paths import DataPaths
@@ -92,16 +92,6 @@ def list_clients(args: argparse.Namespace, paths: DataPaths) -> int:
     return 0
 
 
-def _print_rows(args: argparse.Namespace, rows: list[dict[str, Any]], line: Any) -> int:
-    """The rows as JSON or, one `line(row)` each, as text."""
-    if args.json:
-        print_json(rows)
-    else:
-        for row in rows:
-            print(line(row))
-    return 0
-
-
 def list_cases(args: argparse.Namespace, paths: DataPaths) -> int:
     from kim_desk.views import lists
 
@@ -110,7 +100,7 @@ def list_cases(args: argparse.Namespace, paths: DataPaths) -> int:
         rows = lists.case_records(desk.store)
     finally:
         desk.close()
-    return _print_rows(
+    return print_rows(
         args,
         rows,
         lambda r: f"{r['id']:>6}  {r['client_id']:>6}  {r['type_code']:<32} {r['status']:<20} {r['deadline'] or ''}",
@@ -125,7 +115,7 @@ def list_appointments(args: argparse.Namespace, paths: DataPaths) -> int:
         rows = lists.appointment_records(desk.store)
     finally:
         desk.close()
-    return _print_rows(
+    return print_rows(
         args,
         rows,
         lambda r: f"{r['id']:>6}  {r['starts_at']}  {r['duration_min']:>3} min  {r['client_id']:>6}  {r['status']}",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from kim_desk.commands.base import open_desk, print_json
+from kim_desk.commands.base import open_desk, print_json, print_rows
 from kim_desk.i18n import _
 from kim_desk.paths import DataPaths
 from kim_desk.taxonomy import REFERRAL_OUTCOMES, UNMET_NEEDS
@@ -76,12 +76,11 @@ def list_referrals(args: argparse.Namespace, paths: DataPaths) -> int:
         ]  # fmt: skip
     finally:
         desk.close()
-    if args.json:
-        print_json(rows)
-    else:
-        for row in rows:
-            print(f"{row['id']:>6}  {row['client_id']:>6}  {row['referred_on']}  {row['service']:<26} {row['outcome']}")
-    return 0
+    return print_rows(
+        args,
+        rows,
+        lambda r: f"{r['id']:>6}  {r['client_id']:>6}  {r['referred_on']}  {r['service']:<26} {r['outcome']}",
+    )
 
 
 def list_needs(args: argparse.Namespace, paths: DataPaths) -> int:
@@ -95,12 +94,7 @@ def list_needs(args: argparse.Namespace, paths: DataPaths) -> int:
         ]
     finally:
         desk.close()
-    if args.json:
-        print_json(rows)
-    else:
-        for row in rows:
-            print(f"{row['id']:>6}  {row['client_id']:>6}  {row['noted_on']}  {row['category']}")
-    return 0
+    return print_rows(args, rows, lambda r: f"{r['id']:>6}  {r['client_id']:>6}  {r['noted_on']}  {r['category']}")
 
 
 def add_referral(args: argparse.Namespace, paths: DataPaths) -> int:
