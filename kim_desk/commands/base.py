@@ -7,7 +7,7 @@ import json
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
 from kim_desk.errors import KnownError, UsageError
 from kim_desk.i18n import _
@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from kim_desk.desk import Desk
     from kim_desk.paths import DataPaths
 
+T = TypeVar("T")
 Check = Callable[[Path], None]  # a self-test check: gets a fresh temporary folder, raises on failure
 
 
@@ -53,6 +54,15 @@ def confirm(args: argparse.Namespace, question: str) -> None:
     answer = input(_("{question} [ja/nein] ").format(question=question))
     if answer.strip().lower() not in ("ja", "j", "yes", "y"):
         raise KnownError(_("Abgebrochen; es wurde nichts geändert."))
+
+
+def on_desk(paths: DataPaths, work: Callable[[Desk], T]) -> T:
+    """Open the desk, do one piece of work with it, close it again (also when the work fails)."""
+    desk = open_desk(paths)
+    try:
+        return work(desk)
+    finally:
+        desk.close()
 
 
 def print_rows(args: argparse.Namespace, rows: list[dict[str, Any]], line: Callable[[dict[str, Any]], str]) -> int:

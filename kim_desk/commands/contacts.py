@@ -6,7 +6,7 @@ import argparse
 import datetime as dt
 from typing import Any
 
-from kim_desk.commands.base import open_desk, print_json
+from kim_desk.commands.base import on_desk, open_desk, print_rows
 from kim_desk.errors import UsageError
 from kim_desk.i18n import _
 from kim_desk.paths import DataPaths
@@ -78,14 +78,9 @@ def run_delete(args: argparse.Namespace, paths: DataPaths) -> int:
 def run_list(args: argparse.Namespace, paths: DataPaths) -> int:
     from kim_desk.views import lists
 
-    desk = open_desk(paths)
-    try:
-        rows = lists.contact_records(desk.store)
-    finally:
-        desk.close()
-    if args.json:
-        print_json(rows)
-    else:
-        for r in rows:
-            print(f"{r['id']:>6}  {r['contact_on']}  {r['client_id']:>6}  {r['channel']:<10} {r['minutes']:>3} min")
-    return 0
+    rows = on_desk(paths, lambda desk: lists.contact_records(desk.store))
+    return print_rows(
+        args,
+        rows,
+        lambda r: f"{r['id']:>6}  {r['contact_on']}  {r['client_id']:>6}  {r['channel']:<10} {r['minutes']:>3} min",
+    )

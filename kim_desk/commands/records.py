@@ -6,7 +6,7 @@ import argparse
 import sys
 from typing import Any
 
-from kim_desk.commands.base import open_desk, print_json, print_rows
+from kim_desk.commands.base import on_desk, open_desk, print_json, print_rows
 from kim_desk.errors import KnownError
 from kim_desk.i18n import _
 from kim_desk.paths import DataPaths
@@ -95,11 +95,7 @@ def list_clients(args: argparse.Namespace, paths: DataPaths) -> int:
 def list_cases(args: argparse.Namespace, paths: DataPaths) -> int:
     from kim_desk.views import lists
 
-    desk = open_desk(paths)
-    try:
-        rows = lists.case_records(desk.store)
-    finally:
-        desk.close()
+    rows = on_desk(paths, lambda desk: lists.case_records(desk.store))
     return print_rows(
         args,
         rows,
@@ -110,11 +106,7 @@ def list_cases(args: argparse.Namespace, paths: DataPaths) -> int:
 def list_appointments(args: argparse.Namespace, paths: DataPaths) -> int:
     from kim_desk.views import lists
 
-    desk = open_desk(paths)
-    try:
-        rows = lists.appointment_records(desk.store)
-    finally:
-        desk.close()
+    rows = on_desk(paths, lambda desk: lists.appointment_records(desk.store))
     return print_rows(
         args,
         rows,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from kim_desk.commands.base import open_desk, print_json, print_rows
+from kim_desk.commands.base import on_desk, open_desk, print_json, print_rows
 from kim_desk.i18n import _
 from kim_desk.paths import DataPaths
 from kim_desk.taxonomy import REFERRAL_OUTCOMES, UNMET_NEEDS
@@ -66,16 +66,12 @@ def list_services(args: argparse.Namespace, paths: DataPaths) -> int:
 def list_referrals(args: argparse.Namespace, paths: DataPaths) -> int:
     from kim_desk.store.referrals import list_referrals as listed
 
-    desk = open_desk(paths)
-    try:
-        rows = [
-            {"id": r.id, "client_id": r.client_id, "case_id": r.case_id, "service": r.service_code,
-             "referred_on": r.referred_on.isoformat(), "outcome": r.outcome,
-             "outcome_on": r.outcome_on.isoformat() if r.outcome_on else None}
-            for r in listed(desk.store)
-        ]  # fmt: skip
-    finally:
-        desk.close()
+    rows = [
+        {"id": r.id, "client_id": r.client_id, "case_id": r.case_id, "service": r.service_code,
+         "referred_on": r.referred_on.isoformat(), "outcome": r.outcome,
+         "outcome_on": r.outcome_on.isoformat() if r.outcome_on else None}
+        for r in on_desk(paths, lambda desk: listed(desk.store))
+    ]  # fmt: skip
     return print_rows(
         args,
         rows,
@@ -86,14 +82,10 @@ def list_referrals(args: argparse.Namespace, paths: DataPaths) -> int:
 def list_needs(args: argparse.Namespace, paths: DataPaths) -> int:
     from kim_desk.store.referrals import list_unmet_needs
 
-    desk = open_desk(paths)
-    try:
-        rows = [
-            {"id": n.id, "client_id": n.client_id, "category": n.category, "noted_on": n.noted_on.isoformat()}
-            for n in list_unmet_needs(desk.store)
-        ]
-    finally:
-        desk.close()
+    rows = [
+        {"id": n.id, "client_id": n.client_id, "category": n.category, "noted_on": n.noted_on.isoformat()}
+        for n in on_desk(paths, lambda desk: list_unmet_needs(desk.store))
+    ]
     return print_rows(args, rows, lambda r: f"{r['id']:>6}  {r['client_id']:>6}  {r['noted_on']}  {r['category']}")
 
 
