@@ -143,11 +143,6 @@ def cmd_user_add(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_set_k(args: argparse.Namespace) -> int:
-    _store(args).set_k(args.k)
-    return 0
-
-
 def cmd_report(args: argparse.Namespace) -> int:
     from kim_desk.district import picture
     from kim_desk.stats.periods import parse_quarter
@@ -204,9 +199,6 @@ def build_parser() -> argparse.ArgumentParser:
     user_add = user.add_parser("add")
     user_add.add_argument("name")
     user_add.set_defaults(func=cmd_user_add)
-    set_k = sub.add_parser("set-k")
-    set_k.add_argument("k", type=int)
-    set_k.set_defaults(func=cmd_set_k)
     report = sub.add_parser("report")
     report.add_argument("--period", required=True)
     report.add_argument("-o", "--output", required=True)
@@ -220,7 +212,6 @@ def build_parser() -> argparse.ArgumentParser:
         revoke,
         reissue,
         user_add,
-        set_k,
         report,
         *content.register(sub, data_dir),
     ):

@@ -32,7 +32,6 @@ from kim_desk.i18n import _
 from kim_desk.stats.payload import TABLES, canonical_json, content_hash
 from kim_desk.stats.ptable import STANDARD
 
-DEFAULT_K = 5
 CODE_VALID_DAYS = 14
 
 
@@ -157,19 +156,6 @@ class DistrictStore:
             self.conn.execute("ROLLBACK")
             raise
         self.conn.execute("COMMIT")
-
-    # settings ---------------------------------------------------------------
-    def k(self) -> int:
-        row = self.conn.execute("SELECT value FROM setting WHERE key = 'k'").fetchone()
-        return DEFAULT_K if row is None else int(json.loads(row[0]))
-
-    def set_k(self, k: int) -> None:
-        if not 2 <= k <= 100:
-            raise UsageError(_("k muss zwischen 2 und 100 liegen."))
-        self.conn.execute(
-            "INSERT INTO setting (key, value) VALUES ('k', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-            (json.dumps(k),),
-        )
 
     # desks ------------------------------------------------------------------
     def add_desk(
