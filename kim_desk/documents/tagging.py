@@ -13,8 +13,13 @@ column (its own /Lang, e.g. "ar"), each with H1 (title), H2 (headings), P (rows)
 (checklist items; an item's hint is a P inside its LBody). A client-column block that is still German
 ("† …", not yet translated) carries /Lang "de". One-language sheets have only the German section.
 
+PDF/UA-1 identification: an XMP metadata stream with pdfuaid:part 1, dc:title (the same title as
+the document information) and dc:language. veraPDF, the reference checker, is a Java program that is
+neither on PyPI nor in Debian, so tests/unit/test_documents_pdfua.py checks the PDF/UA rules that
+apply to these sheets itself (no content outside a tag or an artifact, fonts embedded, metadata).
+
 Not done: tables (the handouts have none), /Alt text for the QR code (an artifact; its caption
-follows as text), PDF/UA identification in XMP, and no veraPDF run.
+follows as text).
 """
 
 from __future__ import annotations
@@ -127,9 +132,18 @@ def add_structure(pdf_bytes: bytes, marks: list[Mark], *, title: str, client_lan
     pdf.Root.Lang = String(GERMAN)
     pdf.Root.ViewerPreferences = Dictionary(DisplayDocTitle=True)
     pdf.docinfo[Name.Title] = String(title)
+    _identify(pdf, title, [lang for _part, lang in parts])
     out = io.BytesIO()
-    pdf.save(out, deterministic_id=True)
+    pdf.save(out, deterministic_id=True, min_version="1.7")  # PDF/UA-1 builds on PDF 1.7
     return out.getvalue()
+
+
+def _identify(pdf: pikepdf.Pdf, title: str, languages: list[str]) -> None:
+    """The XMP metadata PDF/UA-1 asks for; no dates, so the same sheet gives the same bytes."""
+    with pdf.open_metadata(set_pikepdf_as_editor=False, update_docinfo=False) as meta:
+        meta["dc:title"] = title
+        meta["dc:language"] = languages
+        meta["pdfuaid:part"] = "1"
 
 
 def _element(pdf: pikepdf.Pdf, role: str, parent: pikepdf.Object) -> pikepdf.Object:
