@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QApplication, QMainWindow, QMessageBox, QWidget
 from kim_desk import i18n, settings, vault
 from kim_desk.desk import Desk
 from kim_desk.errors import KnownError
+from kim_desk.gui import accessibility
 from kim_desk.gui.compat import protect_none
 from kim_desk.gui.context import GuiOptions
 from kim_desk.gui.crash import CrashHandler, crash_dialog
@@ -41,6 +42,7 @@ def setup_application(argv: list[str]) -> QApplication:
     app.setApplicationName("KIM Desk")
     app.setOrganizationName("Kreis Warendorf")
     app.setStyleSheet(style_sheet())
+    accessibility.install()
     add_fonts()
     return app
 

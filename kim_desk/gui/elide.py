@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QLabel, QSizePolicy
 
+from kim_desk.gui.accessibility import set_name
+
 MAX_CHARS = 60
 
 
@@ -14,4 +16,4 @@ def set_elided(label: QLabel, text: str, max_chars: int = MAX_CHARS) -> None:
     shown = text if len(text) <= max_chars else text[: max_chars - 1].rstrip() + "…"
     label.setText(shown)
     label.setToolTip(text if shown != text else "")
-    label.setAccessibleName(text)
+    set_name(label, text)

@@ -14,6 +14,7 @@ from kim_desk import i18n, settings
 from kim_desk.desk import Desk
 from kim_desk.errors import KnownError
 from kim_desk.gui import unsaved
+from kim_desk.gui.accessibility import show_text
 from kim_desk.gui.background import Runner
 from kim_desk.gui.context import Context, GuiOptions
 from kim_desk.gui.dialogs.new_case import NewCaseDialog
@@ -372,7 +373,7 @@ class MainWindow(QMainWindow):
         )  # fmt: skip
 
     def _show_sending(self) -> None:
-        self.sync_label.setText(jobs.sending_text())
+        show_text(self.sync_label, jobs.sending_text())
         self.sync_label.setToolTip("")
 
     def _reports_sent(self, summary: Any) -> None:
@@ -406,8 +407,9 @@ class MainWindow(QMainWindow):
         if self.runner.locked:
             return
         minutes = max(1, self.options.sync_interval_ms // 60_000)
-        self.sync_label.setText(
-            _("Senden an den Kreis: nicht erreichbar, neuer Versuch in {minutes} Min.").format(minutes=minutes)
+        show_text(
+            self.sync_label,
+            _("Senden an den Kreis: nicht erreichbar, neuer Versuch in {minutes} Min.").format(minutes=minutes),
         )
         self.sync_label.setToolTip(str(error) if isinstance(error, KnownError) else "")
 
@@ -428,7 +430,7 @@ class MainWindow(QMainWindow):
         if self.runner.locked:
             return
         if isinstance(error, KnownError):  # disk full, folder not writable: say it where it stays visible
-            self.backup_label.setText(_("Letzte Sicherung: fehlgeschlagen"))
+            show_text(self.backup_label, _("Letzte Sicherung: fehlgeschlagen"))
             self.backup_label.setToolTip(str(error))
         else:
             self.show_error(error)
@@ -476,12 +478,12 @@ class MainWindow(QMainWindow):
     def _show_status(self, values: tuple[Any, str]) -> None:
         backup, sync = values
         if backup is None:
-            self.backup_label.setText(_("Letzte Sicherung: noch keine Sicherung"))
+            show_text(self.backup_label, _("Letzte Sicherung: noch keine Sicherung"))
         else:
-            self.backup_label.setText(_("Letzte Sicherung: {when}").format(when=datetime_text(backup)))
+            show_text(self.backup_label, _("Letzte Sicherung: {when}").format(when=datetime_text(backup)))
         self.backup_label.setToolTip("")
         if not self._sending and not self.statistics_page_sending():
-            self.sync_label.setText(sync)
+            show_text(self.sync_label, sync)
             self.sync_label.setToolTip("")
 
     def statistics_page_sending(self) -> bool:
@@ -489,8 +491,7 @@ class MainWindow(QMainWindow):
         return isinstance(page, StatisticsPage) and page.sending
 
     def _update_lock_label(self, locked: bool) -> None:
-        self.lock_label.setText(_("Gesperrt") if locked else _("Entsperrt"))
-        self.lock_label.setAccessibleName(self.lock_label.text())
+        show_text(self.lock_label, _("Gesperrt") if locked else _("Entsperrt"))
 
     def notify(self, text: str) -> None:
         self.statusBar().showMessage(text, 8000)

@@ -22,10 +22,12 @@ from PySide6.QtWidgets import (
     QWizardPage,
 )
 
+from kim_desk.gui.accessibility import plain
 from kim_desk.i18n import _
 from kim_desk.resources import resource_path
 
 _PREFIX = "kd_src_"
+_PLAIN = "kd_plain_name"  # the accessible name was made here from the text
 
 
 def load_ui(name: str, parent: QWidget | None = None) -> QWidget:
@@ -69,6 +71,16 @@ class _Texts:
         return _(source) if source else ""
 
 
+def _plain_name(widget: QLabel | QAbstractButton) -> None:
+    """A translated text with direction marks gets the same text without them as its accessible name."""
+    if plain(widget.text()) != widget.text():
+        widget.setAccessibleName(plain(widget.text()))
+        widget.setProperty(_PLAIN, True)
+    elif widget.property(_PLAIN):
+        widget.setAccessibleName("")
+        widget.setProperty(_PLAIN, None)
+
+
 def retranslate(root: QWidget, *, remember: bool = False) -> None:
     """Translate the .ui texts of root and its children from their German source."""
     _translate = _Texts(remember)
@@ -81,6 +93,7 @@ def retranslate(root: QWidget, *, remember: bool = False) -> None:
             widget.setAccessibleName(_translate(widget, "accessibleName", widget.accessibleName()))
         if isinstance(widget, (QLabel, QAbstractButton)) and widget.text():
             widget.setText(_translate(widget, "text", widget.text()))
+            _plain_name(widget)
         if isinstance(widget, (QLineEdit, QPlainTextEdit)) and widget.placeholderText():
             widget.setPlaceholderText(_translate(widget, "placeholderText", widget.placeholderText()))
         if isinstance(widget, QGroupBox) and widget.title():

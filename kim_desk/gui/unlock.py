@@ -26,6 +26,7 @@ from kim_desk.errors import (
     VaultMissing,
     WrongPassphrase,
 )
+from kim_desk.gui.accessibility import set_description
 from kim_desk.gui.context import GuiOptions
 from kim_desk.gui.uiload import child, load_ui
 from kim_desk.i18n import _
@@ -99,7 +100,7 @@ class UnlockDialog:
         self.passphrase.clear()
         self.passphrase.setFocus()
         for field in (self.passphrase, self.recovery_code):  # a screen reader says it with the field
-            field.setAccessibleDescription(error)
+            set_description(field, error)
         if error:
             QTimer.singleShot(0, self._announce)  # once the dialog is on screen
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QLabel, QWidget
 
+from kim_desk.gui.accessibility import set_description
+
 
 def mark(widget: QWidget | None, invalid: bool) -> None:
     """Highlight a field (style.qss styles [invalid="true"]) and tell screen readers."""
@@ -22,7 +24,7 @@ def show(fields: dict[str, QWidget], message_label: QLabel, field: str, message:
     mark(target, True)
     if target is not None:
         target.setFocus()
-        target.setAccessibleDescription(message)
+        set_description(target, message)
     message_label.setText(message)
     message_label.setProperty("role", "error")
     return target

@@ -9,6 +9,7 @@ import pytest
 from kim_desk import i18n
 from kim_desk.clock import FixedClock
 from kim_desk.desk import Desk
+from kim_desk.gui import accessibility
 from kim_desk.gui.compat import protect_none
 from kim_desk.gui.context import GuiOptions
 from kim_desk.gui.main_window import MainWindow
@@ -57,6 +58,7 @@ def german_ui(qapp) -> Iterator[None]:  # type: ignore[no-untyped-def]
     from PySide6.QtCore import Qt
 
     protect_none()
+    accessibility.install()  # as setup_application does
     i18n.set_ui_language("de")
     qapp.setLayoutDirection(Qt.LayoutDirection.LeftToRight)
     yield

@@ -1,8 +1,9 @@
 """What a screen reader gets: the accessible tree of every page and the main dialogs, in German and Arabic.
 
 The walk goes through QAccessibleInterface in-process, as the platform bridge (AT-SPI, UI Automation)
-does, and fails on an interactive control without a name, a combo box named by its current value and
-a table without column headers.
+does, and fails on an interactive control without a name, a combo box named by its current value,
+a table without column headers (and without row headers where it shows them), a title label not
+exposed as a heading, an unnamed splitter handle and bidi control characters inside a name.
 """
 
 from __future__ import annotations
@@ -12,9 +13,12 @@ from collections.abc import Iterator
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAccessible, QAccessibleInterface
-from PySide6.QtWidgets import QApplication, QComboBox, QLabel, QWidget
+from PySide6.QtWidgets import QApplication, QComboBox, QLabel, QSplitterHandle, QTableView, QWidget
 
 from kim_desk import i18n, settings
+from kim_desk.gui.accessibility import BIDI_CONTROLS, HEADING
+from kim_desk.gui.crash import crash_dialog
+from kim_desk.gui.dialogs.erase_dialog import EraseDialog
 from kim_desk.gui.main_window import PAGES
 from kim_desk.gui.uiload import load_ui
 
@@ -60,6 +64,14 @@ def problems(widget: QWidget) -> list[str]:
     for iface in _walk(QAccessible.queryAccessibleInterface(widget)):
         role = iface.role()
         name = iface.text(QAccessible.Text.Name).strip()
+        obj = iface.object()
+        for kind in (QAccessible.Text.Name, QAccessible.Text.Description):
+            if BIDI_CONTROLS.search(iface.text(kind)):
+                found.append(f"{_where(iface)} has bidi controls in its {kind.name}: {iface.text(kind)!r}")
+        if isinstance(obj, QLabel) and obj.objectName() == HEADING and obj.text() and role != Role.Heading:
+            found.append(f"{_where(iface)} is a title but not a heading")
+        if isinstance(obj, QSplitterHandle) and (role != Role.Separator or not name):
+            found.append(f"{_where(iface)} is a splitter handle without role or name")
         if role in INTERACTIVE and role != Role.ComboBox and not name:
             found.append(f"{_where(iface)} has no name")
         if role == Role.ComboBox:
@@ -80,6 +92,11 @@ def problems(widget: QWidget) -> list[str]:
             ]
             if not headers:
                 found.append(f"{_where(iface)} has no column headers")
+            view = iface.object()
+            shows_rows = isinstance(view, QTableView) and not view.verticalHeader().isHidden()
+            kids = (iface.child(i) for i in range(min(iface.childCount(), 40)))
+            if shows_rows and not any(kid is not None and kid.role() == Role.RowHeader for kid in kids):
+                found.append(f"{_where(iface)} has no row headers")
     return found
 
 
@@ -105,11 +122,20 @@ def test_every_page_reads_well(request, qtbot, lang: str) -> None:  # type: igno
     assert "\n".join(found) == ""
 
 
+def _built_in_code(name: str) -> QWidget:
+    """The dialogs that have no Designer file."""
+    if name == "erase":
+        return EraseDialog(None, "Karimi, Ahmad", "Karimi").dialog
+    return crash_dialog("/tmp/logs", None)
+
+
 @pytest.mark.parametrize("lang", ["de", "ar"])
-@pytest.mark.parametrize("dialog", DIALOGS)
+@pytest.mark.parametrize("dialog", [*DIALOGS, "erase", "crash"])
 def test_every_dialog_reads_well(qapp, dialog: str, lang: str) -> None:  # type: ignore[no-untyped-def]
     i18n.set_ui_language(lang)
-    root = load_ui(dialog)
+    if lang == "ar":
+        qapp.setLayoutDirection(Qt.LayoutDirection.RightToLeft)
+    root = load_ui(dialog) if dialog in DIALOGS else _built_in_code(dialog)
     try:
         root.show()
         assert problems(root) == []
@@ -138,6 +164,19 @@ def test_a_removed_label_link_is_found(qapp, form: str, field: str) -> None:  # 
             if label.buddy() is control:
                 label.setBuddy(None)  # type: ignore[arg-type]
         assert any(f":{field} " in problem for problem in problems(root))
+    finally:
+        root.close()
+        root.deleteLater()
+
+
+def test_bidi_marks_in_a_name_are_found(qapp) -> None:  # type: ignore[no-untyped-def]
+    """A name set without going through accessibility.set_name is reported."""
+    root = load_ui("contact_dialog")
+    try:
+        root.show()
+        assert problems(root) == []
+        root.findChild(QWidget, "channel").setAccessibleName("\u2067Telefon\u2069")
+        assert any("bidi controls" in problem for problem in problems(root))
     finally:
         root.close()
         root.deleteLater()

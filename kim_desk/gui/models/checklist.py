@@ -8,6 +8,7 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 
 from kim_desk.catalog import Catalog
+from kim_desk.gui.accessibility import plain
 from kim_desk.i18n import N_, _
 from kim_desk.store.cases import ChecklistItem
 from kim_desk.taxonomy import CHECKLIST_STATES
@@ -49,6 +50,8 @@ class ChecklistModel(QAbstractTableModel):
         return flags
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if role == Qt.ItemDataRole.AccessibleTextRole:  # what a screen reader says: no bidi marks
+            return plain(str(self.data(index) or ""))
         item = self.item(index.row()) if index.isValid() else None
         if item is None or not 0 <= index.column() < len(COLUMNS):
             return None
@@ -74,6 +77,8 @@ class ChecklistModel(QAbstractTableModel):
         return True
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if role == Qt.ItemDataRole.AccessibleTextRole:
+            return plain(str(self.headerData(section, orientation) or ""))
         if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
             return _(COLUMNS[section]) if 0 <= section < len(COLUMNS) else None
         return None

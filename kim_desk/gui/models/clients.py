@@ -8,6 +8,7 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 
 from kim_desk import i18n
+from kim_desk.gui.accessibility import plain
 from kim_desk.gui.background import Runner
 from kim_desk.i18n import N_, _
 from kim_desk.taxonomy import MUNICIPALITIES
@@ -104,7 +105,9 @@ class ClientTableModel(QAbstractTableModel):
         return 0 if parent.isValid() else len(COLUMNS)
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if role not in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
+        if role == Qt.ItemDataRole.AccessibleTextRole:  # what a screen reader says: no bidi marks
+            return plain(str(self.data(index) or ""))
+        if role != Qt.ItemDataRole.DisplayRole:
             return None
         if not index.isValid() or not 0 <= index.row() < len(self._ids) or not 0 <= index.column() < len(COLUMNS):
             return None
@@ -114,6 +117,8 @@ class ClientTableModel(QAbstractTableModel):
         return _cell(record, index.column())
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if role == Qt.ItemDataRole.AccessibleTextRole:
+            return plain(str(self.headerData(section, orientation) or ""))
         if role != Qt.ItemDataRole.DisplayRole:
             return None
         if orientation == Qt.Orientation.Horizontal and 0 <= section < len(COLUMNS):

@@ -7,6 +7,7 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QFont
 
+from kim_desk.gui.accessibility import plain
 from kim_desk.views.crosstab import MISSING, TOTAL, Crosstab
 
 Index = QModelIndex | QPersistentModelIndex
@@ -44,6 +45,8 @@ class CrosstabModel(QAbstractTableModel):
         return 0 if parent.isValid() else len(self.table.cols)
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if role == Qt.ItemDataRole.AccessibleTextRole:  # what a screen reader says: no bidi marks
+            return plain(str(self.data(index) or ""))
         if not index.isValid() or index.row() >= len(self.table.rows) or index.column() >= len(self.table.cols):
             return None
         row, col = self.table.rows[index.row()], self.table.cols[index.column()]
@@ -56,6 +59,8 @@ class CrosstabModel(QAbstractTableModel):
         return None
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if role == Qt.ItemDataRole.AccessibleTextRole:
+            return plain(str(self.headerData(section, orientation) or ""))
         if role != Qt.ItemDataRole.DisplayRole:
             return None
         if orientation == Qt.Orientation.Horizontal and 0 <= section < len(self.table.cols):

@@ -8,6 +8,7 @@ from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 
+from kim_desk.gui.accessibility import plain
 from kim_desk.i18n import _
 
 Index = QModelIndex | QPersistentModelIndex
@@ -48,6 +49,8 @@ class RecordTableModel(QAbstractTableModel):
         return 0 if parent.isValid() else len(self._columns)
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if role == Qt.ItemDataRole.AccessibleTextRole:  # what a screen reader says: no bidi marks
+            return plain(str(self.data(index) or ""))
         if not index.isValid() or index.row() >= len(self._rows) or index.column() >= len(self._columns):
             return None
         column = self._columns[index.column()]
@@ -59,6 +62,8 @@ class RecordTableModel(QAbstractTableModel):
         return None
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if role == Qt.ItemDataRole.AccessibleTextRole:
+            return plain(str(self.headerData(section, orientation) or ""))
         if role != Qt.ItemDataRole.DisplayRole:
             return None
         if orientation == Qt.Orientation.Horizontal and 0 <= section < len(self._columns):

@@ -8,6 +8,7 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor
 
+from kim_desk.gui.accessibility import plain
 from kim_desk.i18n import _, format_weekday, ui_language
 from kim_desk.views.format import date_text, time_text
 from kim_desk.views.lists import Booked
@@ -72,6 +73,8 @@ class WeekModel(QAbstractTableModel):
         return 0 if parent.isValid() else len(self._days)
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if role == Qt.ItemDataRole.AccessibleTextRole:  # what a screen reader says: no bidi marks
+            return plain(str(self.data(index) or ""))
         if not index.isValid() or not 0 <= index.row() < SLOTS or not 0 <= index.column() < len(self._days):
             return None
         entries = self._cells.get((index.row(), index.column()), [])
@@ -91,6 +94,8 @@ class WeekModel(QAbstractTableModel):
         return None
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if role == Qt.ItemDataRole.AccessibleTextRole:
+            return plain(str(self.headerData(section, orientation) or ""))
         if role != Qt.ItemDataRole.DisplayRole:
             return None
         if orientation == Qt.Orientation.Horizontal and 0 <= section < len(self._days):

@@ -59,6 +59,8 @@ class CalendarPage(Page):
         today = ctx.today()
         self.day.setDate(QDate(today.year, today.month, today.day))
         self.booked: list[lists.Booked] = []
+        # day columns with their headers from the start, before the first answer from the store
+        self.model.set_week(self.days(), [])
         self.dialog: AppointmentDialog | None = None
         self.print_dialog: PrintDialog | None = None
         self._connect_signals()

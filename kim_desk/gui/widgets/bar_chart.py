@@ -10,6 +10,7 @@ from PySide6.QtCore import QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QPainter, QPaintEvent, QPalette
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
+from kim_desk.gui.accessibility import set_description, set_name
 from kim_desk.i18n import _
 
 BAR_COLOUR = QColor("#2d6a9f")
@@ -24,8 +25,8 @@ class BarChart(QWidget):
 
     def set_bars(self, bars: list[tuple[str, int | None, str]], title: str) -> None:
         self.bars = bars
-        self.setAccessibleName(title)
-        self.setAccessibleDescription("; ".join(f"{label}: {text}" for label, _value, text in bars))
+        set_name(self, title)
+        set_description(self, "; ".join(f"{label}: {text}" for label, _value, text in bars))
         self.updateGeometry()
         self.update()
 
