@@ -13,6 +13,7 @@ from kim_desk import i18n, settings, vault
 from kim_desk.desk import Desk
 from kim_desk.errors import KnownError
 from kim_desk.gui import accessibility
+from kim_desk.gui.colours import light_palette
 from kim_desk.gui.compat import protect_none
 from kim_desk.gui.context import GuiOptions
 from kim_desk.gui.crash import CrashHandler, crash_dialog
@@ -41,6 +42,8 @@ def setup_application(argv: list[str]) -> QApplication:
     app = existing if isinstance(existing, QApplication) else QApplication(argv)
     app.setApplicationName("KIM Desk")
     app.setOrganizationName("Kreis Warendorf")
+    app.styleHints().setColorScheme(Qt.ColorScheme.Light)  # the style sheet's colours are for light
+    app.setPalette(light_palette())
     app.setStyleSheet(style_sheet())
     accessibility.install()
     add_fonts()

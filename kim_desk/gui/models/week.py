@@ -9,6 +9,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from PySide6.QtGui import QBrush, QColor
 
 from kim_desk.gui.accessibility import plain
+from kim_desk.gui.colours import CALENDAR_CANCELLED, CALENDAR_PLANNED
 from kim_desk.i18n import _, format_weekday, ui_language
 from kim_desk.views.format import date_text, time_text
 from kim_desk.views.lists import Booked
@@ -88,9 +89,10 @@ class WeekModel(QAbstractTableModel):
             return [e.appointment.id for e in entries]
         if role == Qt.ItemDataRole.BackgroundRole and entries:
             planned = any(e.appointment.status == "planned" for e in entries)
-            return QBrush(QColor("#dbeafe" if planned else "#eeeeee"))
+            return QBrush(QColor((CALENDAR_PLANNED if planned else CALENDAR_CANCELLED)[1]))
         if role == Qt.ItemDataRole.ForegroundRole and entries:
-            return QBrush(QColor("#1f2937" if any(e.appointment.status == "planned" for e in entries) else "#6b7280"))
+            planned = any(e.appointment.status == "planned" for e in entries)
+            return QBrush(QColor((CALENDAR_PLANNED if planned else CALENDAR_CANCELLED)[0]))
         return None
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
