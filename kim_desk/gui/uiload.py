@@ -12,6 +12,7 @@ from PySide6.QtGui import QAction
 from PySide6.QtUiTools import QUiLoader
 from PySide6.QtWidgets import (
     QAbstractButton,
+    QAbstractItemView,
     QGroupBox,
     QLabel,
     QLineEdit,
@@ -43,6 +44,12 @@ def load_ui(name: str, parent: QWidget | None = None) -> QWidget:
     if widget is None:
         raise RuntimeError(f"cannot load {path}")
     retranslate(widget, remember=True)
+    for view in widget.findChildren(QAbstractItemView):
+        # Tab leaves a list or table (arrows move inside): with Tab moving from cell to cell a
+        # keyboard user is trapped in a table of 100 rows (WCAG 2.1.2)
+        view.setTabKeyNavigation(False)
+    for text in widget.findChildren(QPlainTextEdit):
+        text.setTabChangesFocus(True)  # the same for notes: Tab moves on instead of typing a tab
     return widget
 
 

@@ -77,7 +77,7 @@ class CalendarPage(Page):
         child(ui, QPushButton, "printButton").clicked.connect(self.print_selected)
         self.day.dateChanged.connect(lambda _d: self.refresh())
         self.view_mode.currentIndexChanged.connect(lambda _i: self.refresh())
-        self.grid.doubleClicked.connect(self._activated)
+        self.grid.activated.connect(self._activated)
 
     # --- the shown range -------------------------------------------------------------
     def days(self) -> list[dt.date]:

@@ -200,11 +200,11 @@ class ClientPanel(QWidget):
         self.buttons["eraseButton"].clicked.connect(self.ask_erase)
         self.buttons["addMemberButton"].clicked.connect(self._new_member)
         self.buttons["removeMemberButton"].clicked.connect(self._remove_member)
-        self.cases_view.doubleClicked.connect(self._case_activated)
+        self.cases_view.activated.connect(self._case_activated)
         self.buttons["contactButton"].clicked.connect(lambda _checked=False: self.record_contact())
         self.buttons["addContactButton"].clicked.connect(lambda _checked=False: self.record_contact())
         self.buttons["editContactButton"].clicked.connect(self.edit_selected_contact)
-        self.contacts_view.doubleClicked.connect(lambda index: self.edit_contact(self.contacts.record(index.row())))
+        self.contacts_view.activated.connect(lambda index: self.edit_contact(self.contacts.record(index.row())))
 
     # --- showing ---------------------------------------------------------------------
     def show_client(self, client_id: int) -> None:

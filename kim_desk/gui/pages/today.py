@@ -80,9 +80,9 @@ class TodayPage(Page):
             view.setModel(model)
             setup_table(view)
             self.tables[name] = view
-        self.tables["appointmentsTable"].doubleClicked.connect(self._appointment_activated)
-        self.tables["deadlinesTable"].doubleClicked.connect(self._deadline_activated)
-        self.tables["stalledTable"].doubleClicked.connect(self._stalled_activated)
+        self.tables["appointmentsTable"].activated.connect(self._appointment_activated)
+        self.tables["deadlinesTable"].activated.connect(self._deadline_activated)
+        self.tables["stalledTable"].activated.connect(self._stalled_activated)
         self.data = lists.TodayData()
         self.contact_button: QPushButton = child(self.ui, QPushButton, "contactButton")
         self.contact_button.clicked.connect(lambda _checked=False: self.record_contact())
