@@ -5,7 +5,8 @@
 Builds a throw-away demo desk (60 synthetic clients, fixed date 23 Nov 2026), walks through a
 counselling day (a new client, an appointment, a Kindergeld application with ticked documents,
 a barrier, submitted) and grabs each page. With --scale the same run happens with
-QT_SCALE_FACTOR set (150 % scaling), into screenshots/scale-<factor>/.
+QT_SCALE_FACTOR set (--scale 2: 200 %), into screenshots/scale-<factor>/; the main window's shots
+are then of the whole screen, to show that the window fits.
 """
 
 from __future__ import annotations
@@ -51,11 +52,14 @@ def _prepare_day(window, desk) -> dict[str, int]:  # type: ignore[no-untyped-def
 
 
 def _grab(widget, path: Path) -> None:  # type: ignore[no-untyped-def]
-    from PySide6.QtWidgets import QApplication
+    from PySide6.QtWidgets import QApplication, QMainWindow
 
     for _ in range(3):
         QApplication.processEvents()
-    widget.grab().save(str(path))
+    if os.environ.get("QT_SCALE_FACTOR") and isinstance(widget, QMainWindow):
+        widget.screen().grabWindow(0).save(str(path))  # the whole screen: does the window fit?
+    else:
+        widget.grab().save(str(path))
     print(path.relative_to(ROOT))
 
 
@@ -87,7 +91,8 @@ def shoot(out: Path) -> int:
         generate(desk.store, desk.catalog, clients=60)
         ids = _prepare_day(None, desk)
         window = MainWindow(desk, options)
-        window.resize(1400, 860)
+        if not os.environ.get("QT_SCALE_FACTOR"):
+            window.resize(1400, 860)  # scaled, the window takes the size it gives itself on that screen
         window.show()
         for lang in ("de", "ar"):
             page = window.settings_page  # switch as a counsellor would: Settings, language, save

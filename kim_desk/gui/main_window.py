@@ -60,7 +60,7 @@ class MainWindow(QMainWindow):
         self.dialogs: list[Any] = []  # open non-modal dialogs, kept alive here
         self._key: bytes | None = desk.key or None  # for backups; dropped on lock
         self.setObjectName("MainWindow")
-        self.resize(1280, 800)
+        self._fit_to_screen()
         self._setup_frame()
         self._setup_status_bar()
         self._setup_shortcuts()
@@ -70,6 +70,16 @@ class MainWindow(QMainWindow):
         self.load_settings()
 
     # --- setup -----------------------------------------------------------------------
+    def _fit_to_screen(self) -> None:
+        """1280 × 800 where there is room; never larger than the screen (at 200 % a 1600 × 1000
+        screen has 800 × 500 to give; the pages scroll inside)."""
+        screen = self.screen() or QApplication.primaryScreen()
+        room = screen.availableGeometry() if screen is not None else None
+        width, height = 1280, 800
+        if room is not None:
+            width, height = min(width, room.width() - 16), min(height, room.height() - 40)  # the frame
+        self.resize(width, height)
+
     def _setup_frame(self) -> None:
         self.frame = QStackedWidget(self)
         self.setCentralWidget(self.frame)

@@ -5,7 +5,15 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import QItemSelectionModel
-from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QFrame,
+    QHeaderView,
+    QScrollArea,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
 
 from kim_desk.gui.context import Context
 from kim_desk.gui.dates import apply_date_formats
@@ -24,7 +32,14 @@ class Page(QWidget):
         self.ui = load_ui(self.UI_NAME, self)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.ui)
+        # in a scroll area: at 200 % a page needs more room than a small screen has, and then it
+        # scrolls instead of making the window larger than the screen (BITV 1.4.4/1.4.10)
+        self.scroll = QScrollArea(self)
+        self.scroll.setObjectName("pageScroll")
+        self.scroll.setWidgetResizable(True)
+        self.scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.scroll.setWidget(self.ui)
+        layout.addWidget(self.scroll)
         apply_date_formats(self.ui)
 
     def refresh(self) -> None:
