@@ -13,7 +13,15 @@ from collections.abc import Iterator
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAccessible, QAccessibleInterface
-from PySide6.QtWidgets import QApplication, QComboBox, QLabel, QSplitterHandle, QTableView, QWidget
+from PySide6.QtWidgets import (
+    QApplication,
+    QComboBox,
+    QLabel,
+    QSplitterHandle,
+    QTableView,
+    QTabWidget,
+    QWidget,
+)
 
 from kim_desk import i18n, settings
 from kim_desk.gui.accessibility import BIDI_CONTROLS, HEADING
@@ -94,6 +102,7 @@ def problems(widget: QWidget) -> list[str]:
                 found.append(f"{_where(iface)} has no column headers")
             view = iface.object()
             shows_rows = isinstance(view, QTableView) and not view.verticalHeader().isHidden()
+            shows_rows = shows_rows and view.model() is not None and view.model().rowCount() > 0
             kids = (iface.child(i) for i in range(min(iface.childCount(), 40)))
             if shows_rows and not any(kid is not None and kid.role() == Role.RowHeader for kid in kids):
                 found.append(f"{_where(iface)} has no row headers")
@@ -119,7 +128,12 @@ def test_every_page_reads_well(request, qtbot, lang: str) -> None:  # type: igno
         window.show_page(name)
         qtbot.waitUntil(lambda name=name: window.current_page() == name)
         found += [f"{name}: {problem}" for problem in problems(window)]
-    assert "\n".join(found) == ""
+        for tabs in window.pages[name].findChildren(QTabWidget):  # the hidden tabs too, one by one
+            for index in range(tabs.count()):
+                tabs.setCurrentIndex(index)
+                found += [f"{name}/{tabs.tabText(index)}: {problem}" for problem in problems(window)]
+            tabs.setCurrentIndex(0)
+    assert "\n".join(sorted(set(found))) == ""
 
 
 def _built_in_code(name: str) -> QWidget:
