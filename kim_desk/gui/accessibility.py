@@ -1,4 +1,5 @@
-"""What Qt's own accessible interfaces leave out: heading roles, named splitter handles, clean names.
+"""What Qt's own accessible interfaces leave out: heading roles, named splitter handles, clean names;
+and windows that fit the screen at 200 %.
 
 Qt (6.x) gives a QLabel the role "StaticText" whatever it shows, and a splitter handle the role
 "Grip" with no name, which AT-SPI reports as "unknown". An interface factory (QAccessible.installFactory)
@@ -11,7 +12,7 @@ from __future__ import annotations
 import re
 
 from PySide6.QtCore import QObject
-from PySide6.QtGui import QAccessible, QAccessibleInterface
+from PySide6.QtGui import QAccessible, QAccessibleInterface, QGuiApplication
 from PySide6.QtWidgets import QAccessibleWidget, QLabel, QSplitterHandle, QWidget
 
 from kim_desk.i18n import _
@@ -34,6 +35,16 @@ def show_text(label: QLabel, text: str) -> None:
     """Show `text` (which may hold marks that order it on screen) and give it as the plain name."""
     label.setText(text)
     label.setAccessibleName(plain(text))
+
+
+def fit_to_screen(window: QWidget, width: int, height: int) -> None:
+    """Give `window` width × height where the screen has room, never more than the screen has
+    (at 200 % a 1600 × 1000 screen has 800 × 500 logical pixels; the frame needs a little)."""
+    screen = window.screen() or QGuiApplication.primaryScreen()
+    if screen is not None:
+        room = screen.availableGeometry()
+        width, height = min(width, room.width() - 16), min(height, room.height() - 40)
+    window.resize(width, height)
 
 
 def set_description(widget: QWidget, text: str) -> None:

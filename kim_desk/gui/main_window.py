@@ -14,7 +14,7 @@ from kim_desk import i18n, settings
 from kim_desk.desk import Desk
 from kim_desk.errors import KnownError
 from kim_desk.gui import unsaved
-from kim_desk.gui.accessibility import show_text
+from kim_desk.gui.accessibility import fit_to_screen, show_text
 from kim_desk.gui.background import Runner
 from kim_desk.gui.context import Context, GuiOptions
 from kim_desk.gui.dialogs.new_case import NewCaseDialog
@@ -60,7 +60,7 @@ class MainWindow(QMainWindow):
         self.dialogs: list[Any] = []  # open non-modal dialogs, kept alive here
         self._key: bytes | None = desk.key or None  # for backups; dropped on lock
         self.setObjectName("MainWindow")
-        self._fit_to_screen()
+        fit_to_screen(self, 1280, 800)  # at 200 % the pages scroll inside (BITV 1.4.4)
         self._setup_frame()
         self._setup_status_bar()
         self._setup_shortcuts()
@@ -70,16 +70,6 @@ class MainWindow(QMainWindow):
         self.load_settings()
 
     # --- setup -----------------------------------------------------------------------
-    def _fit_to_screen(self) -> None:
-        """1280 × 800 where there is room; never larger than the screen (at 200 % a 1600 × 1000
-        screen has 800 × 500 to give; the pages scroll inside)."""
-        screen = self.screen() or QApplication.primaryScreen()
-        room = screen.availableGeometry() if screen is not None else None
-        width, height = 1280, 800
-        if room is not None:
-            width, height = min(width, room.width() - 16), min(height, room.height() - 40)  # the frame
-        self.resize(width, height)
-
     def _setup_frame(self) -> None:
         self.frame = QStackedWidget(self)
         self.setCentralWidget(self.frame)

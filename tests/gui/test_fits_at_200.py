@@ -6,9 +6,13 @@ screenshots under Xvfb (tools/screenshots.py --scale 2) show the same on a real 
 
 from __future__ import annotations
 
+import pytest
 from PySide6.QtCore import QSize
 
 from kim_desk.gui.main_window import PAGES
+from kim_desk.gui.uiload import load_ui
+from kim_desk.store.cases import list_cases
+from tests.gui.test_accessible_tree import DIALOGS
 
 SCREEN_AT_200 = QSize(800, 500)
 
@@ -34,3 +38,24 @@ def test_the_status_bar_shows_all_its_texts(window) -> None:  # type: ignore[no-
     window.resize(SCREEN_AT_200.width() - 16, SCREEN_AT_200.height() - 40)
     for label in (window.lock_label, window.backup_label, window.sync_label):
         assert label.isVisible() and label.width() >= label.sizeHint().width(), label.text()
+
+
+@pytest.mark.parametrize("form", DIALOGS)
+def test_every_dialog_fits_at_200_percent(qapp, form: str) -> None:  # type: ignore[no-untyped-def]
+    root = load_ui(form)
+    try:
+        need = root.minimumSizeHint().expandedTo(root.minimumSize())
+        assert need.width() <= SCREEN_AT_200.width() and need.height() <= SCREEN_AT_200.height(), need
+    finally:
+        root.deleteLater()
+
+
+def test_the_print_dialog_opens_no_larger_than_the_screen(window, desk) -> None:  # type: ignore[no-untyped-def]
+    window.show_page("calendar")
+    case = list_cases(desk.store, open_only=True)[0]
+    window.open_case(case.id)
+    window.print_current()
+    dialog = window.applications_page.case_view.print_dialog
+    assert dialog is not None
+    room = dialog.dialog.screen().availableGeometry()
+    assert dialog.dialog.width() <= room.width() and dialog.dialog.height() <= room.height()

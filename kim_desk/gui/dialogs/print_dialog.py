@@ -18,6 +18,7 @@ from PySide6.QtWidgets import QComboBox, QDialog, QFileDialog, QLabel, QPushButt
 
 from kim_desk.errors import KnownError
 from kim_desk.fileutil import write_atomic
+from kim_desk.gui.accessibility import fit_to_screen
 from kim_desk.gui.background import Job, Progress
 from kim_desk.gui.context import Context
 from kim_desk.gui.dialogs import pdf_pages
@@ -296,6 +297,7 @@ class PrintDialog(QObject):
 
     # --- showing ---------------------------------------------------------------------
     def open(self) -> None:
+        fit_to_screen(self.dialog, 760, 820)  # the preview scrolls inside
         self.dialog.open()
         self._load()
 
