@@ -34,12 +34,12 @@ class Page(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         # in a scroll area: at 200 % a page needs more room than a small screen has, and then it
         # scrolls instead of making the window larger than the screen (BITV 1.4.4/1.4.10)
-        self.scroll = QScrollArea(self)
-        self.scroll.setObjectName("pageScroll")
-        self.scroll.setWidgetResizable(True)
-        self.scroll.setFrameShape(QFrame.Shape.NoFrame)
-        self.scroll.setWidget(self.ui)
-        layout.addWidget(self.scroll)
+        self.scroll_area = QScrollArea(self)
+        self.scroll_area.setObjectName("pageScroll")
+        self.scroll_area.setWidgetResizable(True)
+        self.scroll_area.setFrameShape(QFrame.Shape.NoFrame)
+        self.scroll_area.setWidget(self.ui)
+        layout.addWidget(self.scroll_area)
         apply_date_formats(self.ui)
 
     def refresh(self) -> None:
