@@ -161,10 +161,13 @@ def test_every_dialog_reads_well(qapp, dialog: str, lang: str) -> None:  # type:
 @pytest.mark.parametrize(
     ("form", "field"),
     [("contact_dialog", "channel"), ("client_panel", "gender"), ("applications", "typeFilter"),
-     ("calendar", "viewMode"), ("settings", "language"), ("settings", "counsellor")],
+     ("calendar", "viewMode"), ("settings", "language"), ("settings", "counsellor"),
+     ("appointment_dialog", "place"), ("print_dialog", "kind")],
 )  # fmt: skip
-def test_a_removed_label_link_is_found(qapp, form: str, field: str) -> None:  # type: ignore[no-untyped-def]
+@pytest.mark.parametrize("lang", ["de", "ar"])
+def test_a_removed_label_link_is_found(qapp, form: str, field: str, lang: str) -> None:  # type: ignore[no-untyped-def]
     """The check can fail: unlink a control from its label and it is reported."""
+    i18n.set_ui_language(lang)
     root = load_ui(form)
     try:
         root.show()
