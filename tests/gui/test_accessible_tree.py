@@ -35,7 +35,7 @@ INTERACTIVE = {
     Role.Tree,
 }
 DIALOGS = ("appointment_dialog", "contact_dialog", "new_case_dialog", "print_dialog", "unlock_dialog",
-           "first_run_passphrase", "first_run_recovery", "lock_screen")  # fmt: skip
+           "first_run_passphrase", "first_run_recovery", "lock_screen", "referral_dialog", "need_dialog")  # fmt: skip
 
 
 def _where(iface: QAccessibleInterface) -> str:

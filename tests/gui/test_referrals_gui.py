@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QDialogButtonBox
+import pytest
 
-from kim_desk import i18n
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QDialogButtonBox
+
 from kim_desk.gui.dialogs.appointment import AppointmentDialog
 from kim_desk.services import load_services, services_for
 from kim_desk.stats.periods import parse_quarter
@@ -219,11 +220,35 @@ def test_the_quarter_preview_counts_what_was_recorded(window, desk, qtbot) -> No
 def test_the_referral_dialog_in_arabic(window, desk, qtbot) -> None:  # type: ignore[no-untyped-def]
     client_id = _new_client(desk)
     panel = _open(window, qtbot, client_id)
-    i18n.set_ui_language("ar")
-    QApplication.setLayoutDirection(Qt.LayoutDirection.RightToLeft)
+    window.apply_language("ar")
     dialog = panel.referral_section.refer()
     assert dialog is not None
     assert dialog.dialog.layoutDirection() == Qt.LayoutDirection.RightToLeft
     assert dialog.dialog.windowTitle() not in ("", "Vermitteln")
     dialog.choose("auslaenderbehoerde")
     assert dialog.facts["phone"].text() not in ("", "nicht bekannt")  # "not known", in Arabic
+
+
+@pytest.mark.parametrize("lang", ["de", "ar"])
+def test_the_new_screens_read_well(window, desk, qtbot, lang: str) -> None:  # type: ignore[no-untyped-def]
+    """The accessible tree of the filled-in screens (the walk of test_accessible_tree sees only empty forms)."""
+    from tests.gui.test_accessible_tree import problems
+
+    client_id = _new_client(desk)
+    refer(desk.store, Referral(client_id, "fit", TODAY.date() - dt.timedelta(weeks=6)), set(load_services()))
+    panel = _open(window, qtbot, client_id)
+    section = panel.referral_section
+    if lang == "ar":
+        window.apply_language("ar")
+    panel.tabs.setCurrentWidget(section.tab)
+    found = [f"panel: {p}" for p in problems(panel)]
+    referral = section.refer()
+    referral.choose("fit")
+    found += [f"referral: {p}" for p in problems(referral.dialog)]
+    referral.dialog.reject()
+    need = section.note_need()
+    found += [f"need: {p}" for p in problems(need.dialog)]
+    need.dialog.reject()
+    window.show_page("today")
+    found += [f"today: {p}" for p in problems(window.today_page)]
+    assert "\n".join(found) == ""
