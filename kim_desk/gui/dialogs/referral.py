@@ -51,6 +51,7 @@ class ReferralDialog(QObject):
         self.case_id = case_id
         self.dialog: QDialog = load_ui("referral_dialog", parent)  # type: ignore[assignment]
         self.dialog.setWindowModality(Qt.WindowModality.WindowModal)
+        self.dialog.resize(940, 640)  # the offers' titles and facts readable without scrolling sideways
         ui = self.dialog
         self.intro: QLabel = child(ui, QLabel, "intro")
         self.client_name: QLabel = child(ui, QLabel, "clientName")
@@ -95,9 +96,10 @@ class ReferralDialog(QObject):
         set_elided(self.client_name, offers.client_name)
         place = code_text(MUNICIPALITIES, offers.municipality)
         language = LANGUAGES.get(offers.language) if offers.language != "de" else None
+        spoken = _(language.german_name) if language is not None else ""  # in the UI language
         if language is not None:
             self.intro.setText(
-                _("Angebote in {place}; die auf {language} zuerst.").format(place=place, language=language.native_name)
+                _("Angebote in {place}; die auf {language} zuerst.").format(place=place, language=spoken)
             )
         else:
             self.intro.setText(_("Angebote in {place}.").format(place=place))
@@ -105,7 +107,7 @@ class ReferralDialog(QObject):
         for service in offers.services:
             text = _(service.title)
             if language is not None and offers.language in service.languages:
-                text = _("{title} – auch auf {language}").format(title=text, language=language.native_name)
+                text = _("{title} – auch auf {language}").format(title=text, language=spoken)
             item = QListWidgetItem(text)
             item.setData(Qt.ItemDataRole.UserRole, service.code)
             item.setToolTip(service.provider)
