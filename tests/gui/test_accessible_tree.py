@@ -121,7 +121,8 @@ def test_every_dialog_reads_well(qapp, dialog: str, lang: str) -> None:  # type:
 @pytest.mark.parametrize(
     ("form", "field"),
     [("contact_dialog", "channel"), ("client_panel", "gender"), ("applications", "typeFilter"),
-     ("calendar", "viewMode"), ("settings", "language"), ("settings", "counsellor")],
+     ("calendar", "viewMode"), ("settings", "language"), ("settings", "counsellor"), ("referral_dialog", "case"),
+     ("referral_dialog", "services"), ("appointment_dialog", "mediatorResult")],
 )  # fmt: skip
 def test_a_removed_label_link_is_found(qapp, form: str, field: str) -> None:  # type: ignore[no-untyped-def]
     """The check can fail: unlink a control from its label and it is reported."""

@@ -251,3 +251,75 @@ def test_the_new_screens_read_well(window, desk, qtbot, lang: str) -> None:  # t
     window.show_page("today")
     found += [f"today: {p}" for p in problems(window.today_page)]
     assert "\n".join(found) == ""
+
+
+def test_a_too_long_note_is_refused_and_nothing_stored(window, desk, qtbot) -> None:  # type: ignore[no-untyped-def]
+    from kim_desk.store.contacts import NOTES_LIMIT
+
+    client_id = _new_client(desk)
+    panel = _open(window, qtbot, client_id)
+    dialog = panel.referral_section.refer()
+    dialog.choose("mbe")
+    dialog.notes.setPlainText("x" * (NOTES_LIMIT + 1))
+    dialog.buttons.button(QDialogButtonBox.StandardButton.Save).click()
+    assert dialog.dialog.isVisible() and str(NOTES_LIMIT) in dialog.message.text()
+    assert dialog.notes.property("invalid") is True
+    assert list_referrals(desk.store, client_id) == []
+
+
+def test_a_broken_list_of_offers_is_said_not_hidden(window, desk, qtbot, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from kim_desk.errors import CatalogError
+    from kim_desk.views import referrals
+
+    def broken(folder=None):  # type: ignore[no-untyped-def]
+        raise CatalogError(["fit.toml: stand: fehlt"])
+
+    monkeypatch.setattr(referrals, "load_services", broken)
+    panel = _open(window, qtbot, _new_client(desk))
+    dialog = panel.referral_section.refer()
+    assert "fit.toml" in dialog.message.text()
+    assert dialog.services.count() == 0
+    assert not dialog.buttons.button(QDialogButtonBox.StandardButton.Save).isEnabled()
+
+
+def test_the_referral_slip_hook_prints_through_views_printing(qtbot, desk, options, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """Without h-refdocs' print target the action is hidden; with it, the print dialog gets the referral."""
+    from kim_desk.gui.main_window import MainWindow
+    from kim_desk.gui.pages import client_referrals
+    from kim_desk.views import printing
+
+    client_id = _new_client(desk)
+    referral_id = refer(desk.store, Referral(client_id, "fit", TODAY.date()), set(load_services())).id
+    made, opened = [], []
+
+    def target(services, referral):  # type: ignore[no-untyped-def]
+        made.append((sorted(services), referral.id))
+        return printing.Target("Vermittlung", case_id=None)
+
+    monkeypatch.setattr(printing, "referral_target", target, raising=False)
+    monkeypatch.setattr(client_referrals, "open_print_dialog", lambda ctx, parent, targets: opened.append(targets))
+    window = MainWindow(desk, options)
+    qtbot.addWidget(window)
+    window.show()
+    try:
+        section = _open(window, qtbot, client_id).referral_section
+        button = section.buttons["printReferralButton"]
+        section.tabs.setCurrentWidget(section.tab)
+        assert button.isVisible() and button.isEnabled()
+        qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+        assert made == [(sorted(load_services()), referral_id)]
+        assert len(opened) == 1 and opened[0][0].label == "Vermittlung"
+    finally:
+        window.idle.stop()
+        window.idle.detach()
+        window.runner.shutdown()
+
+
+def test_without_the_print_target_the_slip_action_is_hidden(window, desk, qtbot) -> None:  # type: ignore[no-untyped-def]
+    from kim_desk.views import printing
+
+    if hasattr(printing, "referral_target"):  # h-refdocs merged: the test above covers the action
+        return
+    section = _open(window, qtbot, _new_client(desk)).referral_section
+    section.tabs.setCurrentWidget(section.tab)
+    assert not section.buttons["printReferralButton"].isVisible()
