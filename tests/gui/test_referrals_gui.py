@@ -323,3 +323,16 @@ def test_without_the_print_target_the_slip_action_is_hidden(window, desk, qtbot)
     section = _open(window, qtbot, _new_client(desk)).referral_section
     section.tabs.setCurrentWidget(section.tab)
     assert not section.buttons["printReferralButton"].isVisible()
+
+
+def test_the_referral_actions_do_not_widen_the_client_page(window, desk, qtbot) -> None:  # type: ignore[no-untyped-def]
+    """In the row of buttons above the tabs they took the list of people ~260 px of its width (seen on the
+    screenshot); beside Speichern they cost none."""
+    panel = _open(window, qtbot, _new_client(desk))
+    section = panel.referral_section
+    qtbot.wait(1)
+    with_actions = panel.minimumSizeHint().width()
+    for name in ("referButton", "needButton"):
+        section.buttons[name].hide()
+    qtbot.wait(1)  # the layouts settle
+    assert panel.minimumSizeHint().width() == with_actions
