@@ -51,7 +51,9 @@ class ReferralDialog(QObject):
         self.case_id = case_id
         self.dialog: QDialog = load_ui("referral_dialog", parent)  # type: ignore[assignment]
         self.dialog.setWindowModality(Qt.WindowModality.WindowModal)
-        self.dialog.resize(940, 640)  # the offers' titles and facts readable without scrolling sideways
+        # the offers' titles and facts readable without scrolling sideways, yet never beyond the screen (200 %)
+        room = self.dialog.screen().availableGeometry()
+        self.dialog.resize(min(940, room.width() * 9 // 10), min(640, room.height() * 9 // 10))
         ui = self.dialog
         self.intro: QLabel = child(ui, QLabel, "intro")
         self.client_name: QLabel = child(ui, QLabel, "clientName")
