@@ -206,14 +206,21 @@ def test_the_quarter_preview_counts_what_was_recorded(window, desk, qtbot) -> No
     section.referral_dialog.buttons.button(QDialogButtonBox.StandardButton.Save).click()
     section.note_need()
     qtbot.mouseClick(section.need_dialog.category_buttons["housing"], Qt.MouseButton.LeftButton)
+    appointment_id = create_appointment(desk.store, Appointment(client_id, dt.datetime(2026, 11, 23, 15, 0))).id
+    dialog = AppointmentDialog(window.ctx, window, appointment=get_appointment(desk.store, appointment_id))
+    dialog.mediator_needed.setChecked(True)
+    dialog.mediator_result.setCurrentIndex(dialog.mediator_result.findData("none_available"))
+    dialog.buttons.button(QDialogButtonBox.StandardButton.Save).click()
     payload = preview(desk.store, parse_quarter("2026Q4"), None)
     assert payload["period"] == "2026Q4"
-    # TODO(lead, after merging h-refstats): assert on the payload tables that count these
-    # (referrals by service × outcome, unmet needs by category, interpreter requests by language × result,
-    # named in kim_desk/stats/tables.py TABLE_NAMES there) instead of the store rows below.
+    # TODO(lead, after merging h-refstats): assert on the payload tables that count these records,
+    # payload["tables"]["referrals_by_service_outcome"], ["unmet_needs_by_category"] and
+    # ["mediator_requests_by_language_result"] (kim_desk/stats/tables.py there), instead of the store rows below.
     quarter = [r for r in list_referrals(desk.store) if r.referred_on >= dt.date(2026, 10, 1)]
     assert ("sprachhelfer", "open") in {(r.service_code, r.outcome) for r in quarter}
     assert "housing" in {n.category for n in list_unmet_needs(desk.store) if n.noted_on >= dt.date(2026, 10, 1)}
+    request = mediator_request_for(desk.store, appointment_id)
+    assert request is not None and (request.language, request.result) == ("ar", "none_available")
 
 
 def test_the_referral_dialog_in_arabic(window, desk, qtbot) -> None:  # type: ignore[no-untyped-def]
