@@ -48,6 +48,12 @@ def _prepare_day(window, desk) -> dict[str, int]:  # type: ignore[no-untyped-def
     cases.add_barrier(store, case_id, "documents_from_abroad")
     cases.update_case_text(store, case_id, next_steps="Steuer-ID des Kindes nachreichen.")
     cases.change_status(store, desk.catalog, case_id, "submitted", on=dt.date(2026, 10, 20))
+    from kim_desk.services import load_services
+    from kim_desk.store.referrals import Referral, UnmetNeed, note_unmet_need, refer
+
+    known = set(load_services())  # an open referral from October: Today asks about it
+    refer(store, Referral(client_id, "komm_an", dt.date(2026, 10, 12), notes="Termin selbst vereinbart"), known)
+    note_unmet_need(store, UnmetNeed(client_id, "course_with_childcare", dt.date(2026, 11, 2)))
     return {"client": client_id, "case": case_id}
 
 
@@ -143,6 +149,18 @@ def shoot(out: Path) -> int:
             contact.save()  # recorded: it shows on the Kontakte tab
             window.clients_page.panel.tabs.setCurrentIndex(4)
             _grab(window, out / f"{lang}-client-contacts.png")
+            section = window.clients_page.panel.referral_section
+            referral = section.refer()
+            assert referral is not None
+            referral.choose("fit")
+            _grab(referral.dialog, out / f"{lang}-referral-dialog.png")
+            referral.save()  # shows on the Vermittlungen tab
+            need = section.note_need()
+            assert need is not None
+            _grab(need.dialog, out / f"{lang}-need-dialog.png")
+            need.dialog.reject()
+            window.clients_page.panel.tabs.setCurrentWidget(section.tab)
+            _grab(window, out / f"{lang}-client-referrals.png")
             window.clients_page.panel.tabs.setCurrentIndex(0)
             window.show_page("today")
             offered = window.today_page.record_contact()

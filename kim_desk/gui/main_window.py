@@ -165,6 +165,7 @@ class MainWindow(QMainWindow):
     def _wire_today(self, page: TodayPage) -> None:
         page.open_client.connect(self.open_client)
         page.open_case.connect(self.open_case)
+        page.open_referral.connect(self.open_referral)
 
     def _wire_clients(self, page: ClientsPage) -> None:
         panel = page.panel
@@ -271,6 +272,9 @@ class MainWindow(QMainWindow):
 
     def open_client(self, client_id: int) -> None:
         self.show_page("clients", lambda: self.clients_page.open_client(client_id))
+
+    def open_referral(self, client_id: int, referral_id: int) -> None:
+        self.show_page("clients", lambda: self.clients_page.open_referral(client_id, referral_id))
 
     def open_case(self, case_id: int) -> None:
         self.show_page("applications", lambda: self.applications_page.open_case(case_id))

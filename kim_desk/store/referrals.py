@@ -157,3 +157,14 @@ def mediator_request_for(store: Store, appointment_id: int) -> MediatorRequest |
         int(row["appointment_id"]), row["language"], dt.date.fromisoformat(row["requested_on"]), row["result"],
         int(row["id"]),
     )  # fmt: skip
+
+
+def withdraw_mediator_request(store: Store, appointment_id: int) -> Change | None:
+    """No interpreter needed after all (ticked by mistake): the request is not counted. None when there was none."""
+    with store.transaction():
+        row = store.one("SELECT id FROM mediator_request WHERE appointment_id = ?", (appointment_id,))
+        if row is None:
+            return None
+        store.conn.execute("DELETE FROM mediator_request WHERE id = ?", (int(row["id"]),))
+        audit.record(store, "delete", "mediator_request", int(row["id"]))
+    return Change("mediator_request", int(row["id"]), "delete")

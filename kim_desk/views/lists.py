@@ -13,8 +13,10 @@ from kim_desk.store.appointments import Appointment, list_appointments
 from kim_desk.store.cases import Case, ChecklistItem, get_case, list_cases
 from kim_desk.store.clients import Client, get_client
 from kim_desk.store.contacts import Contact, list_contacts
+from kim_desk.store.referrals import Referral, UnmetNeed, list_referrals, list_unmet_needs
 from kim_desk.store.search import search_clients
 from kim_desk.taxonomy import CASE_STATUSES
+from kim_desk.views.referrals import FollowUp, follow_ups
 
 DEADLINE_DAYS = 14
 OVERDUE_DAYS = 30  # older overdue deadlines are in Applications ("Nur überfällige"), not on Today
@@ -146,6 +148,7 @@ class TodayData:
     appointments: list[Booked] = field(default_factory=list)
     deadlines: list[Deadline] = field(default_factory=list)
     stalled: list[Stalled] = field(default_factory=list)
+    follow_ups: list[FollowUp] = field(default_factory=list)  # referrals without an answer for 4 weeks
 
 
 PERMIT_EXPIRY = N_("Aufenthaltstitel läuft ab")
@@ -185,6 +188,7 @@ def today_overview(store: Store, catalog: Catalog, today: dt.date) -> TodayData:
     data.deadlines.sort(key=lambda d: (d.due, d.client_name))
     del data.deadlines[LIST_LIMIT:]
     data.stalled = stalled_cases(store, today)
+    data.follow_ups = follow_ups(store, today)
     return data
 
 
@@ -295,6 +299,8 @@ class ClientFile:
     cases: list[Case]
     appointments: list[Appointment]
     contacts: list[Contact]
+    referrals: list[Referral] = field(default_factory=list)
+    needs: list[UnmetNeed] = field(default_factory=list)
 
 
 def client_file(store: Store, client_id: int) -> ClientFile:
@@ -303,6 +309,8 @@ def client_file(store: Store, client_id: int) -> ClientFile:
         list_cases(store, client_id=client_id),
         list_appointments(store, client_id=client_id),
         list_contacts(store, client_id),
+        list_referrals(store, client_id),
+        list_unmet_needs(store, client_id),
     )
 
 

@@ -47,7 +47,7 @@ INTERACTIVE = {
     Role.Tree,
 }
 DIALOGS = ("appointment_dialog", "contact_dialog", "new_case_dialog", "print_dialog", "unlock_dialog",
-           "first_run_passphrase", "first_run_recovery", "lock_screen")  # fmt: skip
+           "first_run_passphrase", "first_run_recovery", "lock_screen", "referral_dialog", "need_dialog")  # fmt: skip
 
 
 def _where(iface: QAccessibleInterface) -> str:
@@ -162,7 +162,8 @@ def test_every_dialog_reads_well(qapp, dialog: str, lang: str) -> None:  # type:
     ("form", "field"),
     [("contact_dialog", "channel"), ("client_panel", "gender"), ("applications", "typeFilter"),
      ("calendar", "viewMode"), ("settings", "language"), ("settings", "counsellor"),
-     ("appointment_dialog", "place"), ("print_dialog", "kind")],
+     ("appointment_dialog", "place"), ("print_dialog", "kind"), ("referral_dialog", "case"),
+     ("referral_dialog", "services"), ("appointment_dialog", "mediatorResult")],
 )  # fmt: skip
 @pytest.mark.parametrize("lang", ["de", "ar"])
 def test_a_removed_label_link_is_found(qapp, form: str, field: str, lang: str) -> None:  # type: ignore[no-untyped-def]

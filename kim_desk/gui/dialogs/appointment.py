@@ -1,4 +1,5 @@
-"""Create, edit, move or cancel one appointment; warns once about a double booking."""
+"""Create, edit, move or cancel one appointment; warns once about a double booking; asks the district's
+pool for an interpreter (Sprachmittlung) and records whether one came."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import datetime as dt
 import shiboken6
 from PySide6.QtCore import QDate, QObject, Qt, QTime, QTimer, Signal
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QDateEdit,
     QDialog,
@@ -26,16 +28,18 @@ from kim_desk.errors import KnownError, ValidationError
 from kim_desk.gui import validation
 from kim_desk.gui.context import Context
 from kim_desk.gui.dates import apply_date_formats
-from kim_desk.gui.dialogs.contact import ContactDialog
+from kim_desk.gui.dialogs.contact import ContactDialog, language_title
 from kim_desk.gui.elide import set_elided
 from kim_desk.gui.uiload import child, load_ui
-from kim_desk.i18n import _
+from kim_desk.i18n import LANGUAGES, _
 from kim_desk.store import Change, Store
 from kim_desk.store.appointments import Appointment, conflicts, create_appointment, update_appointment
 from kim_desk.store.cases import list_cases
+from kim_desk.store.clients import get_client
 from kim_desk.store.contacts import contact_for_appointment
+from kim_desk.store.referrals import MediatorRequest, mediator_request_for, request_mediator, withdraw_mediator_request
 from kim_desk.store.search import search_clients
-from kim_desk.taxonomy import APPOINTMENT_STATUSES, CASE_STATUSES, MUNICIPALITIES
+from kim_desk.taxonomy import APPOINTMENT_STATUSES, CASE_STATUSES, MEDIATOR_RESULTS, MUNICIPALITIES
 from kim_desk.views import lists
 from kim_desk.views.format import code_text, date_text, time_text, type_title
 
@@ -47,7 +51,9 @@ def person_text(row: lists.ClientRow) -> str:
     return " · ".join(part for part in parts if part)
 
 
-Written = tuple[Change | None, list[Appointment], bool]  # the change, or the clashes; whether to offer a contact
+# the change, or the clashes; whether to offer a contact; the interpreter request's change
+Written = tuple[Change | None, list[Appointment], bool, Change | None]
+Mediator = tuple[str, str] | None  # (language, result) of the interpreter request; None: no interpreter needed
 
 
 class AppointmentDialog(QObject):
@@ -79,10 +85,19 @@ class AppointmentDialog(QObject):
         self.place: QLineEdit = child(ui, QLineEdit, "place")
         self.counsellor: QLineEdit = child(ui, QLineEdit, "counsellor")
         self.status: QComboBox = child(ui, QComboBox, "status")
+        self.mediator_needed: QCheckBox = child(ui, QCheckBox, "mediatorNeeded")
+        self.mediator_language: QComboBox = child(ui, QComboBox, "mediatorLanguage")
+        self.mediator_result: QComboBox = child(ui, QComboBox, "mediatorResult")
         self.warning: QLabel = child(ui, QLabel, "warning")
         self.buttons: QDialogButtonBox = child(ui, QDialogButtonBox, "buttons")
         for code, entry in APPOINTMENT_STATUSES.items():
             self.status.addItem(_(entry.title), code)
+        for code in LANGUAGES:
+            if code != "de":
+                self.mediator_language.addItem(language_title(code), code)
+        for code, entry in MEDIATOR_RESULTS.items():
+            self.mediator_result.addItem(_(entry.title), code)
+        self.mediator_stored: MediatorRequest | None = None
         self.fields: dict[str, QWidget] = {
             "client_id": self.client_search, "duration_min": self.duration, "status": self.status,
             "topic": self.topic, "starts_at": self.time,
@@ -96,6 +111,10 @@ class AppointmentDialog(QObject):
         self.contact_dialog: ContactDialog | None = None
         apply_date_formats(ui)
         self._fill(appointment, starts_at, client_name)
+        self._show_mediator(None)
+        if appointment is not None and appointment.id is not None:
+            appointment_id = appointment.id
+            ctx.runner.db(lambda store: mediator_request_for(store, appointment_id), self._show_mediator)
         self._connect_signals()
 
     def _connect_signals(self) -> None:
@@ -106,6 +125,7 @@ class AppointmentDialog(QObject):
         self.client_hits.currentItemChanged.connect(self._hit_chosen)
         for widget in (self.date, self.time, self.duration):
             widget.editingFinished.connect(self._reset_conflict_warning)
+        self.mediator_needed.toggled.connect(self._mediator_toggled)
 
     def _fill(self, appointment: Appointment | None, starts_at: dt.datetime | None, client_name: str) -> None:
         start = appointment.starts_at if appointment else (starts_at or self._next_slot())
@@ -145,6 +165,7 @@ class AppointmentDialog(QObject):
         if fixed:
             client_id = self.client_id
             self.ctx.runner.db(lambda store: list_cases(store, client_id=client_id, open_only=True), self._cases)
+            self._load_languages()
 
     def _cases(self, cases: list) -> None:
         self.case.clear()
@@ -179,6 +200,38 @@ class AppointmentDialog(QObject):
         self.client_id = int(item.data(Qt.ItemDataRole.UserRole))
         client_id = self.client_id
         self.ctx.runner.db(lambda store: list_cases(store, client_id=client_id, open_only=True), self._cases)
+        self._load_languages()
+
+    # --- the interpreter request -----------------------------------------------------
+    def _load_languages(self) -> None:
+        client_id = self.client_id
+        if client_id:
+            self.ctx.runner.db(lambda store: get_client(store, client_id, with_household=False).languages,
+                               self._client_languages)  # fmt: skip
+
+    def _client_languages(self, languages: list[str]) -> None:
+        """Until a request is stored, the language offered is the client's first one that is not German."""
+        if self.mediator_stored is None and not self.mediator_needed.isChecked():
+            wanted = next((code for code in languages if code != "de"), None)
+            if wanted is not None:
+                self.mediator_language.setCurrentIndex(max(0, self.mediator_language.findData(wanted)))
+
+    def _show_mediator(self, request: MediatorRequest | None) -> None:
+        self.mediator_stored = request
+        self.mediator_needed.setChecked(request is not None)
+        if request is not None:
+            self.mediator_language.setCurrentIndex(max(0, self.mediator_language.findData(request.language)))
+            self.mediator_result.setCurrentIndex(max(0, self.mediator_result.findData(request.result)))
+        self._mediator_toggled(request is not None)
+
+    def _mediator_toggled(self, needed: bool) -> None:
+        for widget in (self.mediator_language, self.mediator_result):
+            widget.setEnabled(needed)
+
+    def mediator(self) -> Mediator:
+        if not self.mediator_needed.isChecked():
+            return None
+        return str(self.mediator_language.currentData()), str(self.mediator_result.currentData())
 
     # --- saving ----------------------------------------------------------------------
     def appointment(self) -> Appointment:
@@ -204,22 +257,33 @@ class AppointmentDialog(QObject):
             return
         appointment = self.appointment()
         accepted = self._accepted_conflicts
+        mediator, today = self.mediator(), self.ctx.today()
+        known = self.mediator_stored
+        stored = (known.language, known.result) if known is not None else None
 
         def write(store: Store) -> Written:
             clashes = conflicts(store, appointment) if appointment.status == "planned" else []
             if clashes and sorted(c.id or 0 for c in clashes) != accepted:
-                return None, clashes, False
-            change = (
-                update_appointment(store, appointment) if appointment.id else create_appointment(store, appointment)
-            )
+                return None, clashes, False, None
+            with store.transaction():  # the appointment and its interpreter request, or neither
+                change = (
+                    update_appointment(store, appointment) if appointment.id else create_appointment(store, appointment)
+                )
+                if mediator == stored:
+                    asked = None  # unchanged: nothing to record
+                elif mediator is not None:
+                    language, result = mediator
+                    asked = request_mediator(store, MediatorRequest(change.id, language, today, result))
+                else:
+                    asked = withdraw_mediator_request(store, change.id)
             # kept: offer to record the consultation, unless one is recorded for it already
             offer = appointment.status == "done" and contact_for_appointment(store, change.id) is None
-            return change, [], offer
+            return change, [], offer, asked
 
         self.ctx.runner.db(write, self._written, self._failed)
 
     def _written(self, result: Written) -> None:
-        change, clashes, offer = result
+        change, clashes, offer, asked = result
         if change is None:
             self._accepted_conflicts = sorted(c.id or 0 for c in clashes)
             times = ", ".join(f"{time_text(c.starts_at)}–{time_text(c.ends_at)}" for c in clashes)
@@ -232,6 +296,8 @@ class AppointmentDialog(QObject):
             self.buttons.button(QDialogButtonBox.StandardButton.Save).setText(_("Trotzdem speichern"))
             return
         self.ctx.changed(change)
+        if asked is not None:
+            self.ctx.changed(asked)
         self.saved.emit(change.id)
         self.dialog.accept()
         if offer:

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 
 from kim_desk.gui.context import Context
 from kim_desk.gui.dialogs.print_dialog import PrintDialog, open_print_dialog
+from kim_desk.gui.dialogs.referral import ReferralDialog
 from kim_desk.gui.elide import set_elided
 from kim_desk.gui.models.checklist import ChecklistModel
 from kim_desk.gui.pages.base import setup_table
@@ -49,6 +50,7 @@ class CaseView(QWidget):
         layout.addWidget(self.ui)
         self.file: lists.CaseFile | None = None
         self.print_dialog: PrintDialog | None = None
+        self.referral_dialog: ReferralDialog | None = None
         self._setup_widgets()
         self._connect_signals()
         self.setEnabled(False)
@@ -82,7 +84,7 @@ class CaseView(QWidget):
         }  # fmt: skip
         self.buttons = {
             name: child(ui, QPushButton, name)
-            for name in ("openClientButton", "printButton", "notNeededButton", "addItemButton",
+            for name in ("openClientButton", "referButton", "printButton", "notNeededButton", "addItemButton",
                          "changeStatusButton", "addBarrierButton", "resolveBarrierButton", "saveStepsButton",
                          "saveDatesButton")
         }  # fmt: skip
@@ -101,6 +103,7 @@ class CaseView(QWidget):
         b = self.buttons
         b["openClientButton"].clicked.connect(self._open_client)
         b["printButton"].clicked.connect(self.print_case)
+        b["referButton"].clicked.connect(lambda _checked=False: self.refer())
         b["notNeededButton"].clicked.connect(self._mark_not_needed)
         b["addItemButton"].clicked.connect(self.add_item)
         self.extra_item.returnPressed.connect(self.add_item)
@@ -294,6 +297,15 @@ class CaseView(QWidget):
     def _open_client(self) -> None:
         if self.file is not None:
             self.open_client.emit(self.file.case.client_id)
+
+    def refer(self) -> ReferralDialog | None:
+        """Vermitteln …: the referral dialog for this case's client, linked to the case."""
+        if self.file is None:
+            return None
+        case = self.file.case
+        self.referral_dialog = ReferralDialog(self.ctx, self, case.client_id, case_id=case.id)
+        self.referral_dialog.open()
+        return self.referral_dialog
 
     def print_case(self) -> None:
         """The print dialog for this case (checklist, next steps, application aid)."""

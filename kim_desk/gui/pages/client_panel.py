@@ -1,4 +1,5 @@
-"""One client's file: personal data (validated), household, languages, cases, appointments, contacts."""
+"""One client's file: personal data (validated), household, languages, cases, appointments, contacts,
+referrals and unmet needs (client_referrals.py)."""
 
 from __future__ import annotations
 
@@ -34,6 +35,7 @@ from kim_desk.gui.dialogs.print_dialog import PrintDialog, open_print_dialog
 from kim_desk.gui.elide import set_elided
 from kim_desk.gui.models.records import Column, RecordTableModel
 from kim_desk.gui.pages.base import setup_table
+from kim_desk.gui.pages.client_referrals import ReferralSection
 from kim_desk.gui.uiload import child, load_ui, retranslate
 from kim_desk.i18n import LANGUAGES, N_, _
 from kim_desk.privacy.erasure import erase_client
@@ -189,6 +191,7 @@ class ClientPanel(QWidget):
         self.cases_view: QTableView = child(self.ui, QTableView, "casesTable")
         self.contacts_view: QTableView = child(self.ui, QTableView, "contactsTable")
         self.contact_dialog: ContactDialog | None = None
+        self.referral_section = ReferralSection(self.ctx, self.ui, self)
         self._clean: Client | None = None  # the form as last loaded or saved: anything else is unsaved
 
     def _connect_signals(self) -> None:
@@ -228,6 +231,7 @@ class ClientPanel(QWidget):
         self.cases.set_rows([])
         self.appointments.set_rows([])
         self.contacts.set_rows([])
+        self.referral_section.show_file(None)
         self.tabs.setCurrentIndex(0)
         self.edits["family_name"].setFocus()
 
@@ -239,6 +243,7 @@ class ClientPanel(QWidget):
         self.cases.set_rows(file.cases)
         self.appointments.set_rows(file.appointments)
         self.contacts.set_rows(file.contacts)
+        self.referral_section.show_file(file)
         for view in self.ui.findChildren(QTableView):  # one person's rows: columns as wide as their texts
             view.resizeColumnsToContents()
 
@@ -331,6 +336,7 @@ class ClientPanel(QWidget):
         for name in ("newAppointmentButton", "newCaseButton", "printButton", "exportButton", "eraseButton",
                      "contactButton", "addContactButton", "editContactButton"):  # fmt: skip
             self.buttons[name].setEnabled(enabled and self.client is not None and self.client.id is not None)
+        self.referral_section.set_enabled(enabled and self.client is not None and self.client.id is not None)
 
     # --- saving ----------------------------------------------------------------------
     def collected(self) -> Client:
@@ -475,6 +481,7 @@ class ClientPanel(QWidget):
             self.cases.set_rows([])
             self.appointments.set_rows([])
             self.contacts.set_rows([])
+            self.referral_section.show_file(None)
             self.household.setRowCount(0)
             self.notes.clear()
             self._set_enabled(False)
@@ -528,5 +535,6 @@ class ClientPanel(QWidget):
             item.setText(language_title(item.data(Qt.ItemDataRole.UserRole)))
         for model in (self.cases, self.appointments, self.contacts):
             model.retranslate()
+        self.referral_section.retranslate()
         if self.client is not None and not self.client.id:
             self.heading.setText(_("Neue Person"))

@@ -19,7 +19,7 @@ from kim_desk.views import lists
 
 class ClientsPage(Page):
     UI_NAME = "clients"
-    CONCERNS = frozenset({"client", "case", "appointment", "contact"})
+    CONCERNS = frozenset({"client", "case", "appointment", "contact", "referral", "unmet_need"})
 
     def __init__(self, ctx, parent=None) -> None:  # type: ignore[no-untyped-def]
         super().__init__(ctx, parent)
@@ -105,6 +105,14 @@ class ClientsPage(Page):
             return
         self.select_client(client_id)
 
+    def open_referral(self, client_id: int, referral_id: int) -> None:
+        """Show one client's referral with its outcome ready to record (from Today's follow-up list)."""
+        self.panel.referral_section.open_referral(referral_id)
+        if self.panel.client is not None and self.panel.client.id == client_id:
+            self.panel.reload()
+        else:
+            self.open_client(client_id)
+
     def _selection_changed(self, selected: QItemSelection, _deselected: QItemSelection) -> None:
         indexes = selected.indexes()
         if not indexes:
@@ -161,7 +169,7 @@ class ClientsPage(Page):
         """Cases, appointments and contacts show in the open file; clients in the list."""
         if change.entity == "client" and change.action == "update":
             self.model.forget(change.id)
-        if change.entity in ("case", "appointment", "contact") or (
+        if change.entity in ("case", "appointment", "contact", "referral", "unmet_need") or (
             change.entity == "client" and self.panel.client is not None and self.panel.client.id == change.id
         ):
             self.panel.reload()

@@ -1,4 +1,4 @@
-"""Today: appointments, deadlines in the next 14 days, applications waiting too long."""
+"""Today: appointments, deadlines in the next 14 days, applications waiting too long, referrals without an answer."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ from kim_desk.i18n import N_, _, ngettext
 from kim_desk.taxonomy import APPOINTMENT_STATUSES, CASE_STATUSES
 from kim_desk.views import lists
 from kim_desk.views.format import code_text, date_text, time_text, type_title
+from kim_desk.views.referrals import local_services, service_title
 
 
 def due_text(due: str, today: dt.date) -> str:
@@ -29,9 +30,10 @@ def due_text(due: str, today: dt.date) -> str:
 
 class TodayPage(Page):
     UI_NAME = "today"
-    CONCERNS = frozenset({"client", "case", "appointment", "contact"})
+    CONCERNS = frozenset({"client", "case", "appointment", "contact", "referral"})
     open_client = Signal(int)
     open_case = Signal(int)
+    open_referral = Signal(int, int)  # client id, referral id: record the outcome
 
     def __init__(self, ctx, parent=None) -> None:  # type: ignore[no-untyped-def]
         super().__init__(ctx, parent)
@@ -70,11 +72,21 @@ class TodayPage(Page):
             ],
             self,
         )
+        self.follow_ups = RecordTableModel(
+            [
+                Column(N_("Klient/in"), lambda f: f.client_name),
+                Column(N_("Angebot"), lambda f: service_title(self.services, f.service_code)),
+                Column(N_("Vermittelt am"), lambda f: date_text(f.referred_on)),
+            ],
+            self,
+        )
+        self.services = local_services()[0]
         self.tables: dict[str, QTableView] = {}
         for name, model in (
             ("appointmentsTable", self.appointments),
             ("deadlinesTable", self.deadlines),
             ("stalledTable", self.stalled),
+            ("followUpsTable", self.follow_ups),
         ):
             view: QTableView = child(self.ui, QTableView, name)
             view.setModel(model)
@@ -83,6 +95,7 @@ class TodayPage(Page):
         self.tables["appointmentsTable"].activated.connect(self._appointment_activated)
         self.tables["deadlinesTable"].activated.connect(self._deadline_activated)
         self.tables["stalledTable"].activated.connect(self._stalled_activated)
+        self.tables["followUpsTable"].activated.connect(self._follow_up_activated)
         self.data = lists.TodayData()
         self.contact_button: QPushButton = child(self.ui, QPushButton, "contactButton")
         self.contact_button.clicked.connect(lambda _checked=False: self.record_contact())
@@ -126,6 +139,7 @@ class TodayPage(Page):
             view.resizeColumnsToContents()
         self.deadlines.set_rows(data.deadlines)
         self.stalled.set_rows(data.stalled)
+        self.follow_ups.set_rows(data.follow_ups)
         box = child(self.ui, QGroupBox, "appointmentsBox")
         box.setTitle(
             ngettext("{n} Termin heute", "{n} Termine heute", len(data.appointments)).format(n=len(data.appointments))
@@ -144,6 +158,11 @@ class TodayPage(Page):
             self.open_case.emit(deadline.case_id)
         else:
             self.open_client.emit(deadline.client_id)
+
+    def _follow_up_activated(self, index: QModelIndex) -> None:
+        follow_up = self.follow_ups.record(index.row())
+        if follow_up is not None:
+            self.open_referral.emit(follow_up.client_id, follow_up.referral_id)
 
     def _stalled_activated(self, index: QModelIndex) -> None:
         stalled = self.stalled.record(index.row())
