@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 
 from kim_desk.errors import KnownError, ValidationError
 from kim_desk.gui import validation
+from kim_desk.gui.accessibility import show_text
 from kim_desk.gui.context import Context
 from kim_desk.gui.dates import apply_date_formats
 from kim_desk.gui.elide import set_elided
@@ -132,7 +133,7 @@ class ReferralDialog(QObject):
     def _show_facts(self, service: Service | None) -> None:
         values = referrals.facts(service) if service is not None else {}
         for key, label in self.facts.items():
-            label.setText(values.get(key, ""))
+            show_text(label, values.get(key, ""))
 
     def choose(self, code: str) -> bool:
         """Select the offer `code` in the list (False when it is not offered to this client)."""
