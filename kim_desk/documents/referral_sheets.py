@@ -32,13 +32,12 @@ def referral(sheet: Sheet, wording: Wording, template: Template, data: DocumentD
     sheet.row(wording.say(text("intro"), date=date_value(slip.referred_on)))
     sheet.row(wording.say(service.title), size=14, bold=True, gap=1 * mm)
     sheet.row(wording.say(service.summary))
+    sheet.row(wording.say(text("provider_line"), provider=service.provider), size=9)
     sheet.row(
         wording.say(text("reference_line"), number=str(slip.id), date=date_value(slip.referred_on, "medium")),
         size=8.5,
         color=GREY,
     )
-    sheet.heading(wording.say(text("provider_heading")))
-    sheet.row(wording.verbatim(service.provider))
     sheet.heading(wording.say(text("target_heading")))
     sheet.row(wording.say(service.target_group))
     sheet.heading(wording.say(text("how_heading")))

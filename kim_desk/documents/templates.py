@@ -78,7 +78,7 @@ SPEC: dict[str, dict[str, frozenset[str]]] = {
         "title": _NONE,
         "intro": _DATE,
         "reference_line": frozenset({"number", "date"}),
-        "provider_heading": _NONE,
+        "provider_line": frozenset({"provider"}),
         "target_heading": _NONE,
         "how_heading": _NONE,
         "bring_heading": _NONE,
