@@ -45,7 +45,7 @@ def _check_target(args: argparse.Namespace) -> None:
 def run_print(args: argparse.Namespace, paths: DataPaths) -> int:
     from kim_desk.commands.base import open_desk
     from kim_desk.documents import acroform, render
-    from kim_desk.documents.adapter import client_language, document_data
+    from kim_desk.documents.model import DocumentData
     from kim_desk.i18n import language
     from kim_desk.views import printing
 
@@ -54,16 +54,15 @@ def run_print(args: argparse.Namespace, paths: DataPaths) -> int:
         raise UsageError(_("--official gibt es nur für application-aid."))
     if args.lang:
         language(args.lang)  # an unknown code fails before the database is opened
-    ids = {"case_id": args.case, "appointment_id": args.appointment, "referral_id": args.referral}
     desk = open_desk(paths)
     try:
-        target = printing.Target("", **ids)
-        lang = printing.document_language(args.kind, args.lang or client_language(desk.store, **ids))
-        data = document_data(desk.store, desk.catalog, **ids)
+        target = printing.Target("", case_id=args.case, appointment_id=args.appointment, referral_id=args.referral)
+        loaded = printing.load_document(desk.store, desk.catalog, target)
+        data = loaded.data
+        assert isinstance(data, DocumentData)
+        lang = printing.document_language(args.kind, args.lang or loaded.lang)
         if args.kind == "mediator-request" and data.mediator is None:
-            raise UsageError(
-                _("Für Termin Nr. {id} ist keine Sprachmittlung angefragt.").format(id=args.appointment)
-            )
+            raise UsageError(_("Für Termin Nr. {id} ist keine Sprachmittlung angefragt.").format(id=args.appointment))
         out = args.output or Path(printing.suggested_file_name(args.kind, target, lang))
         if args.official:
             assert data.case is not None

@@ -5,8 +5,6 @@ from __future__ import annotations
 import datetime as dt
 
 from kim_desk import ics, settings
-from kim_desk.errors import NotFound
-from kim_desk.i18n import _
 from kim_desk.catalog import ApplicationType, Catalog
 from kim_desk.documents.model import (
     AppointmentView,
@@ -19,6 +17,8 @@ from kim_desk.documents.model import (
     MediatorView,
     ReferralView,
 )
+from kim_desk.errors import NotFound
+from kim_desk.i18n import _
 from kim_desk.services import Service, load_services
 from kim_desk.store import Store
 from kim_desk.store.appointments import get_appointment

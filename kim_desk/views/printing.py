@@ -12,9 +12,9 @@ from dataclasses import dataclass
 
 from kim_desk.catalog import Catalog
 from kim_desk.i18n import N_, _
+from kim_desk.services import Service
 from kim_desk.store import Store, audit
 from kim_desk.store.appointments import Appointment
-from kim_desk.services import Service
 from kim_desk.store.cases import Case
 from kim_desk.store.referrals import Referral
 from kim_desk.taxonomy import CASE_STATUSES
@@ -87,8 +87,10 @@ def load_document(store: Store, catalog: Catalog, target: Target) -> Loaded:
     """On the DB worker: what the documents of one target are made of. A preview is not a print."""
     from kim_desk.documents.adapter import client_language, document_data
 
-    ids = {"case_id": target.case_id, "appointment_id": target.appointment_id, "referral_id": target.referral_id}
-    return Loaded(document_data(store, catalog, **ids), client_language(store, **ids))
+    case_id, appointment_id, referral_id = target.case_id, target.appointment_id, target.referral_id
+    data = document_data(store, catalog, case_id=case_id, appointment_id=appointment_id, referral_id=referral_id)
+    lang = client_language(store, case_id=case_id, appointment_id=appointment_id, referral_id=referral_id)
+    return Loaded(data, lang)
 
 
 def record_print(store: Store, target: Target) -> None:
