@@ -29,27 +29,21 @@ def referral(sheet: Sheet, wording: Wording, template: Template, data: DocumentD
     text = template.text
     service = slip.service
     sheet.title(wording.say(text("title")))
-    sheet.row(wording.say(text("intro"), date=date_value(slip.referred_on)))
-    sheet.row(wording.say(service.title), size=14, bold=True, gap=1 * mm)
+    sheet.row(wording.say(text("intro"), date=date_value(slip.referred_on), number=str(slip.id)))
+    sheet.row(wording.say(service.title), size=13, bold=True, gap=1 * mm)
     sheet.row(wording.say(service.summary))
     sheet.row(wording.say(text("provider_line"), provider=service.provider), size=9)
-    sheet.row(
-        wording.say(text("reference_line"), number=str(slip.id), date=date_value(slip.referred_on, "medium")),
-        size=8.5,
-        color=GREY,
-    )
-    sheet.heading(wording.say(text("target_heading")))
-    sheet.row(wording.say(service.target_group))
     sheet.heading(wording.say(text("how_heading")))
     sheet.row(wording.say(service.how_to_refer))
     if service.bring:
         sheet.heading(wording.say(text("bring_heading")))
         for item in service.bring:
             sheet.row(wording.say(item), box="missing")
-    _offer_contact(sheet, wording, template, data)
+    asked = _offer_contact(sheet, wording, template, data)
     desk = data.desk
     if desk.organisation or desk.counsellor or desk.phone:
-        sheet.heading(wording.say(text("desk_heading")))
+        if not asked:  # after "ask your desk" the desk follows without a heading of its own
+            sheet.heading(wording.say(text("desk_heading")))
         who = ", ".join(part for part in (desk.counsellor, desk.organisation) if part)
         if who:
             sheet.row(wording.verbatim(who))
@@ -60,8 +54,8 @@ def referral(sheet: Sheet, wording: Wording, template: Template, data: DocumentD
     sheet.row(stand, size=8, color=GREY)
 
 
-def _offer_contact(sheet: Sheet, wording: Wording, template: Template, data: DocumentData) -> None:
-    """Every contact line is printed; one the catalogue does not know says so."""
+def _offer_contact(sheet: Sheet, wording: Wording, template: Template, data: DocumentData) -> bool:
+    """Every contact line is printed; one the catalogue does not know says so (and True is returned)."""
     assert data.referral is not None
     text = template.text
     contact = data.referral.service.contact
@@ -77,8 +71,11 @@ def _offer_contact(sheet: Sheet, wording: Wording, template: Template, data: Doc
     )
     for key, field, value in lines:
         sheet.row(wording.say(text(key), **{field: value or unknown}), gap=0.8 * mm)
-    if not all(value for _key, _field, value in lines):
-        sheet.row(wording.say(text("unknown_hint")), size=9, color=GREY)
+    if all(value for _key, _field, value in lines):
+        return False
+    sheet.space(1.5 * mm)
+    sheet.row(wording.say(text("unknown_hint")), gap=0.8 * mm)
+    return True
 
 
 def mediator_request(sheet: Sheet, wording: Wording, template: Template, data: DocumentData) -> None:

@@ -76,10 +76,8 @@ SPEC: dict[str, dict[str, frozenset[str]]] = {
     },
     "referral": {
         "title": _NONE,
-        "intro": _DATE,
-        "reference_line": frozenset({"number", "date"}),
+        "intro": frozenset({"date", "number"}),
         "provider_line": frozenset({"provider"}),
-        "target_heading": _NONE,
         "how_heading": _NONE,
         "bring_heading": _NONE,
         "contact_heading": _NONE,
