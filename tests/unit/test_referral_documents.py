@@ -267,3 +267,16 @@ def test_print_referral_and_mediator_request_commands(
     with pytest.raises(UsageError, match="--referral"):
         _print(["print", "referral", "--case", "1", "-o", str(refused)], desk_paths)
     assert not refused.exists()
+
+
+@pytest.mark.parametrize("text", ["направлення № \u206642\u2069).", "(Vermittlung Nr. \u206642\u2069)."])
+def test_a_number_sign_stays_with_its_number(text: str) -> None:
+    from kim_desk.documents.breaking import wrap
+    from kim_desk.documents.text import Style, text_width
+
+    style = Style(10)
+    sign = text.split(" ")[-2]
+    width = text_width(text.rsplit(" ", 1)[0], style) + 1  # room for everything up to the sign, not the number
+    lines = wrap(text, style, width)
+    assert len(lines) == 2
+    assert lines[1].startswith(sign), lines
