@@ -14,7 +14,7 @@ from pathlib import Path
 
 from kim_desk.errors import KnownError
 from kim_desk.i18n import _
-from kim_desk.resources import content_dir
+from kim_desk.resources import content_dir, resource_dir
 from kim_desk.taxonomy import CASE_STATUSES
 
 KINDS = ("checklist", "next_steps", "appointment", "application_aid", "referral", "mediator_request")
@@ -198,7 +198,10 @@ def load_template(kind: str, folder: Path | None = None) -> Template:
     """Read and check the template of `kind`; raise TemplateError naming template and field."""
     if kind not in SPEC:
         raise TemplateError(f"{kind}.toml", "kind", _("unbekannte Art von Dokument"))
-    folder = folder or content_dir("forms", "documents")
+    if folder is None:
+        folder = content_dir("forms", "documents")
+        if not (folder / f"{kind}.toml").is_file():  # an installed pack older than this kind of document
+            folder = resource_dir("forms") / "documents"
     path = folder / f"{kind}.toml"
     try:
         data = tomllib.loads(path.read_text("utf-8"))

@@ -280,3 +280,25 @@ def test_a_number_sign_stays_with_its_number(text: str) -> None:
     lines = wrap(text, style, width)
     assert len(lines) == 2
     assert lines[1].startswith(sign), lines
+
+
+def test_a_content_pack_from_before_the_slip_does_not_stop_it_printing(tmp_path: Path) -> None:
+    """An installed pack brings its own forms/documents; one made before referral.toml existed lacks it."""
+    import shutil
+
+    from kim_desk.resources import resource_dir, use_installed_content
+
+    documents = tmp_path / "pack" / "forms" / "documents"
+    documents.mkdir(parents=True)
+    shipped = resource_dir("forms") / "documents"
+    for name in ("checklist", "next_steps", "appointment", "application_aid"):
+        shutil.copy(shipped / f"{name}.toml", documents)
+    text = (documents / "checklist.toml").read_text("utf-8")
+    (documents / "checklist.toml").write_text(text.replace("Checkliste: Ihre Unterlagen", "Checkliste des Kreises"))
+    use_installed_content(tmp_path / "pack")
+    try:
+        assert "Checkliste des Kreises" in pdf_text(render("checklist", sample_data(), "de", tmp_path / "c.pdf"))
+        slip = render("referral", sample_data(), "de", tmp_path / "r.pdf")
+        assert "Ihre Vermittlung an ein Angebot" in pdf_text(slip)
+    finally:
+        use_installed_content(None)
