@@ -19,15 +19,22 @@ def check_documents(tmp: Path) -> None:
     desk, _code = create_desk(DataPaths(tmp / "desk"), "self-test passphrase", None, fast)
     try:
         demo.generate(desk.store, desk.catalog, clients=30)
-        row = desk.store.one("SELECT id, case_id FROM appointment WHERE case_id IS NOT NULL ORDER BY id LIMIT 1")
-        if row is None:
-            raise AssertionError("demo data has no appointment with an application")
+        row = desk.store.one(
+            "SELECT a.id, a.case_id FROM appointment a JOIN mediator_request m ON m.appointment_id = a.id "
+            "WHERE a.case_id IS NOT NULL ORDER BY a.id LIMIT 1"
+        )
+        referral = desk.store.one("SELECT id FROM referral ORDER BY id LIMIT 1")
+        if row is None or referral is None:
+            raise AssertionError("demo data has no appointment with an application and an interpreter, or no referral")
         by_case = document_data(desk.store, desk.catalog, case_id=int(row["case_id"]))
         by_appointment = document_data(desk.store, desk.catalog, appointment_id=int(row["id"]))
+        by_referral = document_data(desk.store, desk.catalog, referral_id=int(referral["id"]))
         failures = []
         for lang in ("de", *COMPLETE_CONTENT):
             for kind in KINDS:
-                data = by_appointment if kind == "appointment" else by_case
+                data = {"appointment": by_appointment, "mediator-request": by_appointment, "referral": by_referral}.get(
+                    kind, by_case
+                )
                 pdf = render_bytes(kind, data, lang)
                 if not pdf.startswith(b"%PDF") or b"/Type /Page" not in pdf:
                     failures.append(f"{kind}/{lang}")

@@ -14,11 +14,17 @@ from kim_desk.documents.model import (
     DeadlineLine,
     DeskInfo,
     DocumentData,
+    MediatorView,
+    ReferralView,
 )
+from kim_desk.errors import NotFound
+from kim_desk.i18n import _
+from kim_desk.services import Service, load_services
 from kim_desk.store import Store
 from kim_desk.store.appointments import get_appointment
 from kim_desk.store.cases import Case, case_deadlines, get_case
 from kim_desk.store.clients import Client, HouseholdMember, get_client
+from kim_desk.store.referrals import get_referral, mediator_request_for
 
 
 def _date(value: str | None) -> dt.date | None:
@@ -96,10 +102,21 @@ def case_view(
 
 
 def document_data(
-    store: Store, catalog: Catalog, *, case_id: int | None = None, appointment_id: int | None = None
+    store: Store,
+    catalog: Catalog,
+    *,
+    case_id: int | None = None,
+    appointment_id: int | None = None,
+    referral_id: int | None = None,
+    services: dict[str, Service] | None = None,
 ) -> DocumentData:
-    """The data of one document, for a case or an appointment (which may belong to a case)."""
+    """The data of one document, for a case, an appointment (which may belong to a case) or a referral.
+
+    `services` are the local offers by code (default: forms/services as installed)."""
+    if referral_id is not None:
+        return _referral_data(store, referral_id, services)
     slot: AppointmentView | None = None
+    mediator: MediatorView | None = None
     place_default = str(settings.get(store, "place") or "")
     if appointment_id is not None:
         appointment = get_appointment(store, appointment_id)
@@ -113,6 +130,9 @@ def document_data(
         )
         client_id = appointment.client_id
         case_id = case_id if case_id is not None else appointment.case_id
+        request = mediator_request_for(store, appointment_id)
+        if request is not None and request.id is not None:
+            mediator = MediatorView(request.id, request.language, request.requested_on)
     case: CaseView | None = None
     if case_id is not None:
         stored = get_case(store, case_id)
@@ -121,22 +141,47 @@ def document_data(
         case = case_view(stored, catalog.get(stored.type_code), permit, store.clock.today())
     if case is None and slot is None:
         raise ValueError("document_data needs a case or an appointment")
-    desk = DeskInfo(
+    client = client_view(get_client(store, client_id))
+    return DocumentData(
+        client, store.clock.today(), _desk(store), case, slot, created=store.clock.now(), mediator=mediator
+    )
+
+
+def _desk(store: Store) -> DeskInfo:
+    return DeskInfo(
         organisation=str(settings.get(store, "organisation") or ""),
         counsellor=str(settings.get(store, "counsellor") or ""),
         phone=str(settings.get(store, "desk_phone") or ""),
         hours=str(settings.get(store, "desk_hours") or ""),
     )
-    client = client_view(get_client(store, client_id))
-    return DocumentData(client, store.clock.today(), desk, case, slot, created=store.clock.now())
 
 
-def client_language(store: Store, *, case_id: int | None = None, appointment_id: int | None = None) -> str:
-    """The preferred language of the client a case or appointment belongs to."""
-    if appointment_id is not None:
+def _referral_data(store: Store, referral_id: int, services: dict[str, Service] | None) -> DocumentData:
+    """A referral slip's data: the offer and the date; of the client only the name is printed."""
+    referral = get_referral(store, referral_id)
+    offers = services if services is not None else load_services()
+    service = offers.get(referral.service_code)
+    if service is None:
+        raise NotFound(
+            _("Das Angebot „{code}“ der Vermittlung Nr. {id} steht nicht mehr im Verzeichnis der Angebote.").format(
+                code=referral.service_code, id=referral_id
+            )
+        )
+    client = client_view(get_client(store, referral.client_id, with_household=False))
+    view = ReferralView(referral_id, service, referral.referred_on)
+    return DocumentData(client, store.clock.today(), _desk(store), created=store.clock.now(), referral=view)
+
+
+def client_language(
+    store: Store, *, case_id: int | None = None, appointment_id: int | None = None, referral_id: int | None = None
+) -> str:
+    """The preferred language of the client a case, appointment or referral belongs to."""
+    if referral_id is not None:
+        client_id = get_referral(store, referral_id).client_id
+    elif appointment_id is not None:
         client_id = get_appointment(store, appointment_id).client_id
     elif case_id is not None:
         client_id = get_case(store, case_id).client_id
     else:
-        raise ValueError("client_language needs a case or an appointment")
+        raise ValueError("client_language needs a case, an appointment or a referral")
     return get_client(store, client_id, with_household=False).preferred_language

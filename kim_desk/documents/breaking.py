@@ -2,7 +2,8 @@
 
 A line may end at an ordinary space and after a hyphen between letters (UAX #14: no break
 before a digit, none inside numbers, none at a no-break space). On top of that, as a careful
-typesetter would: no line ends with a one-letter word (Ukrainian "о", Polish "w"); values
+typesetter would: no line ends with a one-letter word (Ukrainian "о", Polish "w") or a number
+sign ("Nr.", "№", "n°": it stays with its number); values
 bind their parts with no-break spaces (a time and its am/pm marker, a day and its month);
 a word or name too long for what is left of a body line is hyphenated with pyphen (German
 rules for German text and for Latin-script names in other languages), and only a word with
@@ -22,6 +23,8 @@ from kim_desk.documents.text import BIDI_CONTROLS, ISOLATE_OPENERS, LRI, PDI, St
 HYPHEN = "-"
 _BREAKABLE = re.compile(r" +")
 _CYRILLIC = frozenset({"uk", "ru", "bg"})
+# Signs that stand before a number and stay on its line ("Vermittlung Nr. 42", "направлення № 42").
+_NUMBER_SIGNS = frozenset({"Nr.", "nr.", "nr", "№", "No.", "no.", "n°", "N°"})
 _MIN_HYPHENATED = 8  # letters in a word before hyphenation is tried when it would fit on the next line
 _LARGEST_HYPHENATED = 10.5  # headings and titles move a word to the next line instead
 
@@ -85,7 +88,7 @@ def _units(paragraph: str) -> list[str]:
         word = f"{carry} {bare}" if carry else bare
         carry = ""
         core = "".join(ch for ch in word if ch not in BIDI_CONTROLS)
-        if len(core) == 1 and core.isalpha():
+        if (len(core) == 1 and core.isalpha()) or core in _NUMBER_SIGNS:
             carry = word
             continue
         units.append(word)

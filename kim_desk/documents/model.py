@@ -10,6 +10,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from kim_desk.catalog import ApplicationType
+from kim_desk.services import Service
 
 
 @dataclass(frozen=True)
@@ -102,6 +103,24 @@ class AppointmentView:
 
 
 @dataclass(frozen=True)
+class ReferralView:
+    """A referral slip's offer: the catalogue entry as the desk knows it, and when the client was sent."""
+
+    id: int
+    service: Service
+    referred_on: dt.date
+
+
+@dataclass(frozen=True)
+class MediatorView:
+    """An interpreter request for the appointment: only what the pool needs (no notes, no outcome)."""
+
+    id: int
+    language: str  # i18n.LANGUAGES code
+    requested_on: dt.date
+
+
+@dataclass(frozen=True)
 class DocumentData:
     client: ClientView
     today: dt.date
@@ -109,3 +128,5 @@ class DocumentData:
     case: CaseView | None = None
     appointment: AppointmentView | None = None
     created: dt.datetime | None = None  # when the document was made (the calendar entry's DTSTAMP)
+    referral: ReferralView | None = None
+    mediator: MediatorView | None = None

@@ -14,10 +14,12 @@ from pathlib import Path
 
 from kim_desk.errors import KnownError
 from kim_desk.i18n import _
-from kim_desk.resources import content_dir
+from kim_desk.resources import content_dir, resource_dir
 from kim_desk.taxonomy import CASE_STATUSES
 
-KINDS = ("checklist", "next_steps", "appointment", "application_aid")
+KINDS = ("checklist", "next_steps", "appointment", "application_aid", "referral", "mediator_request")
+# Kinds for German-speaking offices only: printed in German, their wording never translated.
+GERMAN_ONLY = ("mediator_request",)
 
 _NONE: frozenset[str] = frozenset()
 _APP = frozenset({"application"})
@@ -71,6 +73,39 @@ SPEC: dict[str, dict[str, frozenset[str]]] = {
         "to_fill": _NONE,
         "sign_here": _NONE,
         "authority_heading": _NONE,
+    },
+    "referral": {
+        "title": _NONE,
+        "intro": frozenset({"date", "number"}),
+        "provider_line": frozenset({"provider"}),
+        "how_heading": _NONE,
+        "bring_heading": _NONE,
+        "contact_heading": _NONE,
+        "phone_line": frozenset({"phone"}),
+        "email_line": frozenset({"email"}),
+        "address_line": frozenset({"address"}),
+        "web_line": frozenset({"url"}),
+        "unknown": _NONE,
+        "unknown_hint": _NONE,
+        "desk_heading": _NONE,
+        "stand_line": frozenset({"date", "basis"}),
+    },
+    "mediator_request": {
+        "title": _NONE,
+        "intro": _NONE,
+        "reference_line": frozenset({"number", "date"}),
+        "language_heading": _NONE,
+        "when_heading": _NONE,
+        "when_line": frozenset({"weekday", "date", "time", "minutes"}),
+        "where_heading": _NONE,
+        "topic_heading": _NONE,
+        "general_topic": _NONE,
+        "desk_heading": _NONE,
+        "phone_line": frozenset({"phone"}),
+        "hours_line": frozenset({"hours"}),
+        "reply_heading": _NONE,
+        "reply_hint": _NONE,
+        "privacy_note": _NONE,
     },
 }
 # Tables of texts keyed by code (the status texts of the feedback letter).
@@ -163,7 +198,10 @@ def load_template(kind: str, folder: Path | None = None) -> Template:
     """Read and check the template of `kind`; raise TemplateError naming template and field."""
     if kind not in SPEC:
         raise TemplateError(f"{kind}.toml", "kind", _("unbekannte Art von Dokument"))
-    folder = folder or content_dir("forms", "documents")
+    if folder is None:
+        folder = content_dir("forms", "documents")
+        if not (folder / f"{kind}.toml").is_file():  # an installed pack older than this kind of document
+            folder = resource_dir("forms") / "documents"
     path = folder / f"{kind}.toml"
     try:
         data = tomllib.loads(path.read_text("utf-8"))

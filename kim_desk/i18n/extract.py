@@ -46,6 +46,8 @@ TRANSLATABLE_KEYS: dict[str, tuple[str, ...]] = {
     "services": ("title", "summary", "target_group", "how_to_refer", "bring[]"),
 }
 NOT_TRANSLATABLE = ("kind", "code", "*.code", "*[].code")
+# Sheets for German-speaking offices only (documents.templates.GERMAN_ONLY): never translated.
+NOT_TRANSLATED_FILES = ("documents/mediator_request.toml",)
 
 # Babel keywords of the Python sources (babel.cfg documents the same set).
 PYTHON_KEYWORDS: dict[str, Any] = {"_": None, "N_": None, "ngettext": (1, 2), "pgettext": ((1, "c"), 2)}
@@ -71,6 +73,8 @@ def extract_forms(
     text = raw.decode("utf-8")
     data = tomllib.loads(text)
     name = str(getattr(fileobj, "name", ""))
+    if _folder_file(name) in NOT_TRANSLATED_FILES:
+        return
     patterns = tuple(str(options["keys"]).split()) if options.get("keys") else _keys_for(name)
     lines = text.splitlines()
     cursor = 0

@@ -12,7 +12,17 @@ from babel.messages.mofile import write_mo
 from babel.support import Translations
 
 from kim_desk.catalog import load_catalog
-from kim_desk.documents.model import AppointmentView, CaseView, ChecklistLine, ClientView, DeskInfo, DocumentData
+from kim_desk.documents.model import (
+    AppointmentView,
+    CaseView,
+    ChecklistLine,
+    ClientView,
+    DeskInfo,
+    DocumentData,
+    MediatorView,
+    ReferralView,
+)
+from kim_desk.services import load_services
 
 BIDI_MARKS = re.compile("[\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 
@@ -94,9 +104,11 @@ def sample_data(**client_changes: object) -> DocumentData:
     slot = AppointmentView(
         dt.datetime(2026, 3, 12, 10, 30), 45, "Caritas Ahlen, Südstraße 41", "Frau Müller", "Wohngeld"
     )
+    referral = ReferralView(42, load_services()["integrationskurs"], dt.date(2026, 3, 4))
     return DocumentData(
-        client, dt.date(2026, 3, 5), DeskInfo("Caritas Ahlen", "Frau Müller", "02382 8934-12"), case, slot
-    )
+        client, dt.date(2026, 3, 5), DeskInfo("Caritas Ahlen", "Frau Müller", "02382 8934-12"), case, slot,
+        referral=referral, mediator=MediatorView(5, "ar", dt.date(2026, 3, 5)),
+    )  # fmt: skip
 
 
 def pdf_text(path: Path) -> str:

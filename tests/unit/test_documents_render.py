@@ -81,7 +81,8 @@ def test_every_kind_in_every_script_passes_qpdf(tmp_path: Path, kind: str, lang:
     catalogue = planted_catalogue(tmp_path, lang) if lang != "de" else None
     pdf = render(kind, sample_data(), lang, tmp_path / f"{kind}.pdf", catalogue=catalogue)
     qpdf_check(pdf)
-    assert "Ahmad Karimi" in pdf_text(pdf)
+    named = kind != "mediator-request"  # the interpreter pool's sheet names nobody
+    assert ("Ahmad Karimi" in pdf_text(pdf)) is named
 
 
 def test_fonts_are_embedded_as_subsets(tmp_path: Path) -> None:

@@ -17,6 +17,8 @@ TITLES = {
     "next-steps": "Stand und nächste Schritte Wohngeld – ",
     "appointment": "Termin am 12.03.2026",
     "application-aid": "Ausfüllhilfe Wohngeld – ",
+    "referral": "Vermittlung Integrationskurs (Kursträger vor Ort) – 04.03.2026",
+    "mediator-request": "Anfrage Sprachmittlung Arabisch – 12.03.2026",
 }
 
 
@@ -83,7 +85,10 @@ def test_every_kind_is_tagged_with_its_own_title_and_language(tmp_path: Path, ki
     roles = [role for role, _, _ in tree]
     assert roles[0] == "Document"
     sections = [(role, lang) for role, lang, _ in tree if role == "Sect"]
-    assert sections == [("Sect", "de"), ("Sect", "ar")]  # German column first, then the client's
+    if kind == "mediator-request":  # for the pool: German only, whatever the client reads
+        assert sections == [("Sect", "de")]
+    else:
+        assert sections == [("Sect", "de"), ("Sect", "ar")]  # German column first, then the client's
     assert "H2" in roles and "P" in roles
 
 
