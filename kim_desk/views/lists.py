@@ -112,12 +112,25 @@ def client_names(store: Store, ids: set[int]) -> dict[int, str]:
 class Booked:
     appointment: Appointment
     client_name: str
+    interpreter: bool = False  # an interpreter was requested: the pool's sheet can be printed
+
+
+def with_interpreter(store: Store, appointment_ids: set[int]) -> set[int]:
+    """Those of `appointment_ids` that carry an interpreter request."""
+    if not appointment_ids:
+        return set()
+    marks = ",".join("?" * len(appointment_ids))
+    rows = store.rows(
+        f"SELECT appointment_id FROM mediator_request WHERE appointment_id IN ({marks})", tuple(appointment_ids)
+    )
+    return {int(r["appointment_id"]) for r in rows}
 
 
 def appointments_between(store: Store, start: dt.date, end: dt.date) -> list[Booked]:
     found = list_appointments(store, start, end)
     names = client_names(store, {a.client_id for a in found})
-    return [Booked(a, names.get(a.client_id, "")) for a in found]
+    asked = with_interpreter(store, {a.id for a in found if a.id is not None})
+    return [Booked(a, names.get(a.client_id, ""), a.id in asked) for a in found]
 
 
 @dataclass(frozen=True)
@@ -301,16 +314,19 @@ class ClientFile:
     contacts: list[Contact]
     referrals: list[Referral] = field(default_factory=list)
     needs: list[UnmetNeed] = field(default_factory=list)
+    interpreter: set[int] = field(default_factory=set)  # appointment ids with an interpreter request
 
 
 def client_file(store: Store, client_id: int) -> ClientFile:
+    appointments = list_appointments(store, client_id=client_id)
     return ClientFile(
         get_client(store, client_id),
         list_cases(store, client_id=client_id),
-        list_appointments(store, client_id=client_id),
+        appointments,
         list_contacts(store, client_id),
         list_referrals(store, client_id),
         list_unmet_needs(store, client_id),
+        with_interpreter(store, {a.id for a in appointments if a.id is not None}),
     )
 
 

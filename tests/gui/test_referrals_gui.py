@@ -11,9 +11,17 @@ from PySide6.QtWidgets import QDialogButtonBox
 from kim_desk.gui.dialogs.appointment import AppointmentDialog
 from kim_desk.services import load_services, services_for
 from kim_desk.stats.periods import parse_quarter
-from kim_desk.store.appointments import Appointment, create_appointment, get_appointment
+from kim_desk.store.appointments import Appointment, create_appointment, get_appointment, list_appointments
 from kim_desk.store.clients import Client, create_client
-from kim_desk.store.referrals import Referral, list_referrals, list_unmet_needs, mediator_request_for, refer
+from kim_desk.store.referrals import (
+    MediatorRequest,
+    Referral,
+    list_referrals,
+    list_unmet_needs,
+    mediator_request_for,
+    refer,
+    request_mediator,
+)
 from kim_desk.sync.service import preview
 from tests.conftest import TODAY
 
@@ -289,47 +297,41 @@ def test_a_broken_list_of_offers_is_said_not_hidden(window, desk, qtbot, monkeyp
     assert not dialog.buttons.button(QDialogButtonBox.StandardButton.Save).isEnabled()
 
 
-def test_the_referral_slip_hook_prints_through_views_printing(qtbot, desk, options, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    """Without h-refdocs' print target the action is hidden; with it, the print dialog gets the referral."""
-    from kim_desk.gui.main_window import MainWindow
-    from kim_desk.gui.pages import client_referrals
-    from kim_desk.views import printing
+def test_the_referral_slip_prints_from_the_client_page_in_both_languages(window, desk, qtbot) -> None:  # type: ignore[no-untyped-def]
+    """The Vermittlungen tab's print action opens the print dialog on the real slip: German beside Arabic."""
+    import subprocess
 
     client_id = _new_client(desk)
     referral_id = refer(desk.store, Referral(client_id, "fit", TODAY.date()), set(load_services())).id
-    made, opened = [], []
-
-    def target(services, referral):  # type: ignore[no-untyped-def]
-        made.append((sorted(services), referral.id))
-        return printing.Target("Vermittlung", case_id=None)
-
-    monkeypatch.setattr(printing, "referral_target", target, raising=False)
-    monkeypatch.setattr(client_referrals, "open_print_dialog", lambda ctx, parent, targets: opened.append(targets))
-    window = MainWindow(desk, options)
-    qtbot.addWidget(window)
-    window.show()
-    try:
-        section = _open(window, qtbot, client_id).referral_section
-        button = section.buttons["printReferralButton"]
-        section.tabs.setCurrentWidget(section.tab)
-        assert button.isVisible() and button.isEnabled()
-        qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
-        assert made == [(sorted(load_services()), referral_id)]
-        assert len(opened) == 1 and opened[0][0].label == "Vermittlung"
-    finally:
-        window.idle.stop()
-        window.idle.detach()
-        window.runner.shutdown()
-
-
-def test_without_the_print_target_the_slip_action_is_hidden(window, desk, qtbot) -> None:  # type: ignore[no-untyped-def]
-    from kim_desk.views import printing
-
-    if hasattr(printing, "referral_target"):  # h-refdocs merged: the test above covers the action
-        return
-    section = _open(window, qtbot, _new_client(desk)).referral_section
+    section = _open(window, qtbot, client_id).referral_section
     section.tabs.setCurrentWidget(section.tab)
-    assert not section.buttons["printReferralButton"].isVisible()
+    section.referrals_view.setCurrentIndex(section.referrals.index(0, 0))
+    button = section.buttons["printReferralButton"]
+    assert button.isVisible() and button.isEnabled()
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    dialog = section.print_dialog
+    assert dialog is not None and dialog.targets[0].referral_id == referral_id
+    assert [dialog.kind.itemText(i) for i in range(dialog.kind.count())] == ["Vermittlungszettel"]
+    qtbot.waitUntil(lambda: dialog.preview.pdf is not None and len(dialog.page_labels) >= 1, timeout=20000)
+    text = subprocess.run(["pdftotext", "-", "-"], input=dialog.preview.pdf, capture_output=True, check=True).stdout
+    assert "Vermittlung" in text.decode() and "الإحالة" in text.decode()
+    assert dialog.suggested_name() == f"referral-vermittlung-{referral_id}-ar.pdf"
+
+
+def test_an_appointment_with_an_interpreter_offers_the_pools_sheet(window, desk, qtbot) -> None:  # type: ignore[no-untyped-def]
+    """The calendar's print dialog offers the interpreter request (German only) beside the appointment slip."""
+    week = list_appointments(desk.store, dt.date(2026, 11, 23), dt.date(2026, 11, 28))
+    appointment = next(a for a in week if a.status == "planned")
+    request_mediator(desk.store, MediatorRequest(appointment.id, "ar", TODAY.date()))
+    window.show_page("calendar")
+    page = window.calendar_page
+    page.set_view("week", appointment.starts_at.date())
+    qtbot.waitUntil(lambda: page.model.index_of(appointment.id).isValid(), timeout=10000)
+    page.grid.setCurrentIndex(page.model.index_of(appointment.id))
+    page.print_selected()
+    dialog = page.print_dialog
+    kinds = [dialog.kind.itemData(i) for i in range(dialog.kind.count())]
+    assert kinds == ["appointment", "mediator-request"]
 
 
 def test_the_referral_actions_do_not_widen_the_client_page(window, desk, qtbot) -> None:  # type: ignore[no-untyped-def]

@@ -171,7 +171,9 @@ class CalendarPage(Page):
         if entry is None:
             self.message.setText(_("Bitte zuerst einen Termin im Kalender auswählen."))
             return
-        self.print_dialog = open_print_dialog(self.ctx, self, [printing.appointment_target(entry.appointment)])
+        self.print_dialog = open_print_dialog(
+            self.ctx, self, [printing.appointment_target(entry.appointment, mediator=entry.interpreter)]
+        )
 
     def _activated(self, index: QModelIndex) -> None:
         if self.model.booked_at(index):

@@ -416,7 +416,7 @@ class ClientPanel(QWidget):
         chosen = next((row for row, t in enumerate(targets) if t.case_id == selected), 0)
         now = self.ctx.now()
         targets += [
-            printing.appointment_target(a)
+            printing.appointment_target(a, mediator=a.id in self.file.interpreter)
             for a in self.file.appointments
             if a.status != "cancelled" and a.starts_at >= now - dt.timedelta(days=1)
         ]

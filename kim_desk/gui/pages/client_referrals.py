@@ -67,7 +67,6 @@ class ReferralSection(QObject):
             view.setModel(model)
             setup_table(view)
         self._fill_outcomes()
-        self.buttons["printReferralButton"].setVisible(hasattr(printing, "referral_target"))
         self._connect_signals()
 
     def _fill_outcomes(self) -> None:
@@ -157,12 +156,11 @@ class ReferralSection(QObject):
         self.ctx.runner.db(lambda store: set_outcome(store, referral_id, outcome, today), done, self.ctx.show_error)
 
     def print_referral(self) -> None:
-        """The referral slip (h-refdocs' print target, where this build has it)."""
+        """The referral slip for the client, in their language beside German."""
         referral = self.selected()
-        target_for = getattr(printing, "referral_target", None)
-        if referral is None or target_for is None:
+        if referral is None:
             return
-        self.print_dialog = open_print_dialog(self.ctx, self.host, [target_for(self.services, referral)])
+        self.print_dialog = open_print_dialog(self.ctx, self.host, [printing.referral_target(self.services, referral)])
 
     def open_referral(self, referral_id: int) -> None:
         """Show this referral with its outcome ready to set, once the file is (re)loaded."""
