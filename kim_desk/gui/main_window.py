@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
@@ -16,15 +16,8 @@ from kim_desk.errors import KnownError
 from kim_desk.gui import unsaved
 from kim_desk.gui.background import Runner
 from kim_desk.gui.context import Context, GuiOptions
-from kim_desk.gui.dialogs.new_case import NewCaseDialog
 from kim_desk.gui.idle import IdleWatcher
-from kim_desk.gui.pages.applications import ApplicationsPage
 from kim_desk.gui.pages.base import Page
-from kim_desk.gui.pages.calendar import CalendarPage
-from kim_desk.gui.pages.clients import ClientsPage
-from kim_desk.gui.pages.settings import SettingsPage
-from kim_desk.gui.pages.statistics import StatisticsPage
-from kim_desk.gui.pages.today import TodayPage
 from kim_desk.gui.qt_translations import install_qt_translations
 from kim_desk.gui.uiload import child, load_ui, retranslate
 from kim_desk.i18n import _
@@ -32,17 +25,48 @@ from kim_desk.store import Change, Store, open_store
 from kim_desk.views import jobs
 from kim_desk.views.format import datetime_text
 
+if TYPE_CHECKING:
+    from kim_desk.gui.pages.applications import ApplicationsPage
+    from kim_desk.gui.pages.calendar import CalendarPage
+    from kim_desk.gui.pages.clients import ClientsPage
+    from kim_desk.gui.pages.settings import SettingsPage
+    from kim_desk.gui.pages.statistics import StatisticsPage
+    from kim_desk.gui.pages.today import TodayPage
+
 log = logging.getLogger(__name__)
 PAGES = ("today", "clients", "calendar", "applications", "statistics", "settings")
 PREBUILD_DELAY_MS = 1500
-PAGE_CLASSES: dict[str, type[Page]] = {
-    "today": TodayPage,
-    "clients": ClientsPage,
-    "calendar": CalendarPage,
-    "applications": ApplicationsPage,
-    "statistics": StatisticsPage,
-    "settings": SettingsPage,
-}
+
+
+def page_class(name: str) -> type[Page]:
+    """A page's class, its module imported on first use: the start imports only Today's
+    (the settings page alone pulls in httpx, the applications page the print dialog)."""
+    if name == "today":
+        from kim_desk.gui.pages.today import TodayPage
+
+        return TodayPage
+    if name == "clients":
+        from kim_desk.gui.pages.clients import ClientsPage
+
+        return ClientsPage
+    if name == "calendar":
+        from kim_desk.gui.pages.calendar import CalendarPage
+
+        return CalendarPage
+    if name == "applications":
+        from kim_desk.gui.pages.applications import ApplicationsPage
+
+        return ApplicationsPage
+    if name == "statistics":
+        from kim_desk.gui.pages.statistics import StatisticsPage
+
+        return StatisticsPage
+    if name == "settings":
+        from kim_desk.gui.pages.settings import SettingsPage
+
+        return SettingsPage
+    raise KeyError(name)
+
 Unlocker = Callable[[QMainWindow], Desk | None]
 
 
@@ -155,7 +179,7 @@ class MainWindow(QMainWindow):
         if self.content is None:
             raise RuntimeError("the desk is locked: no page exists")
         if name not in self.pages:
-            page = PAGE_CLASSES[name](self.ctx)
+            page = page_class(name)(self.ctx)
             self.pages[name] = page
             self.stack.addWidget(page)
             getattr(self, f"_wire_{name}")(page)
@@ -308,6 +332,8 @@ class MainWindow(QMainWindow):
     def new_case_for(self, client_id: int) -> None:
         client = self.clients_page.panel.client
         name = client.display_name if client is not None and client.id == client_id else ""
+        from kim_desk.gui.dialogs.new_case import NewCaseDialog
+
         dialog = NewCaseDialog(self.ctx, self, client_id, name)
         dialog.opened.connect(self._case_opened)
         self.dialogs.append(dialog)
@@ -485,8 +511,7 @@ class MainWindow(QMainWindow):
             self.sync_label.setToolTip("")
 
     def statistics_page_sending(self) -> bool:
-        page = self.pages.get("statistics")
-        return isinstance(page, StatisticsPage) and page.sending
+        return bool(getattr(self.pages.get("statistics"), "sending", False))
 
     def _update_lock_label(self, locked: bool) -> None:
         self.lock_label.setText(_("Gesperrt") if locked else _("Entsperrt"))
