@@ -67,6 +67,7 @@ def page_class(name: str) -> type[Page]:
         return SettingsPage
     raise KeyError(name)
 
+
 Unlocker = Callable[[QMainWindow], Desk | None]
 
 
