@@ -216,27 +216,27 @@ class MainWindow(QMainWindow):
 
     @property
     def today_page(self) -> TodayPage:
-        return cast(TodayPage, self.page("today"))
+        return cast("TodayPage", self.page("today"))
 
     @property
     def clients_page(self) -> ClientsPage:
-        return cast(ClientsPage, self.page("clients"))
+        return cast("ClientsPage", self.page("clients"))
 
     @property
     def calendar_page(self) -> CalendarPage:
-        return cast(CalendarPage, self.page("calendar"))
+        return cast("CalendarPage", self.page("calendar"))
 
     @property
     def applications_page(self) -> ApplicationsPage:
-        return cast(ApplicationsPage, self.page("applications"))
+        return cast("ApplicationsPage", self.page("applications"))
 
     @property
     def statistics_page(self) -> StatisticsPage:
-        return cast(StatisticsPage, self.page("statistics"))
+        return cast("StatisticsPage", self.page("statistics"))
 
     @property
     def settings_page(self) -> SettingsPage:
-        return cast(SettingsPage, self.page("settings"))
+        return cast("SettingsPage", self.page("settings"))
 
     # --- changes and unsaved edits ---------------------------------------------------
     def broadcast(self, change: Change) -> None:
