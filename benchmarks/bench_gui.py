@@ -70,7 +70,9 @@ else:
     from kim_desk.paths import DataPaths
     from kim_desk import i18n, settings
     app = setup_application(sys.argv[:1])
-    desk = open_desk(DataPaths(__import__("pathlib").Path(data_dir)), lambda _r: passphrase, keyring=None)
+    # as the GUI's unlock does: a fresh keyring entry is written in the background after the window shows
+    desk = open_desk(DataPaths(__import__("pathlib").Path(data_dir)), lambda _r: passphrase, keyring=None,
+                     refresh_keyring=False)
     i18n.set_ui_language(settings.get(desk.store, "ui_language"))
     window = MainWindow(desk, GuiOptions(keyring=None))
 

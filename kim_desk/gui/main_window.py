@@ -92,6 +92,24 @@ class MainWindow(QMainWindow):
         self._setup_background()
         self._build_content()
         self.load_settings()
+        self._refresh_keyring_later(desk)
+
+    def _refresh_keyring_later(self, desk: Desk) -> None:
+        """After a passphrase unlock the keyring gets a fresh entry, in the pool once the window is up:
+        importing keyring and probing its backends took 0.1-0.3 s of the start."""
+        keyring, paths, key = self.options.keyring, self.paths, desk.key
+        if not desk.keyring_refresh_due or keyring is None or not key:
+            return
+
+        def refresh(_progress: object) -> list[str]:
+            from kim_desk.vault import refresh_keyring_slot
+
+            return refresh_keyring_slot(paths, key, keyring)
+
+        def done(notes: list[str]) -> None:
+            log.info("keyring.refreshed", extra={"notes": len(notes)})
+
+        QTimer.singleShot(0, lambda: self.runner.run(refresh, done, lambda _error: None))
 
     # --- setup -----------------------------------------------------------------------
     def _setup_frame(self) -> None:
@@ -595,6 +613,7 @@ class MainWindow(QMainWindow):
         self._key = desk.key or None
         self._build_content()
         self.load_settings()
+        self._refresh_keyring_later(desk)
         log.info("unlocked")
         return True
 

@@ -196,13 +196,16 @@ class UnlockFlow:
                 raise _UseRecovery
             return self.dialog.passphrase.text()
 
+        refresh_due = False
         try:
-            key = vault.unlock(self.paths, source, self.options.keyring).key
+            # a fresh keyring entry after a passphrase is written once the window is up (MainWindow)
+            result = vault.unlock(self.paths, source, self.options.keyring, refresh_keyring=False)
+            key, refresh_due = result.key, result.keyring_refresh_due
         except _UseRecovery:
             key = self._recover()
         self.key = key
         store = open_store(self.paths.database, key, clock=self.options.clock)
-        return Desk(self.paths, store, load_catalog(), key)  # the key stays for the daily backups
+        return Desk(self.paths, store, load_catalog(), key, refresh_due)  # the key stays for the daily backups
 
     def _offer_restore(self, problem: KnownError) -> Desk | None:
         """Restore the newest sound backup with the same checks as `kim-desk backup restore`."""
