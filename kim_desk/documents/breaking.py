@@ -146,6 +146,11 @@ def _pyphen(code: str) -> pyphen.Pyphen:
     return pyphen.Pyphen(lang=code, left=3, right=3)
 
 
+def hyphenator(code: str) -> pyphen.Pyphen:
+    """The hyphenation rules of pyphen's language `code`, read once (0.2-0.4 s for German)."""
+    return _pyphen(code)
+
+
 def _dictionary(style: Style, word: str) -> pyphen.Pyphen | None:
     """The language's own rules where pyphen has them. In Arabic-script and Ethiopic text the
     Latin words are German terms and names: German rules. Turkish and Kurmanji have no rules
@@ -155,6 +160,8 @@ def _dictionary(style: Style, word: str) -> pyphen.Pyphen | None:
     if not (latin or cyrillic):
         return None
     own = pyphen.language_fallback(style.lang.replace("-", "_"))
+    if own == "de":  # pyphen's "de" is Austria's dictionary: Germany's, as for German words in other scripts
+        own = "de_DE"  # (one dictionary to read, 0.3-0.6 s, instead of two)
     cyrillic_text = style.lang in _CYRILLIC
     if cyrillic:
         return _pyphen(own) if own and cyrillic_text else None

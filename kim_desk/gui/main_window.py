@@ -36,6 +36,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 PAGES = ("today", "clients", "calendar", "applications", "statistics", "settings")
 PREBUILD_DELAY_MS = 1500
+WARM_DELAY_MS = 200  # the handout machinery is warmed in the pool this long after the window is up
 
 
 def page_class(name: str) -> type[Page]:
@@ -81,6 +82,7 @@ class MainWindow(QMainWindow):
         self.ctx = Context(desk.paths, desk.catalog, self.runner, options, self.notify, self.show_error,
                            self.broadcast)  # fmt: skip
         self.last_error = ""
+        self.warming: Any = None  # the warm-up job of the handout machinery, once started
         self.dialogs: list[Any] = []  # open non-modal dialogs, kept alive here
         self._key: bytes | None = desk.key or None  # for backups; dropped on lock
         self.setObjectName("MainWindow")
@@ -184,6 +186,24 @@ class MainWindow(QMainWindow):
         # the other pages are built one per event-loop turn once the window is up, so neither the
         # start nor the first click on a page waits for a page to be built
         QTimer.singleShot(PREBUILD_DELAY_MS, self._prebuild_next_page)
+        QTimer.singleShot(WARM_DELAY_MS, self._warm_handouts)
+
+    def _warm_handouts(self) -> None:
+        """Fonts, hyphenation patterns and a sample handout, in the pool: the first print of the
+        session then takes as long as any other (it waited ~1 s for them)."""
+        if self.content is None:
+            return
+        catalog, runner = self.ctx.catalog, self.runner
+
+        def warm(_progress: object) -> int:
+            from kim_desk.documents.warm import warm_up
+
+            return warm_up(catalog, cancelled=lambda: runner.locked)
+
+        def failed(error: Exception) -> None:  # the print itself will say what is wrong, in words
+            log.warning("handouts.warm_failed", extra={"kind": type(error).__name__})
+
+        self.warming = runner.run(warm, lambda steps: log.info("handouts.warmed", extra={"steps": steps}), failed)
 
     def _prebuild_next_page(self) -> None:
         if self.content is None:
