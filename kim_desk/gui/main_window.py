@@ -35,8 +35,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 PAGES = ("today", "clients", "calendar", "applications", "statistics", "settings")
-PREBUILD_DELAY_MS = 1500
-WARM_DELAY_MS = 200  # the handout machinery is warmed in the pool this long after the window is up
+WARM_DELAY_MS = 200  # the warm-up starts in the pool this long after the window is up
 
 
 def page_class(name: str) -> type[Page]:
@@ -185,25 +184,38 @@ class MainWindow(QMainWindow):
         self._start_background()
         # the other pages are built one per event-loop turn once the window is up, so neither the
         # start nor the first click on a page waits for a page to be built
-        QTimer.singleShot(PREBUILD_DELAY_MS, self._prebuild_next_page)
-        QTimer.singleShot(WARM_DELAY_MS, self._warm_handouts)
+        # then, in the pool, what the first print and the other pages need; then the pages are built
+        # one per event-loop turn, so neither the start nor the first click on a page waits
+        QTimer.singleShot(WARM_DELAY_MS, self._warm_up)
 
-    def _warm_handouts(self) -> None:
-        """Fonts, hyphenation patterns and a sample handout, in the pool: the first print of the
-        session then takes as long as any other (it waited ~1 s for them)."""
+    def _warm_up(self) -> None:
+        """Fonts, hyphenation patterns and a sample handout and preview, then the other pages' modules,
+        in the pool: the first print of the session waited ~1 s for them, the first page built ~0.1 s."""
         if self.content is None:
             return
         catalog, runner = self.ctx.catalog, self.runner
 
         def warm(_progress: object) -> int:
-            from kim_desk.documents.warm import warm_up
+            from kim_desk.documents.warm import sample_pdf, warm_up
 
-            return warm_up(catalog, cancelled=lambda: runner.locked)
+            ran = warm_up(catalog, cancelled=lambda: runner.locked)
+            if ran and not runner.locked:  # the first time in this process
+                from kim_desk.gui.dialogs import pdf_pages
 
-        def failed(error: Exception) -> None:  # the print itself will say what is wrong, in words
-            log.warning("handouts.warm_failed", extra={"kind": type(error).__name__})
+                pdf_pages.rasterise(sample_pdf(catalog), 30)  # PDFium and the image encoder
+                for name in PAGES:
+                    page_class(name)  # imports only; widgets are made on the GUI thread
+            return ran
 
-        self.warming = runner.run(warm, lambda steps: log.info("handouts.warmed", extra={"steps": steps}), failed)
+        def warmed(steps: int) -> None:
+            log.info("warmed", extra={"steps": steps})
+            QTimer.singleShot(0, self._prebuild_next_page)
+
+        def failed(error: Exception) -> None:  # a print itself says what is wrong, in words
+            log.warning("warm_up_failed", extra={"kind": type(error).__name__})
+            QTimer.singleShot(0, self._prebuild_next_page)
+
+        self.warming = runner.run(warm, warmed, failed)
 
     def _prebuild_next_page(self) -> None:
         if self.content is None:
