@@ -12,6 +12,7 @@ no hyphenation point at all is cut where it must be.
 from __future__ import annotations
 
 import re
+import threading
 from functools import lru_cache
 
 import pyphen
@@ -141,8 +142,16 @@ def _break_points(unit: str, style: Style) -> list[tuple[int, bool]]:
     return sorted(points.items())
 
 
-@lru_cache(maxsize=32)
+_reading = threading.Lock()  # a print waits for the warm-up's reading of a dictionary, not read it twice
+
+
 def _pyphen(code: str) -> pyphen.Pyphen:
+    with _reading:
+        return _read_pyphen(code)
+
+
+@lru_cache(maxsize=32)
+def _read_pyphen(code: str) -> pyphen.Pyphen:
     return pyphen.Pyphen(lang=code, left=3, right=3)
 
 

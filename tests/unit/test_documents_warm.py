@@ -33,15 +33,15 @@ def test_warm_up_loads_fonts_and_hyphenation_once_with_a_sample_of_nobody(monkey
     assert (data.client.family_name, data.client.given_names) == ("Muster", "Erika")
     assert data.case is not None and data.case.checklist
     fonts._load.cache_clear()
-    breaking._pyphen.cache_clear()
+    breaking._read_pyphen.cache_clear()
     assert warm.warm_up(catalog, cancelled=lambda: True) == 0  # locked before it began: nothing done
     ran = warm.warm_up(catalog)
     assert ran == len(warm.steps(catalog))
     assert fonts._load.cache_info().currsize == len(fonts.FILES)
-    assert breaking._pyphen.cache_info().currsize == len(warm.FIRST_HYPHENATION + warm.LATER_HYPHENATION)
-    loads = breaking._pyphen.cache_info().misses
+    assert breaking._read_pyphen.cache_info().currsize == len(warm.FIRST_HYPHENATION + warm.LATER_HYPHENATION)
+    loads = breaking._read_pyphen.cache_info().misses
     render_bytes("checklist", data, "uk")  # German beside Ukrainian: no dictionary read again
-    assert breaking._pyphen.cache_info().misses == loads
+    assert breaking._read_pyphen.cache_info().misses == loads
     assert warm.warm_up(catalog) == 0  # once per process
 
 
