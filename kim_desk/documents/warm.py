@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import time
 from collections.abc import Callable
+from pathlib import Path
 
 from kim_desk.catalog import Catalog
 from kim_desk.documents import breaking, fonts, render_bytes
@@ -37,29 +38,30 @@ def sample_pdf(catalog: Catalog) -> bytes:
     return render_bytes("checklist", sample(catalog), "de")
 
 
-def steps(catalog: Catalog) -> list[Callable[[], object]]:
+def steps(catalog: Catalog, cache: Path | None = None) -> list[Callable[[], object]]:
     """The warm-up in steps of a few tens of milliseconds each (the sample render is the longest)."""
     first = [(family, bold) for family, bold in fonts.FILES if family != fonts.ETHIOPIC]
     later = [(family, bold) for family, bold in fonts.FILES if family == fonts.ETHIOPIC]
     work: list[Callable[[], object]] = []
     work += [lambda f=family, b=bold: fonts.face(f, b) for family, bold in first]
-    work += [lambda code=code: breaking.hyphenator(code) for code in FIRST_HYPHENATION]
+    work += [lambda code=code: breaking.hyphenator(code, cache) for code in FIRST_HYPHENATION]
     work += [lambda lang=lang: render_bytes("checklist", sample(catalog), lang) for lang in SAMPLE_LANGUAGES]
     work += [lambda f=family, b=bold: fonts.face(f, b) for family, bold in later]
-    work += [lambda code=code: breaking.hyphenator(code) for code in LATER_HYPHENATION]
+    work += [lambda code=code: breaking.hyphenator(code, cache) for code in LATER_HYPHENATION]
     return work
 
 
 _done: list[bool] = []  # what is warmed stays warm for the process (caches are process-wide)
 
 
-def warm_up(catalog: Catalog, cancelled: Callable[[], bool] = lambda: False) -> int:
+def warm_up(catalog: Catalog, cancelled: Callable[[], bool] = lambda: False, cache: Path | None = None) -> int:
     """Run every step unless cancelled or done before; returns how many ran. Between steps the
-    thread hands the interpreter lock on, so the GUI thread never waits for more than one step."""
+    thread hands the interpreter lock on, so the GUI thread never waits for more than one step.
+    `cache`: a folder for the parsed hyphenation patterns (documents.hyphcache)."""
     if _done:
         return 0
     done = 0
-    for step in steps(catalog):
+    for step in steps(catalog, cache):
         if cancelled():
             return done
         step()

@@ -193,12 +193,12 @@ class MainWindow(QMainWindow):
         in the pool: the first print of the session waited ~1 s for them, the first page built ~0.1 s."""
         if self.content is None:
             return
-        catalog, runner = self.ctx.catalog, self.runner
+        catalog, runner, cache = self.ctx.catalog, self.runner, self.paths.cache
 
         def warm(_progress: object) -> int:
             from kim_desk.documents.warm import sample_pdf, warm_up
 
-            ran = warm_up(catalog, cancelled=lambda: runner.locked)
+            ran = warm_up(catalog, cancelled=lambda: runner.locked, cache=cache)
             if ran and not runner.locked:  # the first time in this process
                 from kim_desk.gui.dialogs import pdf_pages
 

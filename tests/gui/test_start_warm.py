@@ -9,7 +9,7 @@ from kim_desk.gui.main_window import MainWindow
 def test_the_window_warms_fonts_and_hyphenation_after_it_shows(qtbot, desk, options, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     monkeypatch.setattr(warm, "_done", [])  # as in a fresh process
     fonts._load.cache_clear()
-    breaking._read_pyphen.cache_clear()
+    breaking._dictionaries.clear()
     window = MainWindow(desk, options)
     qtbot.addWidget(window)
     window.show()
@@ -17,5 +17,5 @@ def test_the_window_warms_fonts_and_hyphenation_after_it_shows(qtbot, desk, opti
     qtbot.waitUntil(lambda: window.warming is not None and window.runner.pending == 0, timeout=20_000)
     assert warm._done
     assert fonts._load.cache_info().currsize == len(fonts.FILES)
-    assert breaking._read_pyphen.cache_info().currsize >= 1
+    assert len(breaking._dictionaries) >= 1
     window.close()

@@ -33,15 +33,18 @@ def test_warm_up_loads_fonts_and_hyphenation_once_with_a_sample_of_nobody(monkey
     assert (data.client.family_name, data.client.given_names) == ("Muster", "Erika")
     assert data.case is not None and data.case.checklist
     fonts._load.cache_clear()
-    breaking._read_pyphen.cache_clear()
+    breaking._dictionaries.clear()
     assert warm.warm_up(catalog, cancelled=lambda: True) == 0  # locked before it began: nothing done
     ran = warm.warm_up(catalog)
     assert ran == len(warm.steps(catalog))
     assert fonts._load.cache_info().currsize == len(fonts.FILES)
-    assert breaking._read_pyphen.cache_info().currsize == len(warm.FIRST_HYPHENATION + warm.LATER_HYPHENATION)
-    loads = breaking._read_pyphen.cache_info().misses
-    render_bytes("checklist", data, "uk")  # German beside Ukrainian: no dictionary read again
-    assert breaking._read_pyphen.cache_info().misses == loads
+    assert len(breaking._dictionaries) == len(warm.FIRST_HYPHENATION + warm.LATER_HYPHENATION)
+
+    def read_again(*_args: object) -> None:
+        raise AssertionError("a dictionary was read again")
+
+    monkeypatch.setattr(breaking.hyphcache, "read", read_again)
+    render_bytes("checklist", data, "uk")  # German beside Ukrainian: every dictionary is there
     assert warm.warm_up(catalog) == 0  # once per process
 
 
@@ -52,3 +55,29 @@ def test_german_text_and_german_words_in_arabic_text_share_one_dictionary() -> N
     german = breaking._dictionary(Style(10, lang="de"), "Aufenthaltserlaubnis")
     in_arabic = breaking._dictionary(Style(10, fonts.ARABIC, rtl=True, lang="ar"), "Aufenthaltserlaubnis")
     assert german is in_arabic is breaking.hyphenator("de_DE")
+
+
+def test_parsed_patterns_come_back_from_the_cache_without_parsing(tmp_path, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+    import pyphen
+
+    from kim_desk.documents import hyphcache
+
+    words = ["Aufenthaltserlaubnis", "Kindergeldantrag", "Einbürgerung", "Geburtsurkunde"]
+    monkeypatch.setattr(pyphen, "hdcache", {})
+    parsed = hyphcache.read("de_DE", tmp_path)  # parsed, and written for the next start
+    files = list(tmp_path.glob("hyphenation-hyph_de_DE-*.jsonl"))
+    assert len(files) == 1 and b"Erika" not in files[0].read_bytes()
+    expected = {word: parsed.positions(word) for word in words}
+    monkeypatch.setattr(pyphen, "hdcache", {})
+
+    def parse(*_args: object) -> None:
+        raise AssertionError("parsed again")
+
+    monkeypatch.setattr(pyphen.HyphDict, "__init__", parse)
+    cached = hyphcache.read("de_DE", tmp_path)
+    assert {word: cached.positions(word) for word in words} == expected
+    assert all(expected.values())
+    files[0].write_text("{broken", "utf-8")  # a damaged cache is not used
+    monkeypatch.setattr(pyphen, "hdcache", {})
+    with pytest.raises(AssertionError, match="parsed again"):
+        hyphcache.read("de_DE", tmp_path)
