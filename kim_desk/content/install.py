@@ -24,11 +24,9 @@ from typing import Any
 from kim_desk import __version__
 from kim_desk.content.changes import describe_changes
 from kim_desk.content.pack import MANIFEST, SIGNATURE, Manifest, PackRefused, parse_manifest, read_pack
-from kim_desk.content.validate import content_problems
 from kim_desk.errors import KnownError, StorageError
 from kim_desk.fileutil import storage_error, write_atomic
 from kim_desk.i18n import _
-from kim_desk.i18n.po import compile_catalogue
 from kim_desk.paths import DataPaths
 
 log = logging.getLogger(__name__)
@@ -152,6 +150,8 @@ def _install(paths: DataPaths, blob: bytes, public_key: bytes, now: dt.datetime,
     except OSError as exc:
         shutil.rmtree(staging, ignore_errors=True)
         raise storage_error(exc, staging) from exc
+    from kim_desk.content.validate import content_problems  # not needed to activate content at start
+
     problems = content_problems(staging)
     if problems:
         shutil.rmtree(staging, ignore_errors=True)
@@ -161,6 +161,8 @@ def _install(paths: DataPaths, blob: bytes, public_key: bytes, now: dt.datetime,
             + "\n".join(problems[:20])
         )
     mark_validated(staging)
+    from kim_desk.i18n.po import compile_catalogue  # Babel's catalogue tools: only when installing
+
     try:
         for po in staging.glob("translations/*/LC_MESSAGES/kim_desk.po"):
             compile_catalogue(po, force=True)  # compiled here, from the signed source: no binary is trusted

@@ -36,6 +36,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 PAGES = ("today", "clients", "calendar", "applications", "statistics", "settings")
 WARM_DELAY_MS = 200  # the warm-up starts in the pool this long after the window is up
+PREBUILD_DELAY_MS = 1500  # without a warm-up, the other pages are built after this
 
 
 def page_class(name: str) -> type[Page]:
@@ -186,7 +187,11 @@ class MainWindow(QMainWindow):
         # start nor the first click on a page waits for a page to be built
         # then, in the pool, what the first print and the other pages need; then the pages are built
         # one per event-loop turn, so neither the start nor the first click on a page waits
-        QTimer.singleShot(WARM_DELAY_MS, self._warm_up)
+        warm = self.options.warm_up
+        if warm or (warm is None and not self.runner.synchronous):
+            QTimer.singleShot(WARM_DELAY_MS, self._warm_up)
+        else:
+            QTimer.singleShot(PREBUILD_DELAY_MS, self._prebuild_next_page)
 
     def _warm_up(self) -> None:
         """Fonts, hyphenation patterns and a sample handout and preview, then the other pages' modules,

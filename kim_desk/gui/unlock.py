@@ -13,8 +13,6 @@ from PySide6.QtGui import QAccessible, QAccessibleEvent
 from PySide6.QtWidgets import QDialog, QHBoxLayout, QLabel, QLineEdit, QPushButton, QWidget
 
 from kim_desk import vault
-from kim_desk.backup import list_backups, restore_newest
-from kim_desk.backup.core import restore_advice
 from kim_desk.catalog import load_catalog
 from kim_desk.desk import Desk
 from kim_desk.errors import (
@@ -140,6 +138,8 @@ def _exec(dialog: UnlockDialog) -> bool:
 def describe(error: Exception, paths: DataPaths | None = None) -> str:
     """The vault's message plus what to do about it (for a lost or damaged database: which backup)."""
     if paths is not None and _restorable(error, paths):
+        from kim_desk.backup.core import restore_advice  # only when something is wrong: not on every start
+
         return f"{error}\n\n{restore_advice(paths, in_app=True)}"
     for kind, advice in ADVICE:
         if isinstance(error, kind):
@@ -152,6 +152,8 @@ def _restorable(error: Exception, paths: DataPaths) -> bool:
     if not isinstance(error, DatabaseMissing | NotADatabase) or isinstance(error, VaultMissing):
         return False
     try:
+        from kim_desk.backup import list_backups
+
         return paths.vault.exists() and any(not info.problem for info in list_backups(paths))
     except OSError:
         return False
@@ -217,6 +219,8 @@ class UnlockFlow:
                 return None
             try:
                 key = self.key or vault.unlock_key(self.paths, lambda _r: d.passphrase.text(), self.options.keyring).key
+                from kim_desk.backup import restore_newest
+
                 restore_newest(self.paths, key, self.options.clock)
                 store = open_store(self.paths.database, key, clock=self.options.clock)
             except WrongPassphrase as exc:

@@ -10,6 +10,7 @@ def test_the_window_warms_fonts_and_hyphenation_after_it_shows(qtbot, desk, opti
     monkeypatch.setattr(warm, "_done", [])  # as in a fresh process
     fonts._load.cache_clear()
     breaking._dictionaries.clear()
+    options.warm_up = True  # tests run the background work synchronously: asked for explicitly
     window = MainWindow(desk, options)
     qtbot.addWidget(window)
     window.show()
