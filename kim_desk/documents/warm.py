@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import time
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
 from kim_desk.catalog import Catalog
@@ -43,11 +44,11 @@ def steps(catalog: Catalog, cache: Path | None = None) -> list[Callable[[], obje
     first = [(family, bold) for family, bold in fonts.FILES if family != fonts.ETHIOPIC]
     later = [(family, bold) for family, bold in fonts.FILES if family == fonts.ETHIOPIC]
     work: list[Callable[[], object]] = []
-    work += [lambda f=family, b=bold: fonts.face(f, b) for family, bold in first]
-    work += [lambda code=code: breaking.hyphenator(code, cache) for code in FIRST_HYPHENATION]
-    work += [lambda lang=lang: render_bytes("checklist", sample(catalog), lang) for lang in SAMPLE_LANGUAGES]
-    work += [lambda f=family, b=bold: fonts.face(f, b) for family, bold in later]
-    work += [lambda code=code: breaking.hyphenator(code, cache) for code in LATER_HYPHENATION]
+    work += [partial(fonts.face, family, bold) for family, bold in first]
+    work += [partial(breaking.hyphenator, code, cache) for code in FIRST_HYPHENATION]
+    work += [partial(render_bytes, "checklist", sample(catalog), lang) for lang in SAMPLE_LANGUAGES]
+    work += [partial(fonts.face, family, bold) for family, bold in later]
+    work += [partial(breaking.hyphenator, code, cache) for code in LATER_HYPHENATION]
     return work
 
 

@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QApplication, QLabel, QListWidget, QMainWindow, QM
 from kim_desk import i18n, settings
 from kim_desk.desk import Desk
 from kim_desk.errors import KnownError
-from kim_desk.gui import unsaved
+from kim_desk.gui import pages, startup, unsaved
 from kim_desk.gui.background import Runner
 from kim_desk.gui.context import Context, GuiOptions
 from kim_desk.gui.idle import IdleWatcher
@@ -37,36 +37,6 @@ log = logging.getLogger(__name__)
 PAGES = ("today", "clients", "calendar", "applications", "statistics", "settings")
 WARM_DELAY_MS = 200  # the warm-up starts in the pool this long after the window is up
 PREBUILD_DELAY_MS = 1500  # without a warm-up, the other pages are built after this
-
-
-def page_class(name: str) -> type[Page]:
-    """A page's class, its module imported on first use: the start imports only Today's
-    (the settings page alone pulls in httpx, the applications page the print dialog)."""
-    if name == "today":
-        from kim_desk.gui.pages.today import TodayPage
-
-        return TodayPage
-    if name == "clients":
-        from kim_desk.gui.pages.clients import ClientsPage
-
-        return ClientsPage
-    if name == "calendar":
-        from kim_desk.gui.pages.calendar import CalendarPage
-
-        return CalendarPage
-    if name == "applications":
-        from kim_desk.gui.pages.applications import ApplicationsPage
-
-        return ApplicationsPage
-    if name == "statistics":
-        from kim_desk.gui.pages.statistics import StatisticsPage
-
-        return StatisticsPage
-    if name == "settings":
-        from kim_desk.gui.pages.settings import SettingsPage
-
-        return SettingsPage
-    raise KeyError(name)
 
 
 Unlocker = Callable[[QMainWindow], Desk | None]
@@ -97,21 +67,11 @@ class MainWindow(QMainWindow):
         self._refresh_keyring_later(desk)
 
     def _refresh_keyring_later(self, desk: Desk) -> None:
-        """After a passphrase unlock the keyring gets a fresh entry, in the pool once the window is up:
-        importing keyring and probing its backends took 0.1-0.3 s of the start."""
-        keyring, paths, key = self.options.keyring, self.paths, desk.key
-        if not desk.keyring_refresh_due or keyring is None or not key:
-            return
-
-        def refresh(_progress: object) -> list[str]:
-            from kim_desk.vault import refresh_keyring_slot
-
-            return refresh_keyring_slot(paths, key, keyring)
-
-        def done(notes: list[str]) -> None:
-            log.info("keyring.refreshed", extra={"notes": len(notes)})
-
-        QTimer.singleShot(0, lambda: self.runner.run(refresh, done, lambda _error: None))
+        """After a passphrase unlock the keyring gets a fresh entry, in the pool once the window is up."""
+        keyring, key = self.options.keyring, desk.key
+        if desk.keyring_refresh_due and keyring is not None and key:
+            job = startup.keyring_refresh(self.paths, key, keyring)
+            QTimer.singleShot(0, lambda: self.runner.run(job, startup.log_refreshed, lambda _error: None))
 
     # --- setup -----------------------------------------------------------------------
     def _setup_frame(self) -> None:
@@ -183,10 +143,8 @@ class MainWindow(QMainWindow):
         self.refresh_status()
         self.idle.start()
         self._start_background()
-        # the other pages are built one per event-loop turn once the window is up, so neither the
-        # start nor the first click on a page waits for a page to be built
-        # then, in the pool, what the first print and the other pages need; then the pages are built
-        # one per event-loop turn, so neither the start nor the first click on a page waits
+        # once the window is up: in the pool what the first print and the other pages need, then the
+        # pages built one per event-loop turn, so neither the start nor the first click on a page waits
         warm = self.options.warm_up
         if warm or (warm is None and not self.runner.synchronous):
             QTimer.singleShot(WARM_DELAY_MS, self._warm_up)
@@ -194,33 +152,20 @@ class MainWindow(QMainWindow):
             QTimer.singleShot(PREBUILD_DELAY_MS, self._prebuild_next_page)
 
     def _warm_up(self) -> None:
-        """Fonts, hyphenation patterns and a sample handout and preview, then the other pages' modules,
-        in the pool: the first print of the session waited ~1 s for them, the first page built ~0.1 s."""
+        """What the first print and the other pages need, in the pool (startup.warm_up); then the
+        pages are built one per event-loop turn."""
         if self.content is None:
             return
-        catalog, runner, cache = self.ctx.catalog, self.runner, self.paths.cache
 
-        def warm(_progress: object) -> int:
-            from kim_desk.documents.warm import sample_pdf, warm_up
-
-            ran = warm_up(catalog, cancelled=lambda: runner.locked, cache=cache)
-            if ran and not runner.locked:  # the first time in this process
-                from kim_desk.gui.dialogs import pdf_pages
-
-                pdf_pages.rasterise(sample_pdf(catalog), 30)  # PDFium and the image encoder
-                for name in PAGES:
-                    page_class(name)  # imports only; widgets are made on the GUI thread
-            return ran
-
-        def warmed(steps: int) -> None:
-            log.info("warmed", extra={"steps": steps})
+        def then(_result: object) -> None:
             QTimer.singleShot(0, self._prebuild_next_page)
 
-        def failed(error: Exception) -> None:  # a print itself says what is wrong, in words
-            log.warning("warm_up_failed", extra={"kind": type(error).__name__})
-            QTimer.singleShot(0, self._prebuild_next_page)
+        def failed(error: Exception) -> None:
+            startup.log_failed(error)
+            then(None)
 
-        self.warming = runner.run(warm, warmed, failed)
+        job = startup.warm_up(self.ctx.catalog, self.runner, self.paths.cache, PAGES)
+        self.warming = self.runner.run(job, then, failed)
 
     def _prebuild_next_page(self) -> None:
         if self.content is None:
@@ -235,7 +180,7 @@ class MainWindow(QMainWindow):
         if self.content is None:
             raise RuntimeError("the desk is locked: no page exists")
         if name not in self.pages:
-            page = page_class(name)(self.ctx)
+            page = pages.page_class(name)(self.ctx)
             self.pages[name] = page
             self.stack.addWidget(page)
             getattr(self, f"_wire_{name}")(page)
