@@ -71,7 +71,7 @@ class MainWindow(QMainWindow):
         keyring, key = self.options.keyring, desk.key
         if desk.keyring_refresh_due and keyring is not None and key:
             job = startup.keyring_refresh(self.paths, key, keyring)
-            QTimer.singleShot(0, lambda: self.runner.run(job, startup.log_refreshed, lambda _error: None))
+            QTimer.singleShot(0, self, lambda: self.runner.run(job, startup.log_refreshed, lambda _error: None))
 
     # --- setup -----------------------------------------------------------------------
     def _setup_frame(self) -> None:
@@ -144,12 +144,13 @@ class MainWindow(QMainWindow):
         self.idle.start()
         self._start_background()
         # once the window is up: in the pool what the first print and the other pages need, then the
-        # pages built one per event-loop turn, so neither the start nor the first click on a page waits
+        # pages built one per event-loop turn, so neither the start nor the first click on a page waits;
+        # the window is each timer's context, so none fires into a window already deleted
         warm = self.options.warm_up
         if warm or (warm is None and not self.runner.synchronous):
-            QTimer.singleShot(WARM_DELAY_MS, self._warm_up)
+            QTimer.singleShot(WARM_DELAY_MS, self, self._warm_up)
         else:
-            QTimer.singleShot(PREBUILD_DELAY_MS, self._prebuild_next_page)
+            QTimer.singleShot(PREBUILD_DELAY_MS, self, self._prebuild_next_page)
 
     def _warm_up(self) -> None:
         """What the first print and the other pages need, in the pool (startup.warm_up); then the
@@ -158,7 +159,7 @@ class MainWindow(QMainWindow):
             return
 
         def then(_result: object) -> None:
-            QTimer.singleShot(0, self._prebuild_next_page)
+            QTimer.singleShot(0, self, self._prebuild_next_page)
 
         def failed(error: Exception) -> None:
             startup.log_failed(error)
@@ -173,7 +174,7 @@ class MainWindow(QMainWindow):
         missing = [name for name in PAGES if name not in self.pages]
         if missing:
             self.page(missing[0])
-            QTimer.singleShot(0, self._prebuild_next_page)
+            QTimer.singleShot(0, self, self._prebuild_next_page)
 
     def page(self, name: str) -> Page:
         """The page `name`, built and wired on first use (only while unlocked)."""
