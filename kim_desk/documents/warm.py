@@ -34,11 +34,6 @@ def sample(catalog: Catalog) -> DocumentData:
     return DocumentData(ClientView("Muster", "Erika"), dt.date(2026, 1, 5), case=case)
 
 
-def sample_pdf(catalog: Catalog) -> bytes:
-    """The sample as a German handout (for warming what shows a PDF's pages)."""
-    return render_bytes("checklist", sample(catalog), "de")
-
-
 def steps(catalog: Catalog, cache: Path | None = None) -> list[Callable[[], object]]:
     """The warm-up in steps of a few tens of milliseconds each (the sample render is the longest)."""
     first = [(family, bold) for family, bold in fonts.FILES if family != fonts.ETHIOPIC]

@@ -29,17 +29,15 @@ def log_refreshed(notes: list[str]) -> None:
 
 
 def warm_up(catalog: Catalog, runner: Runner, cache: Path, names: tuple[str, ...]) -> Callable[[object], int]:
-    """Fonts, hyphenation patterns and a sample handout and preview, then the modules of the pages
-    `names` (imports only: widgets are made on the GUI thread). Stops when the desk locks."""
+    """Fonts, hyphenation patterns and a sample handout, then the modules of the pages `names`
+    (imports only: widgets are made on the GUI thread). Stops when the desk locks. PDFium is left
+    to the first preview: warming it cost 40 MB for 70 ms."""
 
     def warm(_progress: object) -> int:
-        from kim_desk.documents.warm import sample_pdf, warm_up
+        from kim_desk.documents.warm import warm_up
 
         ran = warm_up(catalog, cancelled=lambda: runner.locked, cache=cache)
         if ran and not runner.locked:  # the first time in this process
-            from kim_desk.gui.dialogs import pdf_pages
-
-            pdf_pages.rasterise(sample_pdf(catalog), 30)  # PDFium and the image encoder
             for name in names:
                 pages.page_class(name)
         return ran
