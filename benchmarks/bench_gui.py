@@ -162,10 +162,11 @@ def compile_bytecode() -> None:
 def desk_cache(folder: Path) -> None:
     """What the first session's warm-up leaves in the desk's cache folder (parsed hyphenation
     patterns), as on a desk used daily."""
-    from kim_desk.documents import hyphcache, warm
+    from kim_desk import hyphenation
+    from kim_desk.documents import warm
 
-    for code in warm.FIRST_HYPHENATION + warm.LATER_HYPHENATION:
-        hyphcache.read(code, folder)
+    for code in warm.HYPHENATION:
+        hyphenation.read(code, folder)
 
 
 def main() -> None:

@@ -18,7 +18,8 @@ from pathlib import Path
 
 import pyphen
 
-from kim_desk.documents import fonts, hyphcache
+from kim_desk import hyphenation
+from kim_desk.documents import fonts
 from kim_desk.documents.text import BIDI_CONTROLS, ISOLATE_OPENERS, LRI, PDI, Style, text_width
 
 HYPHEN = "-"
@@ -153,11 +154,11 @@ def _pyphen(code: str) -> pyphen.Pyphen:
 
 def hyphenator(code: str, cache: Path | None = None) -> pyphen.Pyphen:
     """The hyphenation rules of pyphen's language `code`, read once per process (0.5-0.7 s for German;
-    about 0.1 s from the parsed copy in `cache`, see hyphcache)."""
+    about 0.1 s from the parsed copy in `cache`, see kim_desk.hyphenation)."""
     with _reading:
         rules = _dictionaries.get(code)
         if rules is None:
-            rules = _dictionaries[code] = hyphcache.read(code, cache)
+            rules = _dictionaries[code] = hyphenation.read(code, cache)
         return rules
 
 

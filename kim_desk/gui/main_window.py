@@ -10,7 +10,7 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import QApplication, QLabel, QListWidget, QMainWindow, QMessageBox, QPushButton, QStackedWidget
 
-from kim_desk import i18n, settings
+from kim_desk import hyphenation, i18n, settings
 from kim_desk.desk import Desk
 from kim_desk.errors import KnownError
 from kim_desk.gui import pages, startup, unsaved
@@ -146,6 +146,7 @@ class MainWindow(QMainWindow):
         # once the window is up: in the pool what the first print and the other pages need, then the
         # pages built one per event-loop turn, so neither the start nor the first click on a page waits;
         # the window is each timer's context, so none fires into a window already deleted
+        hyphenation.use_cache(self.paths.cache)  # a print before the warm-up's end reads the parsed rules too
         warm = self.options.warm_up
         if warm or (warm is None and not self.runner.synchronous):
             QTimer.singleShot(WARM_DELAY_MS, self, self._warm_up)
@@ -165,7 +166,7 @@ class MainWindow(QMainWindow):
             startup.log_failed(error)
             then(None)
 
-        job = startup.warm_up(self.ctx.catalog, self.runner, self.paths.cache, PAGES)
+        job = startup.warm_up(self.runner, self.paths.cache, PAGES)
         self.warming = self.runner.run(job, then, failed)
 
     def _prebuild_next_page(self) -> None:

@@ -9,7 +9,6 @@ from collections.abc import Callable
 from pathlib import Path
 
 from kim_desk import vault
-from kim_desk.catalog import Catalog
 from kim_desk.gui import pages
 from kim_desk.gui.background import Runner
 from kim_desk.paths import DataPaths
@@ -28,15 +27,15 @@ def log_refreshed(notes: list[str]) -> None:
     log.info("keyring.refreshed", extra={"notes": len(notes)})
 
 
-def warm_up(catalog: Catalog, runner: Runner, cache: Path, names: tuple[str, ...]) -> Callable[[object], int]:
-    """Fonts, hyphenation patterns and a sample handout, then the modules of the pages `names`
+def warm_up(runner: Runner, cache: Path, names: tuple[str, ...]) -> Callable[[object], int]:
+    """Fonts and hyphenation patterns, then the modules of the pages `names`
     (imports only: widgets are made on the GUI thread). Stops when the desk locks. PDFium is left
     to the first preview: warming it cost 40 MB for 70 ms."""
 
     def warm(_progress: object) -> int:
         from kim_desk.documents.warm import warm_up
 
-        ran = warm_up(catalog, cancelled=lambda: runner.locked, cache=cache)
+        ran = warm_up(cancelled=lambda: runner.locked, cache=cache)
         if ran and not runner.locked:  # the first time in this process
             for name in names:
                 pages.page_class(name)

@@ -17,6 +17,6 @@ def test_the_window_warms_fonts_and_hyphenation_after_it_shows(qtbot, desk, opti
     assert window.warming is None and fonts._load.cache_info().currsize == 0  # not before the window is up
     qtbot.waitUntil(lambda: window.warming is not None and window.runner.pending == 0, timeout=20_000)
     assert warm._done
-    assert fonts._load.cache_info().currsize == len(fonts.FILES)
+    assert fonts._load.cache_info().currsize == len(warm.WARMED_FONTS)
     assert len(breaking._dictionaries) >= 1
     window.close()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from reportlab.pdfbase import pdfmetrics
 
@@ -26,26 +28,30 @@ def test_a_face_is_registered_without_searching_type1_metrics(monkeypatch: pytes
         fonts._load.cache_clear()  # the next test registers again in the real registry
 
 
-def test_warm_up_loads_fonts_and_hyphenation_once_with_a_sample_of_nobody(monkeypatch: pytest.MonkeyPatch) -> None:
+def _sample(catalog):  # type: ignore[no-untyped-def]
+    from kim_desk.documents.model import CaseView, ChecklistLine, ClientView, DocumentData
+
+    app_type = catalog.sorted()[0]
+    case = CaseView(0, app_type, checklist=tuple(ChecklistLine(doc.label) for doc in app_type.documents))
+    return DocumentData(ClientView("Muster", "Erika"), dt.date(2026, 1, 5), case=case)
+
+
+def test_warm_up_loads_fonts_and_hyphenation_once(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(warm, "_done", [])
-    catalog = load_catalog()
-    data = warm.sample(catalog)
-    assert (data.client.family_name, data.client.given_names) == ("Muster", "Erika")
-    assert data.case is not None and data.case.checklist
     fonts._load.cache_clear()
     breaking._dictionaries.clear()
-    assert warm.warm_up(catalog, cancelled=lambda: True) == 0  # locked before it began: nothing done
-    ran = warm.warm_up(catalog)
-    assert ran == len(warm.steps(catalog))
-    assert fonts._load.cache_info().currsize == len(fonts.FILES)
-    assert len(breaking._dictionaries) == len(warm.FIRST_HYPHENATION + warm.LATER_HYPHENATION)
+    assert warm.warm_up(cancelled=lambda: True) == 0  # locked before it began: nothing done
+    assert warm.warm_up() == len(warm.steps())
+    assert fonts._load.cache_info().currsize == len(warm.WARMED_FONTS) == 4  # Latin and Arabic
+    assert set(breaking._dictionaries) == {"de_DE"}
 
     def read_again(*_args: object) -> None:
         raise AssertionError("a dictionary was read again")
 
-    monkeypatch.setattr(breaking.hyphcache, "read", read_again)
-    render_bytes("checklist", data, "uk")  # German beside Ukrainian: every dictionary is there
-    assert warm.warm_up(catalog) == 0  # once per process
+    monkeypatch.setattr(breaking.hyphenation, "read", read_again)
+    pdf = render_bytes("checklist", _sample(load_catalog()), "ar")  # German beside Arabic: all there
+    assert pdf.startswith(b"%PDF")
+    assert warm.warm_up() == 0  # once per process
 
 
 def test_german_text_and_german_words_in_arabic_text_share_one_dictionary() -> None:
@@ -60,7 +66,7 @@ def test_german_text_and_german_words_in_arabic_text_share_one_dictionary() -> N
 def test_parsed_patterns_come_back_from_the_cache_without_parsing(tmp_path, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
     import pyphen
 
-    from kim_desk.documents import hyphcache
+    from kim_desk import hyphenation as hyphcache
 
     words = ["Aufenthaltserlaubnis", "Kindergeldantrag", "Einbürgerung", "Geburtsurkunde"]
     monkeypatch.setattr(pyphen, "hdcache", {})
@@ -77,6 +83,12 @@ def test_parsed_patterns_come_back_from_the_cache_without_parsing(tmp_path, monk
     cached = hyphcache.read("de_DE", tmp_path)
     assert {word: cached.positions(word) for word in words} == expected
     assert all(expected.values())
+    # a handout printed before the warm-up is done reads the desk's cache the window named
+    monkeypatch.setattr(pyphen, "hdcache", {})
+    monkeypatch.setattr(hyphcache, "_folder", [])
+    monkeypatch.setattr(breaking, "_dictionaries", {})
+    hyphcache.use_cache(tmp_path)
+    assert breaking._pyphen("de_DE").positions("Aufenthaltserlaubnis") == expected["Aufenthaltserlaubnis"]
     files[0].write_text("{broken", "utf-8")  # a damaged cache is not used
     monkeypatch.setattr(pyphen, "hdcache", {})
     with pytest.raises(AssertionError, match="parsed again"):

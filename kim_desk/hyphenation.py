@@ -1,4 +1,4 @@
-"""pyphen's hyphenation patterns, kept parsed in a cache file.
+"""pyphen's hyphenation rules, read once per process and kept parsed in a cache file.
 
 Reading a .dic file parses every pattern: about 66,000 for German, 0.5-0.7 s. The parsed patterns
 are public data (no one's details), written once as JSON lines into the desk's cache folder and
@@ -20,6 +20,12 @@ from kim_desk.errors import KnownError
 from kim_desk.fileutil import write_atomic
 
 CHUNK = 4000  # patterns per line: a few milliseconds to read
+_folder: list[Path] = []  # the desk's cache folder, once the app knows it (use_cache)
+
+
+def use_cache(folder: Path | None) -> None:
+    """Read and keep parsed rules in `folder` from now on (the GUI sets the desk's cache folder)."""
+    _folder[:] = [folder] if folder is not None else []
 
 
 def _source(code: str) -> Path:
@@ -33,7 +39,8 @@ def cache_file(folder: Path, code: str) -> Path:
 
 def read(code: str, folder: Path | None = None) -> pyphen.Pyphen:
     """The rules of language `code` (left and right 3): from the cache when it has them, else parsed
-    (and then written to the cache, when a folder is given)."""
+    (and then written to the cache, when there is a folder: `folder`, else the one of use_cache)."""
+    folder = folder or (_folder[0] if _folder else None)
     source = _source(code)
     if folder is not None and source not in pyphen.hdcache:
         patterns = _load(cache_file(folder, code))
@@ -51,9 +58,11 @@ def _load(path: Path) -> Any:
         lines = path.read_text("utf-8").splitlines()
         maxlen = int(json.loads(lines[0])["maxlen"])
         patterns: dict[str, tuple[int, tuple[int, ...]]] = {}
+        shared: dict[tuple[int, tuple[int, ...]], tuple[int, tuple[int, ...]]] = {}  # ~1,000 distinct of 66,000
         for line in lines[1:]:
             for pattern, start, values in json.loads(line):
-                patterns[str(pattern)] = (int(start), tuple(int(v) for v in values))
+                entry = (int(start), tuple(int(v) for v in values))
+                patterns[str(pattern)] = shared.setdefault(entry, entry)
             time.sleep(0)  # let the GUI thread run between chunks
     except (OSError, ValueError, KeyError, TypeError, IndexError):
         return None
