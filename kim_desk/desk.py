@@ -21,6 +21,7 @@ class Desk:
     store: Store
     catalog: Catalog
     key: bytes = field(default=b"", repr=False)  # needed for keyed backups; never logged or written
+    keyring_refresh_due: bool = False  # unlocked by passphrase; vault.refresh_keyring_slot still to run
 
     def close(self) -> None:
         self.store.close()
@@ -31,13 +32,16 @@ def open_desk(
     passphrase_source: vault.PassphraseSource = vault.passphrase_from_environment,
     keyring: vault.KeyringAccess | None = None,
     clock: Clock | None = None,
+    *,
+    refresh_keyring: bool = True,
 ) -> Desk:
-    """Unlock and open an existing desk; never creates one."""
-    result = vault.unlock(paths, passphrase_source, keyring if keyring is not None else vault.SystemKeyring())
+    """Unlock and open an existing desk; never creates one. refresh_keyring: see vault.unlock."""
+    chosen = keyring if keyring is not None else vault.SystemKeyring()
+    result = vault.unlock(paths, passphrase_source, chosen, refresh_keyring=refresh_keyring)
     log.info("unlocked", extra={"method": result.method})
     store = open_store(paths.database, result.key, clock=clock)
     activate_content(paths)  # the district's installed content pack, when whole and valid, overrides the shipped
-    return Desk(paths, store, load_catalog(), result.key)
+    return Desk(paths, store, load_catalog(), result.key, result.keyring_refresh_due)
 
 
 def create_desk(

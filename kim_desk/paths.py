@@ -55,6 +55,11 @@ class DataPaths:
     def backups(self) -> Path:
         return self.root / "backups"
 
+    @property
+    def cache(self) -> Path:
+        """Derived public data kept to start faster (parsed hyphenation patterns); safe to delete."""
+        return self.root / "cache"
+
 
 def data_paths(data_dir: str | os.PathLike[str] | None = None) -> DataPaths:
     if data_dir:

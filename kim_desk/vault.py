@@ -70,6 +70,8 @@ class KeyringAccess(Protocol):
     def set(self, account: str, secret: str) -> None: ...
 
 
+# What keyring chooses when the machine has no keyring; a slot written under it can never unlock
+FAIL_BACKEND = "keyring.backends.fail.Keyring"
 # The OS's own store, where keyring's plug-in lookup finds nothing (a frozen bundle without its entry points)
 NATIVE_KEYRINGS = {"win32": "keyring.backends.Windows.WinVaultKeyring", "darwin": "keyring.backends.macOS.Keyring"}
 
@@ -146,6 +148,8 @@ class UnlockResult:
     key: bytes
     method: str  # "keyring" | "passphrase" | "recovery"
     notes: list[str] = field(default_factory=list)  # why the keyring was skipped, etc.
+    # after a passphrase unlock with refresh_keyring=False: refresh_keyring_slot is still to run
+    keyring_refresh_due: bool = False
 
 
 PassphraseSource = Callable[[str], str]  # gets the reason it is asked; returns the passphrase
@@ -388,6 +392,10 @@ def _try_keyring(data: dict[str, Any], keyring: KeyringAccess | None) -> tuple[b
         slot = None
     if slot is None:
         return None, _("Im Schlüsselbund ist für diese Datenbank nichts hinterlegt."), True
+    if slot.get("backend") == FAIL_BACKEND:
+        # written when this machine had no keyring: nothing can be in one, so keyring (~0.1-0.3 s to
+        # import and probe every backend) is not loaded before the passphrase; the refresh looks again
+        return None, _("Auf diesem Rechner ist kein Schlüsselbund (Keyring) verfügbar."), True
     try:
         backend = keyring.backend_name()
         if backend != slot.get("backend"):
@@ -442,8 +450,12 @@ def unlock(
     paths: DataPaths,
     passphrase_source: PassphraseSource,
     keyring: KeyringAccess | None = None,
+    *,
+    refresh_keyring: bool = True,
 ) -> UnlockResult:
-    """Unlock the key of an existing desk: keyring first, then the passphrase."""
+    """Unlock the key of an existing desk: keyring first, then the passphrase. With refresh_keyring=False
+    a fresh keyring entry after a passphrase unlock is left to refresh_keyring_slot (the GUI runs it
+    in the background once the window is up)."""
     if not paths.vault.exists() and not paths.database.exists():
         raise DatabaseMissing(_("In {path} gibt es noch keine Datenbank.").format(path=paths.root))
     _read_vault(paths)  # a missing or damaged vault is said first
@@ -455,13 +467,15 @@ def unlock(
                 "Stellen Sie sie aus einer Sicherung wieder her; es wird keine neue angelegt."
             ).format(db=paths.database)
         )
-    return unlock_key(paths, passphrase_source, keyring)
+    return unlock_key(paths, passphrase_source, keyring, refresh_keyring=refresh_keyring)
 
 
 def unlock_key(
     paths: DataPaths,
     passphrase_source: PassphraseSource,
     keyring: KeyringAccess | None = None,
+    *,
+    refresh_keyring: bool = True,
 ) -> UnlockResult:
     """Unlock the key in the vault whatever state the database is in (to restore a backup)."""
     data = _read_vault(paths)
@@ -476,8 +490,21 @@ def unlock_key(
         raise WrongPassphrase(_("Die Passphrase ist falsch.")) from None
     result = UnlockResult(key, "passphrase", [reason] if reason else [])
     if keyring is not None and refresh:
-        result.notes.extend(_refresh_keyring(paths, data, key, keyring))
+        if refresh_keyring:
+            result.notes.extend(_refresh_keyring(paths, data, key, keyring))
+        else:
+            result.keyring_refresh_due = True
     return result
+
+
+def refresh_keyring_slot(paths: DataPaths, key: bytes, keyring: KeyringAccess) -> list[str]:
+    """The keyring refresh that unlock(refresh_keyring=False) left due; returns notes, never raises a
+    KnownError (the desk is open already)."""
+    try:
+        data = _read_vault(paths)
+    except KnownError as exc:
+        return [str(exc)]
+    return _refresh_keyring(paths, data, key, keyring)
 
 
 def unlock_with_recovery_code(paths: DataPaths, code: str) -> bytes:

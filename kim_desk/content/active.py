@@ -5,12 +5,18 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import logging
+import sys
 from dataclasses import dataclass
 
 from kim_desk import __version__, settings
-from kim_desk.content.install import ContentState, active_root, installed_manifest, read_state
-from kim_desk.content.validate import content_problems
-from kim_desk.documents import wording
+from kim_desk.content.install import (
+    ContentState,
+    active_root,
+    installed_manifest,
+    mark_validated,
+    read_state,
+    validated_for_this_app,
+)
 from kim_desk.i18n import translator
 from kim_desk.paths import DataPaths
 from kim_desk.resources import use_installed_content
@@ -38,15 +44,23 @@ def activate(paths: DataPaths) -> int:
     folder = active_root(paths)
     version = read_state(paths).current if folder is not None else 0
     if folder is not None and (str(folder), version, __version__) not in _validated:
-        problems = content_problems(folder)  # an app update may need what an older pack lacks
-        if problems:
-            log.warning("content_pack_unusable", extra={"version": version})
-            folder, version = None, 0
-        else:
+        if not validated_for_this_app(folder):
+            from kim_desk.content.validate import content_problems  # reportlab & co: only when checking
+
+            problems = content_problems(folder)  # an app update may need what an older pack lacks
+            if problems:
+                log.warning("content_pack_unusable", extra={"version": version})
+                folder, version = None, 0
+            else:
+                mark_validated(folder)
+        if folder is not None:
             _validated.add((str(folder), version, __version__))
     use_installed_content(folder)
     translator.cache_clear()
-    wording.catalogue_reviewed.cache_clear()
+    # the documents package (reportlab, ~0.3 s) is not imported for this: unimported, it has cached nothing
+    wording = sys.modules.get("kim_desk.documents.wording")
+    if wording is not None:
+        wording.catalogue_reviewed.cache_clear()
     return version
 
 

@@ -21,19 +21,21 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from kim_desk import __version__
 from kim_desk.content.changes import describe_changes
 from kim_desk.content.pack import MANIFEST, SIGNATURE, Manifest, PackRefused, parse_manifest, read_pack
-from kim_desk.content.validate import content_problems
 from kim_desk.errors import KnownError, StorageError
 from kim_desk.fileutil import storage_error, write_atomic
 from kim_desk.i18n import _
-from kim_desk.i18n.po import compile_catalogue
 from kim_desk.paths import DataPaths
 
 log = logging.getLogger(__name__)
 
 STATE = "state.json"
 STAGING_PREFIX = ".staging-"
+# The app version whose checks (content_problems, ~0.5-1 s) the pack passed. Its files are hashed
+# against the signed manifest at every start, so the checks need repeating only after an app update.
+VALIDATED = ".validated-for"
 
 
 @dataclass(frozen=True)
@@ -148,6 +150,8 @@ def _install(paths: DataPaths, blob: bytes, public_key: bytes, now: dt.datetime,
     except OSError as exc:
         shutil.rmtree(staging, ignore_errors=True)
         raise storage_error(exc, staging) from exc
+    from kim_desk.content.validate import content_problems  # not needed to activate content at start
+
     problems = content_problems(staging)
     if problems:
         shutil.rmtree(staging, ignore_errors=True)
@@ -156,6 +160,9 @@ def _install(paths: DataPaths, blob: bytes, public_key: bytes, now: dt.datetime,
             + "\n"
             + "\n".join(problems[:20])
         )
+    mark_validated(staging)
+    from kim_desk.i18n.po import compile_catalogue  # Babel's catalogue tools: only when installing
+
     try:
         for po in staging.glob("translations/*/LC_MESSAGES/kim_desk.po"):
             compile_catalogue(po, force=True)  # compiled here, from the signed source: no binary is trusted
@@ -200,6 +207,19 @@ def rollback(paths: DataPaths, now: dt.datetime) -> ContentState:
     )
     _write_state(paths, new_state)
     return new_state
+
+
+def mark_validated(folder: Path) -> None:
+    """Note that the pack in `folder` passed this app version's checks; a failed write only costs a re-check."""
+    with contextlib.suppress(OSError, KnownError):
+        write_atomic(folder / VALIDATED, __version__.encode("utf-8"))
+
+
+def validated_for_this_app(folder: Path) -> bool:
+    try:
+        return (folder / VALIDATED).read_text("utf-8") == __version__
+    except (OSError, UnicodeDecodeError):
+        return False
 
 
 def active_root(paths: DataPaths, state: ContentState | None = None) -> Path | None:

@@ -7,7 +7,6 @@ from pathlib import Path
 from babel.messages.pofile import PoFileError, read_po
 
 from kim_desk.catalog import load_catalog
-from kim_desk.documents.templates import KINDS, load_template
 from kim_desk.errors import KnownError
 from kim_desk.i18n import LANGUAGES, _
 from kim_desk.i18n.po import placeholder_problems
@@ -17,6 +16,9 @@ from kim_desk.services import load_services
 
 def content_problems(root: Path) -> list[str]:
     """What is wrong with the content under `root` (forms/, translations/); empty when it is sound."""
+    # imported here: the documents package pulls in reportlab, which no start needs before the window shows
+    from kim_desk.documents.templates import KINDS, load_template
+
     problems: list[str] = []
     try:
         catalog = load_catalog(root / "forms" / "applications")

@@ -17,7 +17,6 @@ from kim_desk.gui.colours import light_palette
 from kim_desk.gui.compat import protect_none
 from kim_desk.gui.context import GuiOptions
 from kim_desk.gui.crash import CrashHandler, crash_dialog
-from kim_desk.gui.first_run import FirstRunWizard
 from kim_desk.gui.main_window import MainWindow
 from kim_desk.gui.qt_translations import install_qt_translations
 from kim_desk.gui.unlock import UnlockFlow
@@ -68,6 +67,8 @@ def apply_direction(app: QApplication, lang: str) -> None:
 def open_or_create(paths: DataPaths, options: GuiOptions, parent: QWidget | None = None) -> Desk | None:
     """The first-run wizard for an empty folder, the unlock dialog otherwise; None when the user quits."""
     if not vault.is_initialised(paths):
+        from kim_desk.gui.first_run import FirstRunWizard  # once per desk: not on every start's path
+
         wizard = FirstRunWizard(paths, options, parent)
         wizard.exec()
         return wizard.desk  # also when the last page was closed: the desk exists now and must open

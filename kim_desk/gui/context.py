@@ -35,6 +35,9 @@ class GuiOptions:
     sync_connect: Callable[[Any], Any] | None = None
     backup_check_ms: int = 60 * 60_000  # how often to ask whether the daily backup is due
     auto_backup: bool = True  # backup_if_due after unlock and then on the timer
+    # fonts, hyphenation and page modules warmed in the pool after the window shows; None: when the
+    # runner is asynchronous (a synchronous test runner would hold the event loop for a second)
+    warm_up: bool | None = None
 
 
 @dataclass

@@ -4,28 +4,21 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import QApplication, QLabel, QListWidget, QMainWindow, QMessageBox, QPushButton, QStackedWidget
 
-from kim_desk import i18n, settings
+from kim_desk import hyphenation, i18n, settings
 from kim_desk.desk import Desk
 from kim_desk.errors import KnownError
-from kim_desk.gui import unsaved
+from kim_desk.gui import pages, startup, unsaved
 from kim_desk.gui.accessibility import fit_to_screen, show_text
 from kim_desk.gui.background import Runner
 from kim_desk.gui.context import Context, GuiOptions
-from kim_desk.gui.dialogs.new_case import NewCaseDialog
 from kim_desk.gui.idle import IdleWatcher
-from kim_desk.gui.pages.applications import ApplicationsPage
 from kim_desk.gui.pages.base import Page
-from kim_desk.gui.pages.calendar import CalendarPage
-from kim_desk.gui.pages.clients import ClientsPage
-from kim_desk.gui.pages.settings import SettingsPage
-from kim_desk.gui.pages.statistics import StatisticsPage
-from kim_desk.gui.pages.today import TodayPage
 from kim_desk.gui.qt_translations import install_qt_translations
 from kim_desk.gui.uiload import child, load_ui, retranslate
 from kim_desk.i18n import _
@@ -33,17 +26,20 @@ from kim_desk.store import Change, Store, open_store
 from kim_desk.views import jobs
 from kim_desk.views.format import datetime_text
 
+if TYPE_CHECKING:
+    from kim_desk.gui.pages.applications import ApplicationsPage
+    from kim_desk.gui.pages.calendar import CalendarPage
+    from kim_desk.gui.pages.clients import ClientsPage
+    from kim_desk.gui.pages.settings import SettingsPage
+    from kim_desk.gui.pages.statistics import StatisticsPage
+    from kim_desk.gui.pages.today import TodayPage
+
 log = logging.getLogger(__name__)
 PAGES = ("today", "clients", "calendar", "applications", "statistics", "settings")
-PREBUILD_DELAY_MS = 1500
-PAGE_CLASSES: dict[str, type[Page]] = {
-    "today": TodayPage,
-    "clients": ClientsPage,
-    "calendar": CalendarPage,
-    "applications": ApplicationsPage,
-    "statistics": StatisticsPage,
-    "settings": SettingsPage,
-}
+WARM_DELAY_MS = 200  # the warm-up starts in the pool this long after the window is up
+PREBUILD_DELAY_MS = 1500  # without a warm-up, the other pages are built after this
+
+
 Unlocker = Callable[[QMainWindow], Desk | None]
 
 
@@ -57,6 +53,7 @@ class MainWindow(QMainWindow):
         self.ctx = Context(desk.paths, desk.catalog, self.runner, options, self.notify, self.show_error,
                            self.broadcast)  # fmt: skip
         self.last_error = ""
+        self.warming: Any = None  # the warm-up job of the handout machinery, once started
         self.dialogs: list[Any] = []  # open non-modal dialogs, kept alive here
         self._key: bytes | None = desk.key or None  # for backups; dropped on lock
         self.setObjectName("MainWindow")
@@ -68,6 +65,14 @@ class MainWindow(QMainWindow):
         self._setup_background()
         self._build_content()
         self.load_settings()
+        self._refresh_keyring_later(desk)
+
+    def _refresh_keyring_later(self, desk: Desk) -> None:
+        """After a passphrase unlock the keyring gets a fresh entry, in the pool once the window is up."""
+        keyring, key = self.options.keyring, desk.key
+        if desk.keyring_refresh_due and keyring is not None and key:
+            job = startup.keyring_refresh(self.paths, key, keyring)
+            QTimer.singleShot(0, self, lambda: self.runner.run(job, startup.log_refreshed, lambda _error: None))
 
     # --- setup -----------------------------------------------------------------------
     def _setup_frame(self) -> None:
@@ -139,9 +144,31 @@ class MainWindow(QMainWindow):
         self.refresh_status()
         self.idle.start()
         self._start_background()
-        # the other pages are built one per event-loop turn once the window is up, so neither the
-        # start nor the first click on a page waits for a page to be built
-        QTimer.singleShot(PREBUILD_DELAY_MS, self._prebuild_next_page)
+        # once the window is up: in the pool what the first print and the other pages need, then the
+        # pages built one per event-loop turn, so neither the start nor the first click on a page waits;
+        # the window is each timer's context, so none fires into a window already deleted
+        hyphenation.use_cache(self.paths.cache)  # a print before the warm-up's end reads the parsed rules too
+        warm = self.options.warm_up
+        if warm or (warm is None and not self.runner.synchronous):
+            QTimer.singleShot(WARM_DELAY_MS, self, self._warm_up)
+        else:
+            QTimer.singleShot(PREBUILD_DELAY_MS, self, self._prebuild_next_page)
+
+    def _warm_up(self) -> None:
+        """What the first print and the other pages need, in the pool (startup.warm_up); then the
+        pages are built one per event-loop turn."""
+        if self.content is None:
+            return
+
+        def then(_result: object) -> None:
+            QTimer.singleShot(0, self, self._prebuild_next_page)
+
+        def failed(error: Exception) -> None:
+            startup.log_failed(error)
+            then(None)
+
+        job = startup.warm_up(self.runner, self.paths.cache, PAGES)
+        self.warming = self.runner.run(job, then, failed)
 
     def _prebuild_next_page(self) -> None:
         if self.content is None:
@@ -149,14 +176,14 @@ class MainWindow(QMainWindow):
         missing = [name for name in PAGES if name not in self.pages]
         if missing:
             self.page(missing[0])
-            QTimer.singleShot(0, self._prebuild_next_page)
+            QTimer.singleShot(0, self, self._prebuild_next_page)
 
     def page(self, name: str) -> Page:
         """The page `name`, built and wired on first use (only while unlocked)."""
         if self.content is None:
             raise RuntimeError("the desk is locked: no page exists")
         if name not in self.pages:
-            page = PAGE_CLASSES[name](self.ctx)
+            page = pages.page_class(name)(self.ctx)
             self.pages[name] = page
             self.stack.addWidget(page)
             getattr(self, f"_wire_{name}")(page)
@@ -193,27 +220,27 @@ class MainWindow(QMainWindow):
 
     @property
     def today_page(self) -> TodayPage:
-        return cast(TodayPage, self.page("today"))
+        return cast("TodayPage", self.page("today"))
 
     @property
     def clients_page(self) -> ClientsPage:
-        return cast(ClientsPage, self.page("clients"))
+        return cast("ClientsPage", self.page("clients"))
 
     @property
     def calendar_page(self) -> CalendarPage:
-        return cast(CalendarPage, self.page("calendar"))
+        return cast("CalendarPage", self.page("calendar"))
 
     @property
     def applications_page(self) -> ApplicationsPage:
-        return cast(ApplicationsPage, self.page("applications"))
+        return cast("ApplicationsPage", self.page("applications"))
 
     @property
     def statistics_page(self) -> StatisticsPage:
-        return cast(StatisticsPage, self.page("statistics"))
+        return cast("StatisticsPage", self.page("statistics"))
 
     @property
     def settings_page(self) -> SettingsPage:
-        return cast(SettingsPage, self.page("settings"))
+        return cast("SettingsPage", self.page("settings"))
 
     # --- changes and unsaved edits ---------------------------------------------------
     def broadcast(self, change: Change) -> None:
@@ -313,6 +340,8 @@ class MainWindow(QMainWindow):
     def new_case_for(self, client_id: int) -> None:
         client = self.clients_page.panel.client
         name = client.display_name if client is not None and client.id == client_id else ""
+        from kim_desk.gui.dialogs.new_case import NewCaseDialog
+
         dialog = NewCaseDialog(self.ctx, self, client_id, name)
         dialog.opened.connect(self._case_opened)
         self.dialogs.append(dialog)
@@ -491,8 +520,7 @@ class MainWindow(QMainWindow):
             self.sync_label.setToolTip("")
 
     def statistics_page_sending(self) -> bool:
-        page = self.pages.get("statistics")
-        return isinstance(page, StatisticsPage) and page.sending
+        return bool(getattr(self.pages.get("statistics"), "sending", False))
 
     def _update_lock_label(self, locked: bool) -> None:
         show_text(self.lock_label, _("Gesperrt") if locked else _("Entsperrt"))
@@ -574,6 +602,7 @@ class MainWindow(QMainWindow):
         self._key = desk.key or None
         self._build_content()
         self.load_settings()
+        self._refresh_keyring_later(desk)
         log.info("unlocked")
         return True
 

@@ -13,8 +13,6 @@ from PySide6.QtGui import QAccessible, QAccessibleEvent
 from PySide6.QtWidgets import QDialog, QHBoxLayout, QLabel, QLineEdit, QPushButton, QWidget
 
 from kim_desk import vault
-from kim_desk.backup import list_backups, restore_newest
-from kim_desk.backup.core import restore_advice
 from kim_desk.catalog import load_catalog
 from kim_desk.desk import Desk
 from kim_desk.errors import (
@@ -141,6 +139,8 @@ def _exec(dialog: UnlockDialog) -> bool:
 def describe(error: Exception, paths: DataPaths | None = None) -> str:
     """The vault's message plus what to do about it (for a lost or damaged database: which backup)."""
     if paths is not None and _restorable(error, paths):
+        from kim_desk.backup.core import restore_advice  # only when something is wrong: not on every start
+
         return f"{error}\n\n{restore_advice(paths, in_app=True)}"
     for kind, advice in ADVICE:
         if isinstance(error, kind):
@@ -153,6 +153,8 @@ def _restorable(error: Exception, paths: DataPaths) -> bool:
     if not isinstance(error, DatabaseMissing | NotADatabase) or isinstance(error, VaultMissing):
         return False
     try:
+        from kim_desk.backup import list_backups
+
         return paths.vault.exists() and any(not info.problem for info in list_backups(paths))
     except OSError:
         return False
@@ -197,13 +199,16 @@ class UnlockFlow:
                 raise _UseRecovery
             return self.dialog.passphrase.text()
 
+        refresh_due = False
         try:
-            key = vault.unlock(self.paths, source, self.options.keyring).key
+            # a fresh keyring entry after a passphrase is written once the window is up (MainWindow)
+            result = vault.unlock(self.paths, source, self.options.keyring, refresh_keyring=False)
+            key, refresh_due = result.key, result.keyring_refresh_due
         except _UseRecovery:
             key = self._recover()
         self.key = key
         store = open_store(self.paths.database, key, clock=self.options.clock)
-        return Desk(self.paths, store, load_catalog(), key)  # the key stays for the daily backups
+        return Desk(self.paths, store, load_catalog(), key, refresh_due)  # the key stays for the daily backups
 
     def _offer_restore(self, problem: KnownError) -> Desk | None:
         """Restore the newest sound backup with the same checks as `kim-desk backup restore`."""
@@ -215,6 +220,8 @@ class UnlockFlow:
                 return None
             try:
                 key = self.key or vault.unlock_key(self.paths, lambda _r: d.passphrase.text(), self.options.keyring).key
+                from kim_desk.backup import restore_newest
+
                 restore_newest(self.paths, key, self.options.clock)
                 store = open_store(self.paths.database, key, clock=self.options.clock)
             except WrongPassphrase as exc:

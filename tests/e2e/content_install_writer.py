@@ -6,9 +6,15 @@ import datetime as dt
 import sys
 from pathlib import Path
 
+import kim_desk.content.validate
+import kim_desk.documents.templates
+import kim_desk.i18n.po
 from kim_desk.content.install import install_pack, read_state
 from kim_desk.content.pack import PackRefused
 from kim_desk.paths import DataPaths
+
+# what installing imports on its first use (the start of the app does not need it), imported before "ready"
+_INSTALLING = (kim_desk.content.validate, kim_desk.documents.templates, kim_desk.i18n.po)
 
 
 def main() -> None:

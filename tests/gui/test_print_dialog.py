@@ -178,3 +178,34 @@ def test_calendar_without_a_chosen_appointment_says_so(window) -> None:  # type:
     page.print_selected()
     assert page.print_dialog is None
     assert page.message.text() == "Bitte zuerst einen Termin im Kalender auswählen."
+
+
+def test_the_preview_shows_page_one_while_the_other_pages_are_still_made(window, desk, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from kim_desk.gui.dialogs import pdf_pages
+
+    case, _client, _label = _case_of_a_foreign_language_client(desk)
+    dialog = _open_from_client_page(window, desk, case)
+    shown_when_made: list[int] = []  # pages on screen when each page's rasterising began
+    real_open = pdf_pages._open
+
+    class Watched:
+        def __init__(self, pdf: bytes) -> None:
+            self.document = real_open(pdf)
+
+        def __len__(self) -> int:
+            return len(self.document)
+
+        def __getitem__(self, index: int):  # type: ignore[no-untyped-def]
+            shown_when_made.append(len(dialog.page_labels))
+            return self.document[index]
+
+        def close(self) -> None:
+            self.document.close()
+
+    monkeypatch.setattr(pdf_pages, "_open", Watched)
+    dialog.choose(kind="application-aid", lang="uk")
+    monkeypatch.undo()
+    pages = _pages(dialog.preview.pdf)
+    assert pages >= 2
+    assert shown_when_made[-pages:] == list(range(pages))  # each page was on screen before the next was made
+    assert len(dialog.page_labels) == pages

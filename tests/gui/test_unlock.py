@@ -188,3 +188,15 @@ def test_idle_time_from_settings_locks_the_desk(qtbot, idle_window) -> None:  # 
     assert window.idle.interval_ms == 2 * window.options.minute_ms
     qtbot.waitUntil(lambda: window.runner.locked, timeout=4 * window.options.minute_ms + 2000)
     assert window.frame.currentWidget() is window.lock_screen
+
+
+def test_after_a_passphrase_the_keyring_entry_is_written_once_the_window_is_up(qtbot, desk_paths, options) -> None:  # type: ignore[no-untyped-def]
+    ask, _shown = _answers(PASSPHRASE)
+    desk = UnlockFlow(desk_paths, options, ask=ask).run()
+    assert desk is not None and desk.keyring_refresh_due
+    assert not options.keyring.secrets  # not during the unlock: the window comes first
+    window = MainWindow(desk, options)
+    qtbot.addWidget(window)
+    qtbot.waitUntil(lambda: bool(options.keyring.secrets))
+    assert vault.unlock(desk_paths, lambda _r: "", options.keyring).method == "keyring"
+    window.close()

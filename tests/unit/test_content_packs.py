@@ -145,6 +145,39 @@ def test_no_rollback_to_an_older_or_the_same_version(tmp_path: Path, source: Pat
     assert read_state(paths).current == 5
 
 
+def test_a_pack_is_checked_once_per_app_version_not_at_every_start(
+    tmp_path: Path, source: Path, key: Ed25519PrivateKey, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The checks take ~0.5-1 s; the files themselves are hashed against the manifest at every start."""
+    from kim_desk import __version__
+    from kim_desk.content import active, validate
+
+    paths = DataPaths(tmp_path / "desk")
+    install_pack(paths, pack(source, key), public(key), NOW)
+    checked: list[Path] = []
+
+    def lacking(root: Path) -> list[str]:  # what a newer app needs and the pack does not have
+        checked.append(root)
+        return ["forms/applications: die Antragsart „neu“ fehlt"]
+
+    monkeypatch.setattr(validate, "content_problems", lacking)
+    monkeypatch.setattr(active, "_validated", set())  # as in a fresh process
+    assert activate(paths) == 1  # checked when installed, by this app version: used without a new check
+    assert checked == []
+    assert NEW_LABEL in kindergeld_labels()
+    marker = paths.root / "content" / "packs" / "1" / ".validated-for"
+    assert marker.read_text("utf-8") == __version__
+    marker.write_text("0.0.1", "utf-8")  # checked by an older app version: after the update it is checked again
+    monkeypatch.setattr(active, "_validated", set())
+    assert activate(paths) == 0
+    assert len(checked) == 1
+    assert NEW_LABEL not in kindergeld_labels()
+    monkeypatch.setattr(validate, "content_problems", lambda root: [])
+    monkeypatch.setattr(active, "_validated", set())
+    assert activate(paths) == 1
+    assert marker.read_text("utf-8") == __version__
+
+
 def test_one_step_rollback_and_a_damaged_pack_falls_back_to_shipped(
     tmp_path: Path, source: Path, key: Ed25519PrivateKey
 ) -> None:

@@ -175,3 +175,37 @@ def test_passphrase_file_and_missing_terminal(tmp_path: Path, monkeypatch: pytes
     monkeypatch.setattr("sys.stdin", None)
     with pytest.raises(NoPassphraseSource, match="KIM_DESK_PASSPHRASE_FILE"):
         vault.passphrase_from_environment("")
+
+
+class _UntouchableKeyring(FakeKeyring):
+    """A keyring that must not be asked: importing and probing the real one costs the start 0.1-0.3 s."""
+
+    def backend_name(self) -> str:
+        raise AssertionError("the keyring was consulted")
+
+
+def test_a_slot_written_without_a_keyring_does_not_load_the_keyring(tmp_path: Path) -> None:
+    paths = DataPaths(tmp_path / "desk")
+    desk, _code = create_desk(paths, PASSPHRASE, FakeKeyring(backend=vault.FAIL_BACKEND), FAST_KDF)
+    desk.close()
+    reasons: list[str] = []
+    result = vault.unlock(
+        paths, lambda r: reasons.append(r) or PASSPHRASE, _UntouchableKeyring(), refresh_keyring=False
+    )
+    assert result.method == "passphrase"
+    assert "kein Schlüsselbund" in reasons[0]
+    assert result.keyring_refresh_due  # a keyring may exist by now: the refresh looks, after the window shows
+
+
+def test_the_keyring_refresh_can_wait_until_the_desk_is_open(paths: DataPaths, keyring: FakeKeyring) -> None:
+    keyring.mode = "missing"
+    before = paths.vault.read_bytes()
+    result = vault.unlock(paths, always(PASSPHRASE), keyring, refresh_keyring=False)
+    assert (result.method, result.keyring_refresh_due) == ("passphrase", True)
+    assert paths.vault.read_bytes() == before  # nothing written during the unlock itself
+    keyring.mode = "ok"
+    assert vault.refresh_keyring_slot(paths, result.key, keyring) == []
+    assert vault.unlock(paths, _refuse_prompt, keyring).method == "keyring"
+    desk = open_desk(paths, _refuse_prompt, keyring, refresh_keyring=False)
+    assert not desk.keyring_refresh_due  # unlocked through the keyring: nothing due
+    desk.close()

@@ -43,9 +43,10 @@ def page_count(pdf: bytes) -> int:
             document.close()
 
 
-def rasterise(pdf: bytes, dpi: int, progress: Progress | None = None) -> list[bytes]:
-    """One PNG per page at `dpi`; cancellable between pages."""
-    pages: list[bytes] = []
+def rasterise(pdf: bytes, dpi: int, progress: Progress | None = None, into: list[bytes] | None = None) -> list[bytes]:
+    """One PNG per page at `dpi`; cancellable between pages. Each page is appended to `into` (and
+    progress reported) as soon as it is made, for a preview that shows page 1 first."""
+    pages: list[bytes] = [] if into is None else into
     with _pdfium:
         document = _open(pdf)
         try:

@@ -40,10 +40,13 @@ class Preview:
     note: str = ""  # why there are no pages
 
 
-def _preview(kind: str, loaded: printing.Loaded, lang: str, dpi: int, progress: Progress) -> Preview:
+def _preview(
+    kind: str, loaded: printing.Loaded, lang: str, dpi: int, progress: Progress, into: list[bytes] | None = None
+) -> Preview:
+    """`into` receives each page as it is ready, so the dialog can show page 1 before the last."""
     pdf = printing.render_pdf(kind, loaded, lang)
     try:
-        return Preview(pdf, pdf_pages.rasterise(pdf, dpi, progress))
+        return Preview(pdf, pdf_pages.rasterise(pdf, dpi, progress, into))
     except pdf_pages.PreviewUnavailable as exc:
         return Preview(pdf, [], str(exc))
 
@@ -156,19 +159,20 @@ class PrintDialog(QObject):
         self._clear_pages()
         self.message.setText(_("Vorschau wird erstellt …"))
         dpi = round(PREVIEW_DPI * self.dialog.devicePixelRatioF())
+        ready: list[bytes] = []  # filled page by page on the pool
         self._job = self.ctx.runner.run(
-            lambda progress: _preview(kind, loaded, lang, dpi, progress),
+            lambda progress: _preview(kind, loaded, lang, dpi, progress, ready),
             lambda preview: self._show(serial, preview),
             self._failed,
+            lambda done, _total, _text: self._add_pages(serial, ready[:done]),
         )
 
-    def _show(self, serial: int, preview: Preview) -> None:
+    def _add_pages(self, serial: int, pages: list[bytes]) -> None:
+        """Show the pages not shown yet: page 1 appears while the others are still being made."""
         if serial != self._serial:
-            return  # the counsellor chose something else meanwhile
-        self._job = None
-        self.preview = preview
+            return
         ratio = self.dialog.devicePixelRatioF()
-        for number, png in enumerate(preview.pages, start=1):
+        for number, png in enumerate(pages[len(self.page_labels) :], start=len(self.page_labels) + 1):
             pixmap = QPixmap.fromImage(QImage.fromData(png))
             pixmap.setDevicePixelRatio(ratio)
             label = QLabel()
@@ -177,6 +181,13 @@ class PrintDialog(QObject):
             label.setAccessibleName(_("Seite {n}").format(n=number))
             self.pages_layout.addWidget(label)
             self.page_labels.append(label)
+
+    def _show(self, serial: int, preview: Preview) -> None:
+        if serial != self._serial:
+            return  # the counsellor chose something else meanwhile
+        self._job = None
+        self.preview = preview
+        self._add_pages(serial, preview.pages)
         count = pdf_pages.page_count(preview.pdf) if not preview.pages else len(preview.pages)
         text = ngettext("{n} Seite", "{n} Seiten", count).format(n=count)
         self.message.setText(f"{text}. {preview.note}" if preview.note else text)

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QModelIndex, Signal
 from PySide6.QtWidgets import QGroupBox, QLabel, QPushButton, QTableView
 
-from kim_desk.gui.dialogs.contact import ContactDialog
 from kim_desk.gui.models.records import Column, RecordTableModel
 from kim_desk.gui.pages.base import Page, select_row, setup_table
 from kim_desk.gui.uiload import child
@@ -16,6 +16,9 @@ from kim_desk.taxonomy import APPOINTMENT_STATUSES, CASE_STATUSES
 from kim_desk.views import lists
 from kim_desk.views.format import code_text, date_text, time_text, type_title
 from kim_desk.views.referrals import local_services, service_title
+
+if TYPE_CHECKING:
+    from kim_desk.gui.dialogs.contact import ContactDialog
 
 
 def due_text(due: str, today: dt.date) -> str:
@@ -111,6 +114,8 @@ class TodayPage(Page):
         if booked is None:
             self.ctx.notify(_("Bitte zuerst einen Termin wählen."))
             return None
+        from kim_desk.gui.dialogs.contact import ContactDialog  # not needed for the first screen
+
         appointment = booked.appointment
         self.contact_dialog = ContactDialog(self.ctx, self, appointment.client_id, appointment=appointment)
         self.contact_dialog.open()
