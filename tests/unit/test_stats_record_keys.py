@@ -92,15 +92,17 @@ def test_migration_v10_keys_existing_referrals_needs_and_requests_and_new_ones_g
         "INSERT INTO client (id, uid, family_name, municipality, created_at, updated_at)"
         " VALUES (1, 'u1', 'X', 'ahlen', 'x', 'x')"
     )
-    conn.execute("INSERT INTO appointment (id, client_id, starts_at, created_at, updated_at) VALUES (1, 1, 'x', 'x', 'x')")
-    conn.execute("INSERT INTO appointment (id, client_id, starts_at, created_at, updated_at) VALUES (2, 1, 'x', 'x', 'x')")
+    conn.execute(
+        "INSERT INTO appointment (id, client_id, starts_at, created_at, updated_at) VALUES (1, 1, 'x', 'x', 'x')"
+    )
+    conn.execute(
+        "INSERT INTO appointment (id, client_id, starts_at, created_at, updated_at) VALUES (2, 1, 'x', 'x', 'x')"
+    )
     for _ in range(2):
         conn.execute("INSERT INTO referral (client_id, service_code, referred_on) VALUES (1, 'fit', '2026-07-01')")
         conn.execute("INSERT INTO unmet_need (client_id, category, noted_on) VALUES (1, 'housing', '2026-07-01')")
-    conn.execute(
-        "INSERT INTO mediator_request (appointment_id, language, requested_on) VALUES (1, 'ar', '2026-07-01')"
-    )
-    assert [v for v, _s in migrations.MIGRATIONS if v > 9][0] == 10
+    conn.execute("INSERT INTO mediator_request (appointment_id, language, requested_on) VALUES (1, 'ar', '2026-07-01')")
+    assert next(v for v, _s in migrations.MIGRATIONS if v > 9) == 10
     assert migrations.migrate(conn, target=10) == [10]
     for table in REFERRAL_KEYED:
         found = keys(conn, table)
@@ -108,9 +110,7 @@ def test_migration_v10_keys_existing_referrals_needs_and_requests_and_new_ones_g
     before = {table: keys(conn, table) for table in REFERRAL_KEYED}
     conn.execute("INSERT INTO referral (client_id, service_code, referred_on) VALUES (1, 'mbe', '2026-07-02')")
     conn.execute("INSERT INTO unmet_need (client_id, category, noted_on, ckey) VALUES (1, 'housing', '2026-07-02', 9)")
-    conn.execute(
-        "INSERT INTO mediator_request (appointment_id, language, requested_on) VALUES (2, 'fa', '2026-07-02')"
-    )
+    conn.execute("INSERT INTO mediator_request (appointment_id, language, requested_on) VALUES (2, 'fa', '2026-07-02')")
     for table in REFERRAL_KEYED:
         after = keys(conn, table)
         assert after[: len(before[table])] == before[table]  # a key, once given, never changes
