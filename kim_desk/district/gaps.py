@@ -158,10 +158,11 @@ def pdf_story(figures: picture.Figures, number: Format, caption: Callable[[str],
     """The committee PDF's section: every gap table for the whole district, numbered by `caption`."""
     from reportlab.lib import colors
     from reportlab.lib.styles import getSampleStyleSheet
+    from reportlab.lib.units import cm
     from reportlab.platypus import KeepTogether, Paragraph, Spacer, Table, TableStyle
 
     styles = getSampleStyleSheet()
-    small = styles["BodyText"].clone("gap-cell", fontSize=7.5, leading=9)
+    small = styles["BodyText"].clone("gap-cell", fontSize=7, leading=8.5)
     story: list[Any] = [Paragraph(_("Angebotslücken"), styles["Heading2"])]
     for table in gap_tables(figures, TOTAL):
         heading = Paragraph(caption(table.title), styles["Heading3"])
@@ -170,15 +171,17 @@ def pdf_story(figures: picture.Figures, number: Format, caption: Callable[[str],
             continue
         head = [Paragraph(escape(cell), small) for cell in table.head]
         body = [[Paragraph(escape(title), small), *[number(v) for v in values]] for title, values in table.rows]
-        width = 17.0 / (len(table.head) + 1)  # cm; the first column twice as wide
-        grid = Table(
-            [head, *body], repeatRows=1, hAlign="LEFT", colWidths=[f"{2 * width}cm"] + [f"{width}cm"] * (len(head) - 1)
-        )
+        columns = len(table.head) - 1
+        first = 4.5 * cm if columns < 3 else 2.8 * cm  # 17 cm of text width: the figures share the rest
+        width = min(3 * cm, (17 * cm - first) / columns)
+        grid = Table([head, *body], repeatRows=1, hAlign="LEFT", colWidths=[first] + [width] * columns)
         style = [
             ("GRID", (0, 0), (-1, -1), 0.4, colors.grey),
             ("BACKGROUND", (0, 0), (-1, 0), colors.Color(0.9, 0.9, 0.9)),
             ("ALIGN", (1, 1), (-1, -1), "RIGHT"),
             ("FONTSIZE", (0, 0), (-1, -1), 7.5),
+            ("LEFTPADDING", (0, 0), (-1, -1), 2),
+            ("RIGHTPADDING", (0, 0), (-1, -1), 2),
             ("VALIGN", (0, 0), (-1, -1), "TOP"),
             ("FONTNAME", (0, -1), (-1, -1), "Helvetica-Bold"),
         ]
