@@ -10,6 +10,7 @@ import datetime as dt
 import random
 import sqlite3
 from pathlib import Path
+from typing import Any
 
 from kim_desk import taxonomy
 from kim_desk.stats.periods import Quarter
@@ -107,7 +108,10 @@ SERVICES = ("fit", "patenprojekt", "sprachhelfer", "integrationskurs", "mbe", "j
 def _populate_referrals(store: Store, clients: int, first: dt.date, last: dt.date, rng: random.Random) -> None:
     """Referrals, unmet needs and interpreter requests (own random stream: the rest stays as it was)."""
     span = (last - first).days
-    referrals, needs, appointments, requests = [], [], [], []
+    referrals: list[tuple[Any, ...]] = []
+    needs: list[tuple[Any, ...]] = []
+    appointments: list[tuple[Any, ...]] = []
+    requests: list[tuple[Any, ...]] = []
     for cid in range(1, clients + 1):
         for _ in range(rng.choice((0, 0, 0, 1, 2))):
             on = first + dt.timedelta(days=rng.randint(0, span))
