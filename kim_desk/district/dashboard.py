@@ -276,7 +276,7 @@ def dashboard_html(store: DistrictStore, period: str | None, today: dt.date, mun
         f"<title>{escape(title)}</title><style>"
         "body{font-family:sans-serif;margin:2em;max-width:70em}"
         "table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:2px 6px;text-align:left}"
-        ".ok{background:#dfd}.gap{background:#fde2c8;font-weight:bold}.missing{background:#fdd}.empty{color:#666;font-style:italic}.note{color:#444}"
+        ".ok{background:#dfd}.gap{background:#fde2c8;font-weight:bold}.gaps td+td{white-space:nowrap}.missing{background:#fdd}.empty{color:#666;font-style:italic}.note{color:#444}"
         "svg{max-width:100%;height:auto}"
         f"</style></head><body><h1>{escape(title)}</h1>"
         f"{chooser(store, period, municipality)}<p><strong>{escape(heading)}</strong></p>{links}"
