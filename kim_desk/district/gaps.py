@@ -109,7 +109,8 @@ def by_municipality_table(figures: picture.Figures) -> GapTable:
     if rows:
         rows.append((_("insgesamt"), [_get(figures, table, (TOTAL, *rest)) for _title, table, rest in columns]))
     head = [_("Gemeinde"), *[title for title, _table, _rest in columns]]
-    return GapTable(_("Angebotslücken nach Gemeinde"), head, rows, {2, 3, 4, 6})
+    marked = {i for i, (_title, _table, rest) in enumerate(columns) if rest[-1] in (*GAP_OUTCOMES, *GAP_RESULTS)}
+    return GapTable(_("Angebotslücken nach Gemeinde"), head, rows, marked)
 
 
 def gap_tables(figures: picture.Figures, municipality: str = TOTAL) -> list[GapTable]:
