@@ -172,6 +172,7 @@ def pdf_story(figures: picture.Figures, number: Format, caption: Callable[[str],
             continue
         head = [Paragraph(escape(cell), small) for cell in table.head]
         body = [[Paragraph(escape(title), small), *[number(v) for v in values]] for title, values in table.rows]
+        body[-1][0] = Paragraph(f"<b>{escape(table.rows[-1][0])}</b>", small)  # the total row
         columns = len(table.head) - 1
         first = 4.5 * cm if columns < 3 else 2.8 * cm  # 17 cm of text width: the figures share the rest
         width = min(3 * cm, (17 * cm - first) / columns)
@@ -183,7 +184,8 @@ def pdf_story(figures: picture.Figures, number: Format, caption: Callable[[str],
             ("FONTSIZE", (0, 0), (-1, -1), 7.5),
             ("LEFTPADDING", (0, 0), (-1, -1), 2),
             ("RIGHTPADDING", (0, 0), (-1, -1), 2),
-            ("VALIGN", (0, 0), (-1, -1), "TOP"),
+            ("VALIGN", (0, 0), (-1, 0), "TOP"),
+            ("VALIGN", (0, 1), (-1, -1), "MIDDLE"),
             ("FONTNAME", (0, -1), (-1, -1), "Helvetica-Bold"),
         ]
         for column in table.marked:
