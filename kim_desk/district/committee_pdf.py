@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import itertools
 from typing import Any
 
 from reportlab.lib import colors
@@ -14,7 +15,7 @@ from reportlab.lib.units import cm
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
-from kim_desk.district import picture
+from kim_desk.district import gaps, picture
 from kim_desk.district.dashboard import SUPPRESSED, label, number, quarter_title
 from kim_desk.district.store import DistrictStore
 from kim_desk.i18n import _
@@ -133,7 +134,10 @@ def committee_pdf(store: DistrictStore, period: str, today: dt.date) -> bytes:
             KeepTogether([Paragraph(caption, styles["Heading3"]), _table([_("Merkmal"), _("Anzahl")], rows, True)])
         )
         story.append(Spacer(1, 0.3 * cm))
-    number_of_table += 1
+    numbers = itertools.count(number_of_table + 1)
+    caption_of = _("Tabelle {n}: {title}, {quarter}").format
+    story += gaps.pdf_story(figures, number, lambda title: caption_of(n=next(numbers), title=title, quarter=quarter))
+    number_of_table = next(numbers)
     trend_rows = [[quarter_title(p), number(v)] for p, v in picture.trend(store, "cases_by_type_state")]
     caption = _("Tabelle {n}: {title}").format(n=number_of_table, title=_("Entwicklung: Anträge je Quartal"))
     story.append(

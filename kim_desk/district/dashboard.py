@@ -9,7 +9,7 @@ from urllib.parse import urlencode
 
 from kim_desk import taxonomy
 from kim_desk.catalog import load_catalog
-from kim_desk.district import charts, picture
+from kim_desk.district import charts, gaps, picture
 from kim_desk.district.store import DistrictStore
 from kim_desk.errors import KnownError
 from kim_desk.i18n import N_, _, format_number
@@ -241,6 +241,7 @@ def _figure_sections(store: DistrictStore, period: str, municipality: str) -> li
         rows = [(quarter_title(p), f.value, number(f)) for p, f in picture.trend(store, table, municipality)]
         body = charts.column_chart(rows, heading, _("Anzahl")) if any(v for _n, v, _s in rows) else no_data()
         sections.append(_section(heading, body))
+    sections.append(gaps.section_html(figures, municipality, number))
     return sections
 
 
@@ -276,6 +277,7 @@ def dashboard_html(store: DistrictStore, period: str | None, today: dt.date, mun
         "body{font-family:sans-serif;margin:2em;max-width:70em}"
         "table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:2px 6px;text-align:left}"
         ".ok{background:#dfd}.missing{background:#fdd}.empty{color:#666;font-style:italic}.note{color:#444}"
+        ".gap{background:#fde2c8;font-weight:bold}.gaps td+td{white-space:nowrap}"
         "svg{max-width:100%;height:auto}"
         f"</style></head><body><h1>{escape(title)}</h1>"
         f"{chooser(store, period, municipality)}<p><strong>{escape(heading)}</strong></p>{links}"

@@ -328,6 +328,8 @@ def _table(conn: sqlite3.Connection, name: str) -> Any:
 
 def _figure_rows(payload: dict[str, Any]) -> Iterator[tuple[Any, ...]]:
     for name in TABLES:
+        if name not in payload["tables"]:
+            continue  # an older schema without this table
         table = payload["tables"][name]
         cells = [*table["cells"], {"key": ["*"] * len(table["dims"]), "value": table["total"]}]
         for cell in cells:

@@ -4,6 +4,17 @@ Shared by the desk (which checks every report before it is queued) and the distr
 service (which checks every report it receives). Key parts are known codes only, never
 free text; "*" (a whole key part, never inside a code) stands for the total over a
 dimension. Every table is a full cube: its cells and all margins, the grand total apart.
+
+Schemas: report/3 (now) adds referrals, unmet needs and interpreter requests to the tables
+of report/2; the district still takes report/2 from desks not yet updated (and reports a desk
+froze before its update), with exactly the tables of report/2. Report/1 (the suppression era)
+is only read from the district's store, never taken in.
+
+Service codes are the codes of the services catalogue (forms/services, or a district content
+pack). The district checks them by the catalogue's code rule, not against its own list: desks
+may run an older or newer catalogue than the district, and one unknown offer must not cost the
+whole report. The district shows an offer's title from its catalogue, the code only for an
+offer it does not know.
 """
 
 from __future__ import annotations
@@ -22,7 +33,8 @@ from kim_desk.stats.cellkey import TOTAL, Key
 from kim_desk.stats.periods import is_period
 from kim_desk.stats.ptable import by_params
 
-SCHEMA = "kim-desk.report/2"  # cell key method
+SCHEMA = "kim-desk.report/3"  # cell key method, with referrals, unmet needs and interpreter requests
+SCHEMA_V2 = "kim-desk.report/2"  # cell key method, before referrals: still taken in
 SCHEMA_SUPPRESSION = "kim-desk.report/1"  # the suppression era: stored reports are still read
 MAX_PAYLOAD_BYTES = 2_000_000
 OTHER = t.OTHER
@@ -36,6 +48,9 @@ CODES: dict[str, tuple[str, ...]] = {
     "language_group": t.LANGUAGE_GROUP_CODES,
     "channel": t.CHANNEL_CODES,
     "age_band": t.AGE_BANDS,
+    "referral_outcome": t.REFERRAL_OUTCOME_CODES,
+    "need": t.NEED_CODES,
+    "mediator_result": t.MEDIATOR_RESULT_CODES,
 }
 
 
@@ -79,7 +94,28 @@ TABLES: dict[str, TableSpec] = {
             ("municipality", "age_band"),
             N_("Beratene Personen nach Altersgruppe"),
         ),
+        TableSpec(
+            "referrals_by_service_outcome",
+            ("municipality", "service", "referral_outcome"),
+            N_("Vermittlungen nach Angebot und Ergebnis"),
+        ),
+        TableSpec(
+            "unmet_needs_by_category",
+            ("municipality", "need"),
+            N_("Bedarfe ohne passendes Angebot"),
+        ),
+        TableSpec(
+            "mediator_requests_by_language_result",
+            ("municipality", "language_group", "mediator_result"),
+            N_("Anfragen an den Sprachmittlerpool nach Sprachgruppe und Ergebnis"),
+        ),
     )
+}
+_NEW_IN_3 = ("referrals_by_service_outcome", "unmet_needs_by_category", "mediator_requests_by_language_result")
+# The tables each accepted schema carries.
+SCHEMA_TABLES: dict[str, frozenset[str]] = {
+    SCHEMA: frozenset(TABLES),
+    SCHEMA_V2: frozenset(TABLES) - frozenset(_NEW_IN_3),
 }
 
 # Both contact tables count the same contacts: their municipality margins are one figure.
@@ -116,7 +152,7 @@ def validate_payload(payload: Any, protection: dict[str, Any] | None = None) -> 
         raise _fail("payload")
     if set(payload) != _KEYS:
         raise _fail("keys")
-    if payload["schema"] != SCHEMA:
+    if not isinstance(payload["schema"], str) or payload["schema"] not in SCHEMA_TABLES:
         raise _fail("schema")
     desk_id, period = payload["desk_id"], payload["period"]
     if not isinstance(desk_id, str) or not _DESK_ID.match(desk_id):
@@ -139,7 +175,7 @@ def validate_payload(payload: Any, protection: dict[str, Any] | None = None) -> 
         if payload["municipality"] not in taxonomy.MUNICIPALITIES:
             raise _fail("municipality")
     tables = payload["tables"]
-    if not isinstance(tables, dict) or set(tables) != set(TABLES):
+    if not isinstance(tables, dict) or set(tables) != SCHEMA_TABLES[payload["schema"]]:
         raise _fail("tables")
     values = {name: _validate_table(name, table, ptable.max_deviation) for name, table in tables.items()}
     _check_linked(values)
@@ -157,6 +193,8 @@ def _code_ok(dim: str, part: Any) -> bool:
         return part in taxonomy.MUNICIPALITIES or part == OTHER
     if dim == "application_type":
         return _TYPE_CODE.match(part) is not None
+    if dim == "service":
+        return t.SERVICE_CODE.match(part) is not None or part == OTHER
     return part in CODES[dim]
 
 

@@ -52,16 +52,33 @@ def _type_titles() -> dict[str, str]:
         return {}
 
 
+@cache
+def _service_titles() -> dict[str, str]:
+    """Service code -> German title from the services catalogue (an offer it does not know stays its code)."""
+    from kim_desk.errors import KnownError
+    from kim_desk.services import load_services
+
+    try:
+        return {code: service.title for code, service in load_services().items()}
+    except KnownError:
+        return {}
+
+
 def code_title(dim: str, code: str) -> str:
     if code == TOTAL:
         return _("insgesamt")
     if dim == "application_type" and code in _type_titles():
         return _(_type_titles()[code])
+    if dim == "service" and code in _service_titles():
+        return _(_service_titles()[code])
     lists: dict[str, dict[str, taxonomy.Code]] = {
         "municipality": taxonomy.MUNICIPALITIES,
         "barrier": taxonomy.BARRIERS,
         "channel": taxonomy.CHANNELS,
         "state": {**taxonomy.CASE_STATUSES, **taxonomy.OUTCOMES},
+        "referral_outcome": taxonomy.REFERRAL_OUTCOMES,
+        "need": taxonomy.UNMET_NEEDS,
+        "mediator_result": taxonomy.MEDIATOR_RESULTS,
     }
     if dim in lists and code in lists[dim]:
         return _(lists[dim][code].title)
@@ -99,6 +116,8 @@ def describe(payload: dict[str, Any], lang: str = "de") -> str:
         "",
     ]
     for name, spec in TABLES.items():
+        if name not in payload["tables"]:
+            continue  # a report of an older schema, frozen before the table existed
         table = payload["tables"][name]
         lines.append(f"{_(spec.title)}: {figure(table['total'], lang)}")
         shown = 0

@@ -10,6 +10,7 @@ import datetime as dt
 import random
 import sqlite3
 from pathlib import Path
+from typing import Any
 
 from kim_desk import taxonomy
 from kim_desk.stats.periods import Quarter
@@ -25,8 +26,10 @@ def plain_schema() -> str:
     from kim_desk.store.schema_v1 import SCHEMA_V1
     from kim_desk.store.schema_v3 import SCHEMA_V3
     from kim_desk.store.schema_v5 import SCHEMA_V5
+    from kim_desk.store.schema_v9 import SCHEMA_V9
+    from kim_desk.store.schema_v10 import SCHEMA_V10
 
-    return SCHEMA_V1.split(PLAIN_SCHEMA_MARK)[0] + SCHEMA_V3 + SCHEMA_V5
+    return SCHEMA_V1.split(PLAIN_SCHEMA_MARK)[0] + SCHEMA_V3 + SCHEMA_V5 + SCHEMA_V9 + SCHEMA_V10
 
 
 def plain_store(path: Path | None = None) -> Store:
@@ -96,3 +99,45 @@ def populate(
         )
         conn.executemany("INSERT INTO case_status_change (case_id, status, changed_on) VALUES (?, ?, ?)", change_rows)
         conn.executemany("INSERT INTO barrier (case_id, code, noted_on, ckey) VALUES (?, ?, ?, ?)", barrier_rows)
+    _populate_referrals(store, clients, first, last, random.Random(seed + 7919))
+
+
+SERVICES = ("fit", "patenprojekt", "sprachhelfer", "integrationskurs", "mbe", "jmd")
+
+
+def _populate_referrals(store: Store, clients: int, first: dt.date, last: dt.date, rng: random.Random) -> None:
+    """Referrals, unmet needs and interpreter requests (own random stream: the rest stays as it was)."""
+    span = (last - first).days
+    referrals: list[tuple[Any, ...]] = []
+    needs: list[tuple[Any, ...]] = []
+    appointments: list[tuple[Any, ...]] = []
+    requests: list[tuple[Any, ...]] = []
+    for cid in range(1, clients + 1):
+        for _ in range(rng.choice((0, 0, 0, 1, 2))):
+            on = first + dt.timedelta(days=rng.randint(0, span))
+            outcome = rng.choice(tuple(taxonomy.REFERRAL_OUTCOMES))
+            referrals.append((cid, rng.choice(SERVICES), on.isoformat(), outcome, rng.getrandbits(32)))
+        if rng.random() < 0.15:
+            on = first + dt.timedelta(days=rng.randint(0, span))
+            needs.append((cid, rng.choice(tuple(taxonomy.UNMET_NEEDS)), on.isoformat(), rng.getrandbits(32)))
+        if rng.random() < 0.2:
+            on = first + dt.timedelta(days=rng.randint(0, span))
+            appointments.append((len(appointments) + 1, cid, f"{on.isoformat()}T10:00"))
+            result = rng.choice(tuple(taxonomy.MEDIATOR_RESULTS))
+            requests.append((len(appointments), rng.choice(LANGS[1:]), result, on.isoformat(), rng.getrandbits(32)))
+    with store.transaction() as conn:
+        conn.executemany(
+            "INSERT INTO referral (client_id, service_code, referred_on, outcome, ckey) VALUES (?, ?, ?, ?, ?)",
+            referrals,
+        )
+        conn.executemany("INSERT INTO unmet_need (client_id, category, noted_on, ckey) VALUES (?, ?, ?, ?)", needs)
+        conn.executemany(
+            "INSERT INTO appointment (id, client_id, starts_at, created_at, updated_at)"
+            " VALUES (?, ?, ?, '2025-01-01', '2025-01-01')",
+            appointments,
+        )
+        conn.executemany(
+            "INSERT INTO mediator_request (appointment_id, language, result, requested_on, ckey)"
+            " VALUES (?, ?, ?, ?, ?)",
+            requests,
+        )

@@ -2,13 +2,19 @@
 
 Every cell is counted with the sum of its records' keys (cell key method, see cellkey.py):
 contacts, clients, cases and barriers have their own keys; the submission table counts
-cases, with the case's key.
+cases, with the case's key. Referrals, unmet needs and interpreter (language-mediator)
+requests have their own keys too (schema v10).
 
 Which records belong to a quarter: a record counts in the quarter of its date. A record
 whose date lies in a quarter that was already sent (frozen) when it was entered counts
 in the next report instead; "entered after freezing" is told by a row id above the
 watermark stored with the frozen report. Cases are a stock: every case open at some
 time in the quarter, in its state at the quarter's end.
+
+Referrals count in the quarter they were made, unmet needs in the quarter they were noted,
+interpreter requests in the quarter they were made; referral outcomes and interpreter results
+are counted as recorded when the report is built (the report is frozen some days after the
+quarter, so answers of those days are in it; a referral without an answer yet is "open").
 """
 
 from __future__ import annotations
@@ -31,6 +37,9 @@ TABLE_NAMES = (
     "contacts_by_language_group",
     "contacts_by_channel",
     "clients_by_age_band",
+    "referrals_by_service_outcome",
+    "unmet_needs_by_category",
+    "mediator_requests_by_language_result",
 )
 
 LANGUAGE_GROUPS: dict[str, str] = {
@@ -57,7 +66,15 @@ SUBMISSION_BANDS = ("up_to_2_weeks", "2_to_4_weeks", "1_to_3_months", "3_to_6_mo
 STATES = (*taxonomy.CASE_STATUS_ORDER, *taxonomy.OUTCOMES)
 BARRIER_CODES = (*taxonomy.BARRIERS, OTHER)
 CHANNEL_CODES = (*taxonomy.CHANNELS, OTHER)
+REFERRAL_OUTCOME_CODES = (*taxonomy.REFERRAL_OUTCOMES, OTHER)
+NEED_CODES = tuple(taxonomy.UNMET_NEEDS)  # has its own "other"
+MEDIATOR_RESULT_CODES = (*taxonomy.MEDIATOR_RESULTS, OTHER)
 _TYPE_CODE = re.compile(r"^[a-z0-9_.-]{1,48}$")
+# A service's code as the services catalogue allows it (catalog._CODE): the district checks the same rule.
+SERVICE_CODE = re.compile(r"^[a-z][a-z0-9_]{1,40}$")
+# A table added after a report was frozen has no watermark there: its late records were never
+# counted anywhere, and are not counted now either (they would swell the first report that has it).
+NO_LATE_RECORDS = 1 << 62
 
 
 @dataclass(frozen=True)
@@ -78,10 +95,13 @@ class Window:
             "wm_contact": self.watermarks.get("contact", 0),
             "wm_barrier": self.watermarks.get("barrier", 0),
             "wm_status": self.watermarks.get("case_status_change", 0),
+            "wm_referral": self.watermarks.get("referral", NO_LATE_RECORDS),
+            "wm_need": self.watermarks.get("unmet_need", NO_LATE_RECORDS),
+            "wm_mediator": self.watermarks.get("mediator_request", NO_LATE_RECORDS),
         }
 
 
-WATERMARK_TABLES = ("contact", "barrier", "case_status_change")
+WATERMARK_TABLES = ("contact", "barrier", "case_status_change", "referral", "unmet_need", "mediator_request")
 
 
 def _in_window(column: str, watermark: str, id_column: str) -> str:
@@ -157,12 +177,39 @@ GROUP BY 1, 2, 3
 """
 
 
+_REFERRALS = f"""
+SELECT cl.municipality, r.service_code, r.outcome, COUNT(*), SUM(r.ckey)
+FROM referral r JOIN client cl ON cl.id = r.client_id
+WHERE {_in_window("r.referred_on", "wm_referral", "r.id")}
+GROUP BY 1, 2, 3
+"""
+
+_NEEDS = f"""
+SELECT cl.municipality, n.category, COUNT(*), SUM(n.ckey)
+FROM unmet_need n JOIN client cl ON cl.id = n.client_id
+WHERE {_in_window("n.noted_on", "wm_need", "n.id")}
+GROUP BY 1, 2
+"""
+
+# The appointment's client gives the municipality; the language is the one asked for.
+_MEDIATOR_REQUESTS = f"""
+SELECT cl.municipality, m.language, m.result, COUNT(*), SUM(m.ckey)
+FROM mediator_request m JOIN appointment a ON a.id = m.appointment_id JOIN client cl ON cl.id = a.client_id
+WHERE {_in_window("m.requested_on", "wm_mediator", "m.id")}
+GROUP BY 1, 2, 3
+"""
+
+
 def _code(value: object, known: tuple[str, ...] | dict[str, Any]) -> str:
     return value if isinstance(value, str) and value in known else OTHER
 
 
 def _type(value: object) -> str:
     return value if isinstance(value, str) and _TYPE_CODE.match(value) else OTHER
+
+
+def _service(value: object) -> str:
+    return value if isinstance(value, str) and SERVICE_CODE.match(value) else OTHER
 
 
 def _municipality(value: object) -> str:
@@ -205,6 +252,14 @@ def count_tables(store: Store, window: Window) -> dict[str, dict[Key, Tally]]:
     for muni, type_code, days, n, keys in store.conn.execute(_SUBMISSIONS, params):
         key = (_municipality(muni), _type(type_code), submission_band(days))
         result["submission_time_by_type"][key].add(n, keys or 0)
+    for muni, service, outcome, n, keys in store.conn.execute(_REFERRALS, params):
+        key = (_municipality(muni), _service(service), _code(outcome, taxonomy.REFERRAL_OUTCOMES))
+        result["referrals_by_service_outcome"][key].add(n, keys or 0)
+    for muni, category, n, keys in store.conn.execute(_NEEDS, params):
+        result["unmet_needs_by_category"][(_municipality(muni), _code(category, NEED_CODES))].add(n, keys or 0)
+    for muni, lang, outcome, n, keys in store.conn.execute(_MEDIATOR_REQUESTS, params):
+        key = (_municipality(muni), LANGUAGE_GROUPS.get(lang, OTHER), _code(outcome, taxonomy.MEDIATOR_RESULTS))
+        result["mediator_requests_by_language_result"][key].add(n, keys or 0)
     return {name: dict(cells) for name, cells in result.items()}
 
 

@@ -15,6 +15,7 @@ from kim_desk.store.schema_v5 import SCHEMA_V5
 from kim_desk.store.schema_v6 import SCHEMA_V6
 from kim_desk.store.schema_v7 import migrate_v7
 from kim_desk.store.schema_v9 import SCHEMA_V9
+from kim_desk.store.schema_v10 import SCHEMA_V10
 
 
 def _run_script(script: str) -> Callable[[Connection], None]:
@@ -34,6 +35,7 @@ MIGRATIONS: list[tuple[int, Callable[[Connection], None]]] = [
     (6, _run_script(SCHEMA_V6)),
     (7, migrate_v7),
     (9, _run_script(SCHEMA_V9)),
+    (10, _run_script(SCHEMA_V10)),
 ]
 LATEST_VERSION = MIGRATIONS[-1][0]
 

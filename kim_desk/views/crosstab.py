@@ -38,14 +38,16 @@ def _ordered(codes: list[str]) -> list[str]:
 
 def filter_codes(payload: dict[str, Any], name: str) -> list[str]:
     """The values of the first dimension a three-dimensional table can be narrowed to ("*" first)."""
-    table = payload["tables"][name]
-    if len(table["dims"]) < 3:
+    table = payload["tables"].get(name)
+    if table is None or len(table["dims"]) < 3:
         return []
     return [TOTAL, *[c for c in _ordered([cell["key"][0] for cell in table["cells"]]) if c != TOTAL]]
 
 
 def crosstab(payload: dict[str, Any], name: str, fixed: str = TOTAL) -> Crosstab:
-    table = payload["tables"][name]
+    table = payload["tables"].get(name)
+    if table is None:  # a report frozen before this table existed: nothing to show
+        return Crosstab(name, "", "")
     dims = list(table["dims"])
     result = Crosstab(name, dims[-2], dims[-1])
     for cell in table["cells"]:

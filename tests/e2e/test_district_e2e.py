@@ -125,12 +125,37 @@ def plant_canaries(data_dir: Path, secret: Path) -> None:
     desk.close()
 
 
+def plant_interpreter_requests(data_dir: Path, secret: Path) -> None:
+    """Interpreter requests on appointments of the last closed quarter, through the real store API
+    (the demo's appointments lie around today, so none of them is in a closed quarter)."""
+    from kim_desk.desk import open_desk
+    from kim_desk.paths import DataPaths
+    from kim_desk.stats.periods import last_closed_quarter
+    from kim_desk.store.appointments import Appointment, create_appointment
+    from kim_desk.store.referrals import MediatorRequest, request_mediator
+
+    os.environ["KIM_DESK_PASSPHRASE_FILE"] = str(secret)
+    try:
+        desk = open_desk(DataPaths(data_dir), keyring=None)
+    finally:
+        del os.environ["KIM_DESK_PASSPHRASE_FILE"]
+    start = last_closed_quarter(desk.store.today()).start
+    clients = [row[0] for row in desk.store.conn.execute("SELECT id FROM client ORDER BY id LIMIT 9")]
+    for n, client_id in enumerate(clients):
+        when = dt.datetime.combine(start + dt.timedelta(days=20 + 3 * n), dt.time(10, 0))
+        change = create_appointment(desk.store, Appointment(client_id, when, status="done"))
+        result = ("none_available", "came", "did_not_come")[n % 3]
+        request_mediator(desk.store, MediatorRequest(change.id, ("ar", "uk", "fa")[n % 3], when.date(), result))
+    desk.close()
+
+
 def test_desk_enrols_sends_once_and_district_shows_the_figures(service: Service, tmp_path) -> None:
     secret = tmp_path / "passphrase.txt"
     secret.write_text("demo desk passphrase\n", "utf-8")
     desk_dir = tmp_path / "desk"
     assert run_kim("demo", "--clients", "150", data_dir=desk_dir, passphrase_file=secret).code == 0
     plant_canaries(desk_dir, secret)
+    plant_interpreter_requests(desk_dir, secret)
     added = district("desk", "add", "Caritas Ahlen", "--municipality", "ahlen", data_dir=service.data_dir)
     assert added.returncode == 0, added.stderr
     code = added.stdout.strip()
@@ -164,6 +189,15 @@ def test_desk_enrols_sends_once_and_district_shows_the_figures(service: Service,
         else:
             assert key not in published  # zeros are left out; nothing is suppressed
 
+    # Referrals, unmet needs and interpreter requests from the demo desk reach the district's CSV unchanged.
+    for name in ("referrals_by_service_outcome", "unmet_needs_by_category", "mediator_requests_by_language_result"):
+        table = json.loads(preview.out)["tables"][name]
+        assert table["total"] > 0, name
+        assert published[(name, "*", "*", "*" if len(table["dims"]) == 3 else "")] == str(table["total"])
+        for cell in table["cells"]:
+            key = (name, *cell["key"], "")[:4]
+            assert published.get(key, "0") == str(cell["value"]), key
+
     again = run_kim("sync", "run", data_dir=desk_dir, passphrase_file=secret)
     assert again.code == 0 and "gesendet: 0" in again.out
     report_again = district("report", "--period", period, "-o", str(tmp_path / "again.csv"), data_dir=service.data_dir)
@@ -177,6 +211,7 @@ def test_desk_enrols_sends_once_and_district_shows_the_figures(service: Service,
     assert over_http.status_code == 200 and over_http.content == out.read_bytes()
     dashboard = httpx.get(f"{service.url}/?period={period}", headers=session, timeout=30).text
     assert "eingegangen" in dashboard and "<svg" in dashboard
+    assert "Angebotslücken" in dashboard and "Vermittlungen nach Angebot und Ergebnis" in dashboard
     service.stop()
     log_lines = (service.data_dir / "district.log").read_text("utf-8").splitlines()
     assert any("Uvicorn running on http://127.0.0.1:" in line for line in log_lines)

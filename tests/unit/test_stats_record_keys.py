@@ -80,3 +80,40 @@ def test_a_client_export_leaves_the_record_keys_out(desk) -> None:  # type: igno
     for table in KEYED:
         for (key,) in conn.execute(f"SELECT ckey FROM {table} WHERE ckey >= 1000000"):
             assert str(key) not in exported
+
+
+REFERRAL_KEYED = ("referral", "unmet_need", "mediator_request")
+
+
+def test_migration_v10_keys_existing_referrals_needs_and_requests_and_new_ones_get_theirs(tmp_path: Path) -> None:
+    conn = connect(tmp_path / "v9.db", b"\x06" * 32, create=True)
+    assert migrations.migrate(conn, target=9)[-1] == 9
+    conn.execute(
+        "INSERT INTO client (id, uid, family_name, municipality, created_at, updated_at)"
+        " VALUES (1, 'u1', 'X', 'ahlen', 'x', 'x')"
+    )
+    conn.execute(
+        "INSERT INTO appointment (id, client_id, starts_at, created_at, updated_at) VALUES (1, 1, 'x', 'x', 'x')"
+    )
+    conn.execute(
+        "INSERT INTO appointment (id, client_id, starts_at, created_at, updated_at) VALUES (2, 1, 'x', 'x', 'x')"
+    )
+    for _ in range(2):
+        conn.execute("INSERT INTO referral (client_id, service_code, referred_on) VALUES (1, 'fit', '2026-07-01')")
+        conn.execute("INSERT INTO unmet_need (client_id, category, noted_on) VALUES (1, 'housing', '2026-07-01')")
+    conn.execute("INSERT INTO mediator_request (appointment_id, language, requested_on) VALUES (1, 'ar', '2026-07-01')")
+    assert next(v for v, _s in migrations.MIGRATIONS if v > 9) == 10
+    assert migrations.migrate(conn, target=10) == [10]
+    for table in REFERRAL_KEYED:
+        found = keys(conn, table)
+        assert found and all(key is not None and 0 <= key < 2**32 for key in found), table
+    before = {table: keys(conn, table) for table in REFERRAL_KEYED}
+    conn.execute("INSERT INTO referral (client_id, service_code, referred_on) VALUES (1, 'mbe', '2026-07-02')")
+    conn.execute("INSERT INTO unmet_need (client_id, category, noted_on, ckey) VALUES (1, 'housing', '2026-07-02', 9)")
+    conn.execute("INSERT INTO mediator_request (appointment_id, language, requested_on) VALUES (2, 'fa', '2026-07-02')")
+    for table in REFERRAL_KEYED:
+        after = keys(conn, table)
+        assert after[: len(before[table])] == before[table]  # a key, once given, never changes
+        assert after[-1] is not None and 0 <= after[-1] < 2**32
+    assert keys(conn, "unmet_need")[-1] == 9
+    conn.close()

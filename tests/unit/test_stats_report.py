@@ -140,7 +140,7 @@ def test_payload_has_codes_and_perturbed_figures_only(conn: sqlite3.Connection) 
         plain(conn), desk_id="caritas-ahlen-1a2b", municipality="ahlen", quarter=Q3, app_version="0.1.0"
     )
     assert payload["report_id"] == "caritas-ahlen-1a2b:2026Q3"
-    assert payload["schema"] == "kim-desk.report/2"
+    assert payload["schema"] == "kim-desk.report/3"
     assert payload["protection"] == {"method": "cell_key", "ptable": "kim-ckm-d5-v1/1", "D": 5, "V": 1.0}
 
     def keys(where: str) -> int:

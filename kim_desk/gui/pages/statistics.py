@@ -109,6 +109,8 @@ def figures(payload: dict[str, Any]) -> list[Figure]:
 
     rows: list[Figure] = []
     for name, spec in TABLES.items():
+        if name not in payload["tables"]:
+            continue  # frozen before the table existed (an older schema)
         table = payload["tables"][name]
         rows.append(Figure(spec.title, _("insgesamt"), table["total"]))
         for cell in table["cells"]:
