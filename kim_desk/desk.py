@@ -40,8 +40,14 @@ def open_desk(
     result = vault.unlock(paths, passphrase_source, chosen, refresh_keyring=refresh_keyring)
     log.info("unlocked", extra={"method": result.method})
     store = open_store(paths.database, result.key, clock=clock)
+    return opened_desk(paths, store, result.key, result.keyring_refresh_due)
+
+
+def opened_desk(paths: DataPaths, store: Store, key: bytes, keyring_refresh_due: bool = False) -> Desk:
+    """The desk around an opened store: the one place that activates the installed content pack, so the app's
+    unlock screen and the command line print from the same forms."""
     activate_content(paths)  # the district's installed content pack, when whole and valid, overrides the shipped
-    return Desk(paths, store, load_catalog(), result.key, result.keyring_refresh_due)
+    return Desk(paths, store, load_catalog(), key, keyring_refresh_due)
 
 
 def create_desk(

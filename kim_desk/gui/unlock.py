@@ -13,8 +13,7 @@ from PySide6.QtGui import QAccessible, QAccessibleEvent
 from PySide6.QtWidgets import QDialog, QHBoxLayout, QLabel, QLineEdit, QPushButton, QWidget
 
 from kim_desk import vault
-from kim_desk.catalog import load_catalog
-from kim_desk.desk import Desk
+from kim_desk.desk import Desk, opened_desk
 from kim_desk.errors import (
     DatabaseMissing,
     DatabaseTooNew,
@@ -208,7 +207,7 @@ class UnlockFlow:
             key = self._recover()
         self.key = key
         store = open_store(self.paths.database, key, clock=self.options.clock)
-        return Desk(self.paths, store, load_catalog(), key, refresh_due)  # the key stays for the daily backups
+        return opened_desk(self.paths, store, key, refresh_due)  # the key stays for the daily backups
 
     def _offer_restore(self, problem: KnownError) -> Desk | None:
         """Restore the newest sound backup with the same checks as `kim-desk backup restore`."""
@@ -233,7 +232,7 @@ class UnlockFlow:
                 self.ask(d)
                 return None
             self.fatal = None
-            return Desk(self.paths, store, load_catalog(), key)
+            return opened_desk(self.paths, store, key)
 
     def _recover(self) -> bytes:
         d = self.dialog

@@ -200,3 +200,28 @@ def test_after_a_passphrase_the_keyring_entry_is_written_once_the_window_is_up(q
     qtbot.waitUntil(lambda: bool(options.keyring.secrets))
     assert vault.unlock(desk_paths, lambda _r: "", options.keyring).method == "keyring"
     window.close()
+
+
+def test_the_app_unlocked_uses_the_installed_content_pack(qtbot, desk_paths, options, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """Found in review: the app's unlock built the desk without activating the district's pack, so after a restart
+    the app printed from the shipped forms while the command line used the pack."""
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    from kim_desk.catalog import load_catalog
+    from kim_desk.content.install import install_pack
+    from kim_desk.resources import use_installed_content
+    from tests.unit.test_content_packs import NEW_LABEL, NOW, pack, pack_source, public
+
+    key = Ed25519PrivateKey.generate()
+    install_pack(desk_paths, pack(pack_source(tmp_path), key), public(key), NOW)
+    use_installed_content(None)  # as after a restart: only the shipped content is active
+    try:
+        ask, _shown = _answers(PASSPHRASE)
+        desk = UnlockFlow(desk_paths, options, ask=ask).run()
+        assert desk is not None
+        labels = [doc.label for doc in desk.catalog.types["kindergeld"].documents]
+        assert NEW_LABEL in labels
+        assert NEW_LABEL in [doc.label for doc in load_catalog().types["kindergeld"].documents]
+        desk.close()
+    finally:
+        use_installed_content(None)

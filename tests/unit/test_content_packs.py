@@ -45,6 +45,10 @@ def public(key: Ed25519PrivateKey) -> bytes:
 
 @pytest.fixture
 def source(tmp_path: Path) -> Path:
+    return pack_source(tmp_path)
+
+
+def pack_source(tmp_path: Path) -> Path:
     """The shipped content as the district's project group would start from it, with one language."""
     folder = tmp_path / "source"
     shutil.copytree(resource_dir("forms") / "applications", folder / "forms" / "applications")
