@@ -9,7 +9,7 @@ from urllib.parse import urlencode
 
 from kim_desk import taxonomy
 from kim_desk.catalog import load_catalog
-from kim_desk.district import charts, picture
+from kim_desk.district import charts, picture, population, rates
 from kim_desk.district.store import DistrictStore
 from kim_desk.errors import KnownError
 from kim_desk.i18n import N_, _, format_number
@@ -142,12 +142,77 @@ def barrier_change_table(store: DistrictStore, period: str, municipality: str) -
             number(now),
             number(before),
             change(now, before),
+            number(last_year),
+            change(now, last_year),
         ]
-        for muni, type_code, now, before in picture.barrier_change(store, period, municipality)
+        for muni, type_code, now, before, last_year in picture.barrier_change(store, period, municipality)
     ]
     previous = quarter_title(picture.previous_period(period))
-    head = [_("Gemeinde"), _("Antragsart"), quarter_title(period), previous, _("Veränderung")]
+    year_ago = quarter_title(picture.year_before(period))
+    head = [
+        _("Gemeinde"),
+        _("Antragsart"),
+        quarter_title(period),
+        previous,
+        _("Veränderung zum Vorquartal"),
+        year_ago,
+        _("Veränderung zum Vorjahresquartal"),
+    ]
     return _table(head, rows)
+
+
+def rates_section(store: DistrictStore, figures: picture.Figures, municipality: str) -> str:
+    """Contacts and cases per 1,000 inhabitants: every municipality (or the chosen one) beside the district."""
+    try:
+        people = population.load(store.path.parent)
+    except population.PopulationError as exc:
+        return tag("p", str(exc), " class='empty'")
+    rows = [
+        r for r in rates.rate_rows(figures, people) if municipality == TOTAL or r.municipality in (municipality, TOTAL)
+    ]
+    if not any(r.contacts.count.value or r.cases.count.value for r in rows):
+        return no_data()
+    table = _table(
+        [
+            _("Gemeinde"),
+            _("Einwohner"),
+            _("Beratungskontakte"),
+            _("Kontakte je 1.000 Einwohner"),
+            _("Anträge"),
+            _("Anträge je 1.000 Einwohner"),
+        ],
+        [
+            [
+                _("Kreis Warendorf insgesamt") if r.municipality == TOTAL else label("municipality", r.municipality),
+                format_number(r.inhabitants, "de"),
+                number(r.contacts.count),
+                rates.shown(r.contacts),
+                number(r.cases.count),
+                rates.shown(r.cases),
+            ]
+            for r in rows
+        ],
+    )
+    charts_html = ""
+    for heading, pick in (
+        (_("Beratungskontakte je 1.000 Einwohner nach Gemeinde"), lambda r: r.contacts),
+        (_("Anträge je 1.000 Einwohner nach Gemeinde"), lambda r: r.cases),
+    ):
+        bars = sorted(rows, key=lambda r: -(pick(r).rate or 0))
+        chart_rows = [
+            (
+                _("Kreis Warendorf insgesamt") if r.municipality == TOTAL else label("municipality", r.municipality),
+                pick(r).rate,
+                rates.shown(pick(r)),
+            )
+            for r in bars
+        ]
+        charts_html += charts.bar_chart(chart_rows, heading, _("je 1.000 Einwohner"))
+    stand = dt.date.fromisoformat(people.stand).strftime("%d.%m.%Y")
+    note = _("Einwohner: {source}, Stand {stand}.").format(source=people.source, stand=stand)
+    if not people.checked:
+        note += " " + _("Die Einwohnerzahlen sind nicht am Original geprüft; die Raten sind nur Näherungswerte.")
+    return table + charts_html + tag("p", note, " class='note'")
 
 
 def overview_table(store: DistrictStore, today: dt.date) -> str:
@@ -156,7 +221,14 @@ def overview_table(store: DistrictStore, today: dt.date) -> str:
     if not rows:
         return tag("p", _("Noch keine Arbeitsplätze angelegt."))
     head = "".join(f"<th>{escape(quarter_title(p))}</th>" for p in periods)
-    columns = (_("Arbeitsplatz"), _("Gemeinde"), _("Stand der Anmeldung"), _("Letzter Kontakt"), _("Fehlende Berichte"))
+    columns = (
+        _("Arbeitsplatz"),
+        _("Gemeinde"),
+        _("Stand der Anmeldung"),
+        _("Letzter Kontakt"),
+        _("Fehlende Berichte"),
+        _("Inhaltspaket"),
+    )
     lines = ["<table class='overview'><tr>" + "".join(f"<th>{escape(c)}</th>" for c in columns) + f"{head}</tr>"]
     for row in rows:
         cells = []
@@ -174,10 +246,20 @@ def overview_table(store: DistrictStore, today: dt.date) -> str:
             f"<td>{escape(label('municipality', row.municipality))}</td>"
             f"<td>{escape(state)}</td>"
             f"<td>{escape(last)}</td><td class='num'>{row.missing}</td>"
+            f"<td>{escape(pack_title(row.content_version))}</td>"
             f"{''.join(cells)}</tr>"
         )
     lines.append("</table>")
     return "".join(lines)
+
+
+def pack_title(version: int | None) -> str:
+    """Which content pack a desk runs, as it said when it last asked for a newer one."""
+    if version is None:
+        return _("unbekannt")
+    if version == 0:
+        return _("keines (mitgelieferte Inhalte)")
+    return _("Version {version}").format(version=version)
 
 
 def chooser(store: DistrictStore, period: str | None, municipality: str) -> str:
@@ -230,8 +312,15 @@ def _figure_sections(store: DistrictStore, period: str, municipality: str) -> li
     sections.insert(
         5,
         _section(
-            _("Hürden nach Gemeinde und Antragsart: Veränderung zum Vorquartal"),
+            _("Hürden nach Gemeinde und Antragsart: Veränderung zum Vorquartal und zum Vorjahresquartal"),
             barrier_change_table(store, period, municipality),
+        ),
+    )
+    sections.insert(
+        6,
+        _section(
+            _("Beratungskontakte und Anträge je 1.000 Einwohner"),
+            rates_section(store, figures, municipality),
         ),
     )
     for heading, table in (

@@ -79,7 +79,13 @@ def _v2(conn: sqlite3.Connection) -> None:
     )
 
 
-STEPS: list[Callable[[sqlite3.Connection], None]] = [_v1, _v2]
+def _v3(conn: sqlite3.Connection) -> None:
+    """The content pack each desk last said it has installed (GET /api/v1/content?installed=N)."""
+    conn.execute("ALTER TABLE desk ADD COLUMN content_version INTEGER")
+    conn.execute("ALTER TABLE desk ADD COLUMN content_asked_at TEXT")
+
+
+STEPS: list[Callable[[sqlite3.Connection], None]] = [_v1, _v2, _v3]
 SCHEMA_VERSION = len(STEPS)
 
 

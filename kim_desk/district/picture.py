@@ -101,23 +101,36 @@ def previous_period(period: str) -> str:
     return str(parse_quarter(period).previous())
 
 
+def year_before(period: str) -> str:
+    quarter = parse_quarter(period)
+    return f"{quarter.year - 1}Q{quarter.number}"
+
+
 def barrier_change(
     store: DistrictStore, period: str, municipality: str = TOTAL
-) -> list[tuple[str, str, Figure, Figure]]:
-    """Barriers per municipality × application type, this quarter and the one before (0 when absent)."""
-    now, before = picture(store, period), picture(store, previous_period(period))
+) -> list[tuple[str, str, Figure, Figure, Figure]]:
+    """Barriers per municipality × application type: this quarter, the one before and the same
+    quarter a year before (0 when absent)."""
+    pictures = [picture(store, p) for p in (period, previous_period(period), year_before(period))]
     keys = set()
-    for figures in (now, before):
+    for figures in pictures:
         for name, key in figures:
             if name != "barriers_by_type":
                 continue
             if key[0] != TOTAL and key[1] != TOTAL and key[2] == TOTAL and municipality in (TOTAL, key[0]):
                 keys.add(key)
+    now, before, last_year = pictures
     rows = [
-        (key[0], key[1], now.get(("barriers_by_type", key), ZERO), before.get(("barriers_by_type", key), ZERO))
+        (
+            key[0],
+            key[1],
+            now.get(("barriers_by_type", key), ZERO),
+            before.get(("barriers_by_type", key), ZERO),
+            last_year.get(("barriers_by_type", key), ZERO),
+        )
         for key in sorted(keys)
     ]
-    return [row for row in rows if row[2].value or row[3].value]
+    return [row for row in rows if row[2].value or row[3].value or row[4].value]
 
 
 def total(figures: Figures, table: str) -> Figure:
@@ -133,6 +146,7 @@ class ExpectedRow:
     state: str  # enrolled | code_open | code_expired | revoked
     received: dict[str, bool]  # period -> received, for the periods the desk owes
     last_contact: str | None  # UTC date of the last report received, YYYY-MM-DD
+    content_version: int | None = None  # content pack the desk last said it runs (None: never asked)
 
     @property
     def missing(self) -> int:
@@ -162,6 +176,7 @@ def expected_vs_received(store: DistrictStore, today: dt.date) -> tuple[list[str
                 desk.state,
                 {p: (desk.id, p) in got for p in sorted(expected)},
                 str(last_contact)[:10] if last_contact else None,
+                desk.content_version,
             )
         )
     return periods, rows

@@ -95,6 +95,7 @@ class Desk:
     first_period: str | None
     enrolled: bool
     state: str = "enrolled"  # enrolled | code_open | code_expired | revoked
+    content_version: int | None = None  # the content pack the desk last said it has (0: none yet)
 
 
 def _create_private(path: Path) -> None:
@@ -219,7 +220,7 @@ class DistrictStore:
     def desks(self) -> list[Desk]:
         rows = self.conn.execute(
             "SELECT id, name, municipality, first_period, token_hash IS NOT NULL, code_hash IS NOT NULL,"
-            " code_expires_at, revoked_at FROM desk ORDER BY municipality, name"
+            " code_expires_at, revoked_at, content_version FROM desk ORDER BY municipality, name"
         ).fetchall()
         now = self._now()
         desks = []
@@ -232,7 +233,7 @@ class DistrictStore:
                 state = "code_open"
             else:
                 state = "code_expired"
-            desks.append(Desk(r[0], r[1], r[2], r[3], bool(r[4]), state))
+            desks.append(Desk(r[0], r[1], r[2], r[3], bool(r[4]), state, r[8]))
         return desks
 
     def enrol(self, code: str, suggested_first: str) -> tuple[Desk, str]:
@@ -260,6 +261,14 @@ class DistrictStore:
             "SELECT id FROM desk WHERE token_hash = ? AND revoked_at IS NULL", (_hash(token),)
         ).fetchone()
         return None if row is None else next(d for d in self.desks() if d.id == row[0])
+
+    def note_content(self, desk_id: str, installed: int) -> None:
+        """Remember which content pack the desk runs (it says so each time it asks for a newer one)."""
+        with self.transaction():
+            self.conn.execute(
+                "UPDATE desk SET content_version = ?, content_asked_at = ? WHERE id = ?",
+                (installed, self._now(), desk_id),
+            )
 
     # reports ----------------------------------------------------------------
     def store_report(self, payload: dict[str, Any]) -> str:

@@ -112,7 +112,9 @@ def test_every_desk_is_listed_with_last_contact_and_missing_quarters(app) -> Non
 def test_barriers_per_municipality_and_type_against_the_previous_quarter(app) -> None:
     client, sent = app
     _text, sections = read(client.request("GET", "/?period=2026Q3&municipality=ahlen").text)
-    table = sections["Hürden nach Gemeinde und Antragsart: Veränderung zum Vorquartal"].split("|")
+    table = sections["Hürden nach Gemeinde und Antragsart: Veränderung zum Vorquartal und zum Vorjahresquartal"].split(
+        "|"
+    )
     now, before = sent[("ahlen", "2026Q3")], sent[("ahlen", "2026Q2")]
     types = {c["key"][1] for c in now["tables"]["barriers_by_type"]["cells"] if c["value"] and c["key"][1] != "*"}
     assert types and "Beckum" not in table
@@ -151,7 +153,10 @@ def test_a_municipality_shows_its_own_figures_and_empty_ones_say_so(app) -> None
     assert "Anträge nach Gemeinde" not in sections
     _text, sections = read(client.request("GET", "/?period=2026Q3&municipality=oelde").text)
     assert sections["Anträge nach Antragsart"].strip("|") == "keine Daten"
-    assert sections["Hürden nach Gemeinde und Antragsart: Veränderung zum Vorquartal"].strip("|") == "keine Daten"
+    assert (
+        sections["Hürden nach Gemeinde und Antragsart: Veränderung zum Vorquartal und zum Vorjahresquartal"].strip("|")
+        == "keine Daten"
+    )
 
 
 def test_unknown_quarter_or_municipality_gets_a_clear_4xx_page(app) -> None:
@@ -275,4 +280,4 @@ def test_a_desk_that_skipped_a_quarter_shows_it_missing(tmp_path: Path) -> None:
     _text, sections = read(client.request("GET", "/").text)
     rows = sections["Eingang der Quartalsberichte"].split("|")
     at = rows.index("Desk ahlen")
-    assert rows[at + 4 : at + 7] == ["1", "fehlt", "eingegangen"]
+    assert rows[at + 4 : at + 8] == ["1", "unbekannt", "fehlt", "eingegangen"]
