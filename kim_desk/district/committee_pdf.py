@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+from html import escape
 from typing import Any
 
 from reportlab.lib import colors
@@ -69,10 +70,22 @@ def legend() -> list[list[str]]:
     ]
 
 
-def _legend_table() -> Table:
-    table = _table([_("Zeichen"), _("Bedeutung")], legend())
-    table.setStyle(TableStyle([("ALIGN", (0, 0), (-1, -1), "LEFT")]))
+def _legend_table(styles: Any) -> Table:
+    """Symbols and their meaning; the meanings wrap within the page."""
+    small = styles["BodyText"].clone("legend", fontSize=9, leading=11)
+    rows = [[sign, Paragraph(escape(meaning), small)] for sign, meaning in legend()]
+    table = Table([[_("Zeichen"), _("Bedeutung")], *rows], hAlign="LEFT", colWidths=[2.2 * cm, 14.7 * cm])
+    table.setStyle(_STYLE)
+    table.setStyle(TableStyle([("ALIGN", (0, 0), (-1, -1), "LEFT"), ("VALIGN", (0, 0), (-1, -1), "TOP")]))
     return table
+
+
+def rates_method() -> str:
+    return _(
+        "Raten je 1.000 Einwohner: die Zahl des Quartals geteilt durch die Einwohnerzahl der Gemeinde "
+        "(des Kreises) mal 1.000. Gezählt wird nach dem Wohnort der Beratenen; haben nicht alle "
+        "Beratungsstellen berichtet, ist die Rate zu niedrig."
+    )
 
 
 def _numbered_canvas(footer: str) -> type[Canvas]:
@@ -124,7 +137,12 @@ def _more_tables(
     ]
     head = [_("Gemeinde"), _("Antragsart"), _("Anzahl"), _("zum Vorquartal"), _("zum Vorjahresquartal")]
     story.append(_caption(styles, caption))
-    story.append(_table(head, rows) if rows else Paragraph(_("keine Daten"), styles["Normal"]))
+    if rows:
+        table = _table(head, rows)
+        table.setStyle(TableStyle([("ALIGN", (0, 1), (1, -1), "LEFT")]))
+        story.append(table)
+    else:
+        story.append(Paragraph(_("keine Daten"), styles["Normal"]))
     story.append(Spacer(1, 0.3 * cm))
     count += 1
     caption = _("Tabelle {n}: {title}, {quarter}").format(
@@ -190,12 +208,16 @@ def _figures(story: list[Any], styles: Any, store: DistrictStore, figures: pictu
     trend = [(quarter_title(p), f.value, number(f)) for p, f in picture.trend(store, "cases_by_type_state")]
     charts.append((_("Entwicklung: Anträge je Quartal"), trend, True, unit))
     for index, (title, rows, columns, axis) in enumerate(charts, start=1):
-        caption = _("Abbildung {n}: {title}, {quarter}").format(n=index, title=title, quarter=quarter)
+        if columns:  # the trend spans quarters
+            caption = _("Abbildung {n}: {title}").format(n=index, title=title)
+        else:
+            caption = _("Abbildung {n}: {title}, {quarter}").format(n=index, title=title, quarter=quarter)
         if not any(value for _n, value, _s in rows):
             story += [_caption(styles, caption), Paragraph(_("keine Daten"), styles["Normal"])]
             continue
-        drawing = (pdf_charts.column_drawing if columns else pdf_charts.bar_drawing)(rows, title, axis)
-        story.append(KeepTogether([_caption(styles, caption), drawing, Spacer(1, 0.4 * cm)]))
+        drawing = (pdf_charts.column_drawing if columns else pdf_charts.bar_drawing)(rows, "", axis)
+        source = Paragraph(source_line(), styles["Italic"])
+        story.append(KeepTogether([_caption(styles, caption), drawing, source, Spacer(1, 0.4 * cm)]))
 
 
 def committee_pdf(store: DistrictStore, period: str, today: dt.date) -> bytes:
@@ -211,9 +233,10 @@ def committee_pdf(store: DistrictStore, period: str, today: dt.date) -> bytes:
         Spacer(1, 0.4 * cm),
         Paragraph(_("Methodische Hinweise"), styles["Heading3"]),
         Paragraph(methods_text(int(store.protection().get("D", 5))), styles["Normal"]),
+        Paragraph(rates_method(), styles["Normal"]),
         Spacer(1, 0.3 * cm),
         Paragraph(_("Zeichenerklärung"), styles["Heading3"]),
-        _legend_table(),
+        _legend_table(styles),
         Spacer(1, 0.4 * cm),
     ]
     sections = (

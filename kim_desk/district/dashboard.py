@@ -207,7 +207,7 @@ def rates_section(store: DistrictStore, figures: picture.Figures, municipality: 
             )
             for r in bars
         ]
-        charts_html += charts.bar_chart(chart_rows, heading, _("je 1.000 Einwohner"))
+        charts_html += tag("h3", heading) + charts.bar_chart(chart_rows, heading, _("je 1.000 Einwohner"))
     stand = dt.date.fromisoformat(people.stand).strftime("%d.%m.%Y")
     note = _("Einwohner: {source}, Stand {stand}.").format(source=people.source, stand=stand)
     if not people.checked:
@@ -229,7 +229,11 @@ def overview_table(store: DistrictStore, today: dt.date) -> str:
         _("Fehlende Berichte"),
         _("Inhaltspaket"),
     )
-    lines = ["<table class='overview'><tr>" + "".join(f"<th>{escape(c)}</th>" for c in columns) + f"{head}</tr>"]
+    lines = [
+        "<div class='wide'><table class='overview'><tr>"
+        + "".join(f"<th>{escape(c)}</th>" for c in columns)
+        + f"{head}</tr>"
+    ]
     for row in rows:
         cells = []
         for period in periods:
@@ -249,7 +253,7 @@ def overview_table(store: DistrictStore, today: dt.date) -> str:
             f"<td>{escape(pack_title(row.content_version))}</td>"
             f"{''.join(cells)}</tr>"
         )
-    lines.append("</table>")
+    lines.append("</table></div>")
     return "".join(lines)
 
 
@@ -365,7 +369,7 @@ def dashboard_html(store: DistrictStore, period: str | None, today: dt.date, mun
         "body{font-family:sans-serif;margin:2em;max-width:70em}"
         "table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:2px 6px;text-align:left}"
         ".ok{background:#dfd}.missing{background:#fdd}.empty{color:#666;font-style:italic}.note{color:#444}"
-        "svg{max-width:100%;height:auto}"
+        "svg{max-width:100%;height:auto}.wide{overflow-x:auto}h3{font-size:1em}"
         f"</style></head><body><h1>{escape(title)}</h1>"
         f"{chooser(store, period, municipality)}<p><strong>{escape(heading)}</strong></p>{links}"
         f"<p class='note'>{escape(method_note())}</p>{''.join(sections)}"

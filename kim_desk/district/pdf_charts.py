@@ -27,10 +27,11 @@ def bar_drawing(rows: list[Row], title: str, unit: str, width: float = 450) -> D
     label_width = max([stringWidth(name, FONT, size) for name, _v, _s in rows] or [40]) + 8
     shown_width = max([stringWidth(shown, FONT, size) for _n, _v, shown in rows] or [20]) + 8
     plot = max(width - label_width - shown_width, 80)
-    top_gap, bottom_gap = 20, 30
+    top_gap, bottom_gap = (20 if title else 6), 30
     height = top_gap + row_height * len(rows) + bottom_gap
     drawing = Drawing(width, height)
-    drawing.add(String(0, height - 10, title, fontName=BOLD, fontSize=9))
+    if title:
+        drawing.add(String(0, height - 10, title, fontName=BOLD, fontSize=9))
     scale = _scale(rows)
     biggest = scale[-1] or 1
     axis_y = bottom_gap
@@ -57,7 +58,8 @@ def column_drawing(rows: list[Row], title: str, unit: str, width: float = 450) -
     left, plot_height, top_gap, bottom_gap = 40, 110, 34, 26
     height = bottom_gap + plot_height + top_gap
     drawing = Drawing(width, height)
-    drawing.add(String(0, height - 10, title, fontName=BOLD, fontSize=9))
+    if title:
+        drawing.add(String(0, height - 10, title, fontName=BOLD, fontSize=9))
     drawing.add(String(0, height - 24, unit, fontName=FONT, fontSize=7.5))
     scale = _scale(rows)
     biggest = scale[-1] or 1
