@@ -47,13 +47,19 @@ def quarter_title(period: str) -> str:
     return _("{quarter}. Quartal {year}").format(quarter=quarter.number, year=quarter.year)
 
 
+@functools.lru_cache(maxsize=8192)
+def german_number(value: float) -> str:
+    """Babel's German number, remembered: a page shows hundreds, and the same ones again and again."""
+    return format_number(value, "de")
+
+
 def number(figure: picture.Figure) -> str:
     """A figure with its expected error: "1.234 ± 2,2" (suppression-era cells: "•")."""
     if figure.value is None:
         return SUPPRESSED
-    text = format_number(figure.value, "de")
+    text = german_number(figure.value)
     error = round(figure.error, 1)
-    return f"{text} ± {format_number(error, 'de')}" if error else text
+    return f"{text} ± {german_number(error)}" if error else text
 
 
 def change(now: picture.Figure, before: picture.Figure) -> str:

@@ -185,5 +185,6 @@ def expected_vs_received(store: DistrictStore, today: dt.date) -> tuple[list[str
 def trend(store: DistrictStore, table: str, municipality: str = TOTAL) -> list[tuple[str, Figure]]:
     """The table's total per quarter received (for one municipality or all), at most the last 8."""
     dims = len(TABLES[table].dims)
-    key = (table, (municipality,) + (TOTAL,) * (dims - 1))
-    return [(period, picture(store, period).get(key, ZERO)) for period in store.periods()[-8:]]
+    cells = store.cell_by_period(table, (municipality,) + (TOTAL,) * (dims - 1))
+    found = {period: Figure(value, math.sqrt(variance)) for period, (value, variance) in cells.items()}
+    return [(period, found.get(period, ZERO)) for period in store.periods()[-8:]]

@@ -288,6 +288,7 @@ class DistrictStore:
                     "content_hash": digest,
                     "payload": canonical_json(payload).decode("utf-8"),
                     "received_at": self._now(),
+                    "noise_variance": payload.get("protection", {}).get("V"),
                 }
             )
             columns = ("report_id", "period", "tbl", "key", "value")
@@ -313,15 +314,24 @@ class DistrictStore:
         None where a desk of that era suppressed the cell.
         """
         rows = self.conn.execute(
-            "SELECT f.tbl, f.key, SUM(f.value), COUNT(*) - COUNT(f.value), TOTAL(r.v) FROM figure f"
-            " JOIN (SELECT report_id, json_extract(payload, '$.protection.V') AS v FROM report WHERE period = ?) r"
-            " ON r.report_id = f.report_id WHERE f.period = ? GROUP BY f.tbl, f.key",
-            (period, period),
+            "SELECT f.tbl, f.key, SUM(f.value), COUNT(*) - COUNT(f.value), TOTAL(r.noise_variance) FROM figure f"
+            " JOIN report r ON r.report_id = f.report_id WHERE f.period = ? GROUP BY f.tbl, f.key",
+            (period,),
         )
         return {
             (tbl, tuple(json.loads(key))): (None if unknown else int(total or 0), float(variance))
             for tbl, key, total, unknown, variance in rows
         }
+
+    def cell_by_period(self, table: str, key: tuple[str, ...]) -> dict[str, tuple[int | None, float]]:
+        """One cell (e.g. a table's total) summed over all desks, per quarter: the trend without
+        merging every quarter's whole picture."""
+        rows = self.conn.execute(
+            "SELECT f.period, SUM(f.value), COUNT(*) - COUNT(f.value), TOTAL(r.noise_variance) FROM figure f"
+            " JOIN report r ON r.report_id = f.report_id WHERE f.tbl = ? AND f.key = ? GROUP BY f.period",
+            (table, json.dumps(list(key), separators=(",", ":"))),
+        )
+        return {period: (None if unknown else int(total or 0), float(v)) for period, total, unknown, v in rows}
 
     def protection(self) -> dict[str, Any]:
         """The district's protection parameters; desks perturb with them, intake refuses others."""

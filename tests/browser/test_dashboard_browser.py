@@ -61,7 +61,14 @@ class District:
         self.desks: dict[str, str] = {}
 
     def enrol(self, municipality: str) -> tuple[str, str]:
-        made = district("desk", "add", f"Beratung {municipality.title()}", "--municipality", municipality, data_dir=self.service.data_dir)
+        made = district(
+            "desk",
+            "add",
+            f"Beratung {municipality.title()}",
+            "--municipality",
+            municipality,
+            data_dir=self.service.data_dir,
+        )
         assert made.returncode == 0, made.stderr
         code = made.stdout.strip().splitlines()[-1]  # the code is the last line printed
         answer = httpx.post(

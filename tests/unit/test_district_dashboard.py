@@ -419,3 +419,23 @@ def test_a_desk_asking_for_content_records_its_pack_and_a_bad_number_changes_not
     assert client.request("GET", "/api/v1/content?installed=-1", headers=auth).status_code == 400
     assert client.request("GET", "/api/v1/content?installed=8", headers={}).status_code == 401
     assert store.desk(desk_id).content_version == 7
+
+
+def test_a_second_schema_file_upgrades_and_keeps_every_figure_and_its_error(app) -> None:
+    """District v3 adds the content pack per desk and each report's V as a column, filled from the JSON."""
+    from kim_desk.district import picture
+
+    client, _sent = app
+    store = client.store
+    before = dict(picture.picture(store, "2026Q3"))
+    assert any(figure.error for figure in before.values())
+    conn = store.conn
+    conn.execute("DROP INDEX figure_cell")
+    for table, column in (("desk", "content_version"), ("desk", "content_asked_at"), ("report", "noise_variance")):
+        conn.execute(f"ALTER TABLE {table} DROP COLUMN {column}")
+    conn.execute("PRAGMA user_version = 2")
+    store.close()
+    upgraded = DistrictStore(store.path)
+    assert upgraded.conn.execute("PRAGMA user_version").fetchone()[0] == 3
+    assert dict(picture.picture(upgraded, "2026Q3")) == before
+    assert all(d.content_version is None for d in upgraded.desks())
