@@ -111,24 +111,18 @@ def barrier_change(
 ) -> list[tuple[str, str, Figure, Figure, Figure]]:
     """Barriers per municipality × application type: this quarter, the one before and the same
     quarter a year before (0 when absent)."""
-    pictures = [picture(store, p) for p in (period, previous_period(period), year_before(period))]
-    keys = set()
-    for figures in pictures:
-        for name, key in figures:
-            if name != "barriers_by_type":
-                continue
-            if key[0] != TOTAL and key[1] != TOTAL and key[2] == TOTAL and municipality in (TOTAL, key[0]):
-                keys.add(key)
-    now, before, last_year = pictures
+    periods = [period, previous_period(period), year_before(period)]
+    found = store.table_by_period("barriers_by_type", periods)
+    tables = [{key: Figure(v, math.sqrt(var)) for key, (v, var) in found[p].items()} for p in periods]
+    keys = {
+        key
+        for figures in tables
+        for key in figures
+        if key[0] != TOTAL and key[1] != TOTAL and key[2] == TOTAL and municipality in (TOTAL, key[0])
+    }
+    now, before, last_year = tables
     rows = [
-        (
-            key[0],
-            key[1],
-            now.get(("barriers_by_type", key), ZERO),
-            before.get(("barriers_by_type", key), ZERO),
-            last_year.get(("barriers_by_type", key), ZERO),
-        )
-        for key in sorted(keys)
+        (key[0], key[1], now.get(key, ZERO), before.get(key, ZERO), last_year.get(key, ZERO)) for key in sorted(keys)
     ]
     return [row for row in rows if row[2].value or row[3].value or row[4].value]
 

@@ -323,6 +323,22 @@ class DistrictStore:
             for tbl, key, total, unknown, variance in rows
         }
 
+    def table_by_period(
+        self, table: str, periods: list[str]
+    ) -> dict[str, dict[tuple[str, ...], tuple[int | None, float]]]:
+        """One table summed over all desks, for a few quarters (comparisons without whole pictures)."""
+        found: dict[str, dict[tuple[str, ...], tuple[int | None, float]]] = {p: {} for p in periods}
+        marks = ",".join("?" * len(periods))
+        rows = self.conn.execute(
+            "SELECT f.period, f.key, SUM(f.value), COUNT(*) - COUNT(f.value), TOTAL(r.noise_variance) FROM figure f"
+            f" JOIN report r ON r.report_id = f.report_id WHERE f.tbl = ? AND f.period IN ({marks})"
+            " GROUP BY f.period, f.key",
+            (table, *periods),
+        )
+        for period, key, total, unknown, variance in rows:
+            found[period][tuple(json.loads(key))] = (None if unknown else int(total or 0), float(variance))
+        return found
+
     def cell_by_period(self, table: str, key: tuple[str, ...]) -> dict[str, tuple[int | None, float]]:
         """One cell (e.g. a table's total) summed over all desks, per quarter: the trend without
         merging every quarter's whole picture."""

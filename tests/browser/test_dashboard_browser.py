@@ -227,7 +227,7 @@ def test_a_person_answers_the_committees_questions_in_the_browser(filled: Distri
     submission = rows_of(section(driver, SUBMISSION))
     bands = submission[0][1:-1]
     assert bands[0] == "bis 2 Wochen"
-    from kim_desk.district.dashboard import label, taxonomy_bands
+    from kim_desk.district.dashboard import taxonomy_bands
 
     checked = 0
     for row in submission[1:]:

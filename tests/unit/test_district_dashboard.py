@@ -439,3 +439,11 @@ def test_a_second_schema_file_upgrades_and_keeps_every_figure_and_its_error(app)
     assert upgraded.conn.execute("PRAGMA user_version").fetchone()[0] == 3
     assert dict(picture.picture(upgraded, "2026Q3")) == before
     assert all(d.content_version is None for d in upgraded.desks())
+
+
+def test_the_fast_german_numbers_are_babels() -> None:
+    from kim_desk.district.dashboard import german_number
+    from kim_desk.i18n import format_number
+
+    for value in (0, 7, 999, 1000, 1234567, -1234, 0.5, 1.7, 2.0, 12.25, 1234.5, 0.125, 3.14159, -0.3):
+        assert german_number(value) == format_number(value, "de"), value
