@@ -112,7 +112,7 @@ def barrier_change(
     """Barriers per municipality × application type: this quarter, the one before and the same
     quarter a year before (0 when absent)."""
     periods = [period, previous_period(period), year_before(period)]
-    found = store.table_by_period("barriers_by_type", periods)
+    found = store.table_by_period("barriers_by_type", periods, last_is_total=True)
     tables = [{key: Figure(v, math.sqrt(var)) for key, (v, var) in found[p].items()} for p in periods]
     keys = {
         key
