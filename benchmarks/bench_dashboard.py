@@ -94,7 +94,7 @@ def main() -> None:
                     assert answer.status_code == 200, (path, answer.status_code)
 
                 latest, previous = str(quarters[-1]), str(quarters[-2])
-                measured.append(("first dashboard page after start (all quarters merged)", summary_ms(timed(
+                measured.append(("first dashboard page after start (nothing cached yet)", summary_ms(timed(
                     lambda: view("/"), 1))))  # fmt: skip
                 views = [
                     ("dashboard, latest quarter, all municipalities", f"/?period={latest}"),
