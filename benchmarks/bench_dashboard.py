@@ -77,6 +77,7 @@ def main() -> None:
             stderr=subprocess.DEVNULL,
         )
         measured: list[tuple[str, dict[str, float]]] = []
+        floor = {"p50_ms": 0.0}
         try:
             for _ in range(300):
                 try:
@@ -107,6 +108,7 @@ def main() -> None:
                     ("CSV for German spreadsheets", f"/report-de.csv?period={latest}"),
                     ("machine CSV", f"/report.csv?period={latest}"),
                 ]
+                floor = summary_ms(timed(lambda: client.get("/healthz"), args.repeat * 4))
                 for name, path in views:
                     view(path)  # warm: this quarter's picture is merged once per new report
                     measured.append((name, summary_ms(timed(lambda path=path: view(path), args.repeat))))
@@ -117,7 +119,7 @@ def main() -> None:
     for name, stats in measured:
         target = f"< {TARGET_MS} ms" if name.startswith(("dashboard", "first")) else ""
         label = f"{name}, {args.desks} desks x {args.quarters} quarters, p50"
-        rows.append(row(label, stats["p50_ms"], "ms", "", None, target))
+        rows.append(row(label, stats["p50_ms"], "ms", "GET /healthz, p50", floor["p50_ms"], target))
     write_result(
         "dashboard",
         {
@@ -127,6 +129,7 @@ def main() -> None:
             "repeat": args.repeat,
             "fill_seconds": round(fill_s, 1),
             "views": {name: stats for name, stats in measured},
+            "healthz": floor,
             "all_dashboard_views_under_target": all(
                 stats["max_ms"] < TARGET_MS for name, stats in measured if name.startswith(("dashboard", "first"))
             ),
