@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+from collections.abc import Sequence
 from html import escape
 from typing import Any
 
@@ -178,7 +179,7 @@ def _figures(story: list[Any], styles: Any, store: DistrictStore, figures: pictu
     """Numbered charts ("Abbildung n") with titles, axes and units."""
     quarter = quarter_title(period)
     unit = _("Anzahl")
-    charts: list[tuple[str, list[pdf_charts.Row], bool, str]] = []
+    charts: list[tuple[str, Sequence[pdf_charts.Row], bool, str]] = []
     for title, table, position, dim in (
         (_("Anträge nach Gemeinde"), "cases_by_type_state", 0, "municipality"),
         (_("Hürden nach Art"), "barriers_by_type", 2, "barrier"),

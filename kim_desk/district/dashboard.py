@@ -214,18 +214,19 @@ def rates_section(store: DistrictStore, figures: picture.Figures, municipality: 
         ],
     )
     charts_html = ""
-    for heading, pick in (
-        (_("Beratungskontakte je 1.000 Einwohner nach Gemeinde"), lambda r: r.contacts),
-        (_("Anträge je 1.000 Einwohner nach Gemeinde"), lambda r: r.cases),
+    for heading, which in (
+        (_("Beratungskontakte je 1.000 Einwohner nach Gemeinde"), "contacts"),
+        (_("Anträge je 1.000 Einwohner nach Gemeinde"), "cases"),
     ):
-        bars = sorted(rows, key=lambda r: -(pick(r).rate or 0))
+        picked = [(r, rates.pick(r, which)) for r in rows]
+        picked.sort(key=lambda pair: -(pair[1].rate or 0))
         chart_rows = [
             (
                 _("Kreis Warendorf insgesamt") if r.municipality == TOTAL else label("municipality", r.municipality),
-                pick(r).rate,
-                rates.shown(pick(r)),
+                rate.rate,
+                rates.shown(rate),
             )
-            for r in bars
+            for r, rate in picked
         ]
         charts_html += tag("h3", heading) + charts.bar_chart(chart_rows, heading, _("je 1.000 Einwohner"))
     stand = dt.date.fromisoformat(people.stand).strftime("%d.%m.%Y")

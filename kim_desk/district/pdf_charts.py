@@ -4,6 +4,8 @@ its mark, so it never looks like a zero."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from reportlab.graphics.shapes import Drawing, Line, Rect, String
 from reportlab.lib import colors
 from reportlab.pdfbase.pdfmetrics import stringWidth
@@ -17,11 +19,11 @@ GRID = colors.Color(0.85, 0.85, 0.85)
 Row = tuple[str, float | None, str]  # label, value (None: suppressed), figure as printed
 
 
-def _scale(rows: list[Row]) -> list[int]:
+def _scale(rows: Sequence[Row]) -> list[int]:
     return ticks(max([v for _n, v, _s in rows if v is not None] or [0]))
 
 
-def bar_drawing(rows: list[Row], title: str, unit: str, width: float = 450) -> Drawing:
+def bar_drawing(rows: Sequence[Row], title: str, unit: str, width: float = 450) -> Drawing:
     """Horizontal bars, one per row, with the value axis below and its unit."""
     size, row_height = 8, 14
     label_width = max([stringWidth(name, FONT, size) for name, _v, _s in rows] or [40]) + 8
@@ -53,7 +55,7 @@ def bar_drawing(rows: list[Row], title: str, unit: str, width: float = 450) -> D
     return drawing
 
 
-def column_drawing(rows: list[Row], title: str, unit: str, width: float = 450) -> Drawing:
+def column_drawing(rows: Sequence[Row], title: str, unit: str, width: float = 450) -> Drawing:
     """Vertical columns (one per quarter) with a y axis and its unit."""
     left, plot_height, top_gap, bottom_gap = 40, 110, 34, 26
     height = bottom_gap + plot_height + top_gap

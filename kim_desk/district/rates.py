@@ -50,6 +50,11 @@ def rate_rows(figures: picture.Figures, population: Population) -> list[RateRow]
     return rows
 
 
+def pick(row: RateRow, which: str) -> Rate:
+    """ "contacts" or "cases"."""
+    return row.contacts if which == "contacts" else row.cases
+
+
 def decimal(value: float) -> str:
     """One decimal, German: 12,3."""
     return str(format_decimal(value, format="#,##0.0", locale="de_DE"))
