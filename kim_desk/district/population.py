@@ -7,6 +7,7 @@ holds nonsense is refused with a clear message rather than giving wrong rates.
 
 from __future__ import annotations
 
+import datetime as dt
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
@@ -51,6 +52,14 @@ def load(folder: Path | None = None) -> Population:
         ) from exc
     if not all(isinstance(n, int) and not isinstance(n, bool) and n > 0 for n in inhabitants.values()):
         raise PopulationError(_("Die Einwohnerzahlen in {path} müssen ganze Zahlen über 0 sein.").format(path=path))
+    try:
+        stand = dt.date.fromisoformat(stand).isoformat()
+    except ValueError:
+        raise PopulationError(
+            _("Der Stand der Einwohnerzahlen in {path} ist kein Datum (JJJJ-MM-TT): {stand}").format(
+                path=path, stand=stand
+            )
+        ) from None
     return Population(inhabitants, source, stand, bool(data.get("checked", False)))
 
 

@@ -447,3 +447,20 @@ def test_the_fast_german_numbers_are_babels() -> None:
 
     for value in (0, 7, 999, 1000, 1234567, -1234, 0.5, 1.7, 2.0, 12.25, 1234.5, 0.125, 3.14159, -0.3):
         assert german_number(value) == format_number(value, "de"), value
+
+
+def test_a_population_file_with_a_bad_stand_is_refused_not_a_crash(app) -> None:
+    from kim_desk.district.population import SHIPPED
+
+    client, _sent = app
+    text = SHIPPED.read_text("utf-8").replace('stand = "2010-12-31"', 'stand = "Ende 2024"')
+    (client.store.path.parent / "population.toml").write_text(text, "utf-8")
+    page = client.request("GET", "/?period=2026Q3")
+    assert page.status_code == 200
+    assert "ist kein Datum" in read(page.text)[1][RATES] and "31.12.2010" not in page.text
+    assert client.request("GET", "/report.pdf?period=2026Q3").status_code == 200
+    # a TOML date (unquoted) is a date too
+    (client.store.path.parent / "population.toml").write_text(
+        SHIPPED.read_text("utf-8").replace('stand = "2010-12-31"', "stand = 2024-12-31"), "utf-8"
+    )
+    assert "Stand 31.12.2024" in read(client.request("GET", "/?period=2026Q3").text)[1][RATES]
