@@ -60,7 +60,7 @@ def load(folder: Path | None = None) -> Population:
                 path=path, stand=stand
             )
         ) from None
-    return Population(inhabitants, source, stand, bool(data.get("checked", False)))
+    return Population(inhabitants, source, stand, data.get("checked", False) is True)  # "no" is not checked
 
 
 def per_thousand(count: float, inhabitants: int) -> float:

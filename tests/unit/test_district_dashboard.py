@@ -464,3 +464,12 @@ def test_a_population_file_with_a_bad_stand_is_refused_not_a_crash(app) -> None:
         SHIPPED.read_text("utf-8").replace('stand = "2010-12-31"', "stand = 2024-12-31"), "utf-8"
     )
     assert "Stand 31.12.2024" in read(client.request("GET", "/?period=2026Q3").text)[1][RATES]
+
+
+def test_only_checked_true_counts_as_checked(tmp_path: Path) -> None:
+    from kim_desk.district.population import SHIPPED, load
+
+    for written, checked in (('"no"', False), ('"false"', False), ("1", False), ("true", True)):
+        text = SHIPPED.read_text("utf-8").replace("checked = false", f"checked = {written}")
+        (tmp_path / "population.toml").write_text(text, "utf-8")
+        assert load(tmp_path).checked is checked, written
