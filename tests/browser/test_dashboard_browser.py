@@ -175,7 +175,19 @@ def choose(driver, quarter: str, municipality: str) -> None:  # type: ignore[no-
 
     Select(driver.find_element(By.NAME, "period")).select_by_visible_text(quarter)
     Select(driver.find_element(By.NAME, "municipality")).select_by_visible_text(municipality)
-    driver.find_element(By.XPATH, "//form[@class='chooser']//button").click()
+    submit_and_wait(driver, driver.find_element(By.XPATH, "//form[@class='chooser']//button"))
+
+
+def submit_and_wait(driver, button) -> None:  # type: ignore[no-untyped-def]
+    """Click and wait until the next page has replaced this one (a click returns before it loads)."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    page = driver.find_element(By.TAG_NAME, "html")
+    button.click()
+    WebDriverWait(driver, 60).until(expected_conditions.staleness_of(page))
+    WebDriverWait(driver, 60).until(lambda d: d.execute_script("return document.readyState") == "complete")
 
 
 def type_code(shown: str, place: District) -> str:
@@ -200,7 +212,7 @@ def test_a_person_answers_the_committees_questions_in_the_browser(filled: Distri
     driver.get(place.service.url + "/")
     driver.find_element(By.NAME, "user").send_keys("kim.staff")
     driver.find_element(By.NAME, "password").send_keys("ein langes Passwort")
-    driver.find_element(By.XPATH, "//form[@action='/login']//button").click()
+    submit_and_wait(driver, driver.find_element(By.XPATH, "//form[@action='/login']//button"))
     assert driver.find_element(By.TAG_NAME, "h1").text == "KIM-Lagebild Kreis Warendorf"
     driver.save_screenshot(str(shots / "01-start.png"))
 
