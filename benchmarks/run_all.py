@@ -28,6 +28,7 @@ BENCHMARKS = [
     ("documents", "benchmarks.bench_documents", [], ["--rounds", "5"]),
     ("stats", "benchmarks.bench_stats", [], ["--contacts", "20000"]),
     ("intake", "benchmarks.bench_intake", [], ["--desks", "20", "--quarters", "2"]),
+    ("dashboard", "benchmarks.bench_dashboard", [], ["--desks", "5", "--quarters", "3", "--repeat", "2"]),
     ("gui", "benchmarks.bench_gui", [], ["--clients", "2000", "--memory-clients", "2000", "--runs", "1"]),
     ("gui_stall", "benchmarks.bench_gui_stall", [], ["--clients", "2000"]),
 ]

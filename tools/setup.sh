@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 QT_LIBS="libegl1 libgl1 libglib2.0-0 libfontconfig1 libfreetype6 libdbus-1-3 libxkbcommon0 libxkbcommon-x11-0
  libxcb-cursor0 libxcb-icccm4 libxcb-image0 libxcb-keysyms1 libxcb-randr0 libxcb-render-util0 libxcb-shape0
  libxcb-xinerama0 libxcb-xfixes0 libxrender1 libxi6 libsm6 libice6 libx11-xcb1 libnss3 libasound2"
-TEST_TOOLS="poppler-utils qpdf xvfb xauth gettext zbar-tools"
+TEST_TOOLS="poppler-utils qpdf xvfb xauth gettext zbar-tools chromium chromium-driver"
 
 want="$QT_LIBS"
 [[ "${1:-}" == "--test" ]] && want="$want $TEST_TOOLS"

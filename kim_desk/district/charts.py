@@ -8,6 +8,7 @@ expected error (±), so a protected small value never looks like a zero.
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from html import escape
 
 from kim_desk.i18n import format_number
@@ -36,7 +37,7 @@ def _text(x: float, y: float, text: str, anchor: str = "start", size: int = 13, 
     )
 
 
-def bar_chart(rows: list[tuple[str, int | None, str]], title: str, unit: str) -> str:
+def bar_chart(rows: Sequence[tuple[str, float | None, str]], title: str, unit: str) -> str:
     """Horizontal bars: (label, value, figure as shown). Value None (suppression era): no bar."""
     label_width = int(max([len(name) for name, _v, _s in rows] or [10]) * CHAR_WIDTH) + 16
     value_width = int(max([len(shown) for _n, _v, shown in rows] or [4]) * CHAR_WIDTH) + 12
@@ -69,7 +70,7 @@ def bar_chart(rows: list[tuple[str, int | None, str]], title: str, unit: str) ->
     return "".join(parts)
 
 
-def column_chart(rows: list[tuple[str, int | None, str]], title: str, unit: str) -> str:
+def column_chart(rows: Sequence[tuple[str, float | None, str]], title: str, unit: str) -> str:
     """Vertical columns over the quarters, with a y axis and its unit."""
     left, plot_height, top = 60, 150, 24
     step = max(90, int(max([len(n) for n, _v, _s in rows] or [8]) * 6.5) + 16)

@@ -68,6 +68,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
     _setup_logging(data_dir(args.data_dir))
     app = create_app(_store(args))
+    from kim_desk.district.dashboard import warm_up
+
+    warm_up()  # the catalogue's titles and the number formats: read at start, not on the first page
     scheme = "https" if args.tls_cert else "http"
     log.info("serve.start", extra={"host": args.host, "port": args.port, "scheme": scheme})
     if plain_beyond_loopback:

@@ -9,7 +9,7 @@ from urllib.parse import urlencode
 
 from kim_desk import taxonomy
 from kim_desk.catalog import load_catalog
-from kim_desk.district import charts, gaps, picture
+from kim_desk.district import charts, gaps, picture, population, rates
 from kim_desk.district.store import DistrictStore
 from kim_desk.errors import KnownError
 from kim_desk.i18n import N_, _, format_number
@@ -36,6 +36,13 @@ def application_titles() -> dict[str, str]:
         return {}
 
 
+def warm_up() -> None:
+    """Load what every page needs once (catalogue titles, German number formats) before the first request."""
+    application_titles()
+    label("application_type", "")
+    format_number(1234.5, "de")
+
+
 def label(dim: str, code: str) -> str:
     """Titles for coded values (application types, statuses, barriers, language groups, age bands …)."""
     return code_title(dim, code)
@@ -47,13 +54,26 @@ def quarter_title(period: str) -> str:
     return _("{quarter}. Quartal {year}").format(quarter=quarter.number, year=quarter.year)
 
 
+_GERMAN = str.maketrans(",.", ".,")
+
+
+def german_number(value: float) -> str:
+    """What format_number(value, "de") gives (pattern #,##0.###), without Babel's cost per call:
+    a page shows hundreds of numbers (tests compare the two)."""
+    if isinstance(value, float) and not value.is_integer():
+        text = f"{value:,.3f}".rstrip("0").rstrip(".")
+    else:
+        text = f"{int(value):,}"
+    return text.translate(_GERMAN)
+
+
 def number(figure: picture.Figure) -> str:
     """A figure with its expected error: "1.234 ± 2,2" (suppression-era cells: "•")."""
     if figure.value is None:
         return SUPPRESSED
-    text = format_number(figure.value, "de")
+    text = german_number(figure.value)
     error = round(figure.error, 1)
-    return f"{text} ± {format_number(error, 'de')}" if error else text
+    return f"{text} ± {german_number(error)}" if error else text
 
 
 def change(now: picture.Figure, before: picture.Figure) -> str:
@@ -117,7 +137,7 @@ def submission_table(figures: picture.Figures, municipality: str) -> str:
         ranked.append((slow / every if every else 0.0, type_code, values))
     ranked.sort(key=lambda row: (-row[0], label("application_type", row[1])))
     rows = [
-        [label("application_type", code), *[number(v) for v in values], format_number(round(100 * share), "de") + " %"]
+        [label("application_type", code), *[number(v) for v in values], german_number(round(100 * share)) + " %"]
         for share, code, values in ranked
     ]
     head = [
@@ -142,12 +162,78 @@ def barrier_change_table(store: DistrictStore, period: str, municipality: str) -
             number(now),
             number(before),
             change(now, before),
+            number(last_year),
+            change(now, last_year),
         ]
-        for muni, type_code, now, before in picture.barrier_change(store, period, municipality)
+        for muni, type_code, now, before, last_year in picture.barrier_change(store, period, municipality)
     ]
     previous = quarter_title(picture.previous_period(period))
-    head = [_("Gemeinde"), _("Antragsart"), quarter_title(period), previous, _("Veränderung")]
+    year_ago = quarter_title(picture.year_before(period))
+    head = [
+        _("Gemeinde"),
+        _("Antragsart"),
+        quarter_title(period),
+        previous,
+        _("Veränderung zum Vorquartal"),
+        year_ago,
+        _("Veränderung zum Vorjahresquartal"),
+    ]
     return _table(head, rows)
+
+
+def rates_section(store: DistrictStore, figures: picture.Figures, municipality: str) -> str:
+    """Contacts and cases per 1,000 inhabitants: every municipality (or the chosen one) beside the district."""
+    try:
+        people = population.load(store.path.parent)
+    except population.PopulationError as exc:
+        return tag("p", str(exc), " class='empty'")
+    rows = [
+        r for r in rates.rate_rows(figures, people) if municipality == TOTAL or r.municipality in (municipality, TOTAL)
+    ]
+    if not any(r.contacts.count.value or r.cases.count.value for r in rows):
+        return no_data()
+    table = _table(
+        [
+            _("Gemeinde"),
+            _("Einwohner"),
+            _("Beratungskontakte"),
+            _("Kontakte je 1.000 Einwohner"),
+            _("Anträge"),
+            _("Anträge je 1.000 Einwohner"),
+        ],
+        [
+            [
+                _("Kreis Warendorf insgesamt") if r.municipality == TOTAL else label("municipality", r.municipality),
+                german_number(r.inhabitants),
+                number(r.contacts.count),
+                rates.shown(r.contacts),
+                number(r.cases.count),
+                rates.shown(r.cases),
+            ]
+            for r in rows
+        ],
+    )
+    charts_html = ""
+    for heading, which in (
+        (_("Beratungskontakte je 1.000 Einwohner nach Gemeinde"), "contacts"),
+        (_("Anträge je 1.000 Einwohner nach Gemeinde"), "cases"),
+    ):
+        picked = [(r, rates.pick(r, which)) for r in rows]
+        picked.sort(key=lambda pair: -(pair[1].rate or 0))
+        chart_rows = [
+            (
+                _("Kreis Warendorf insgesamt") if r.municipality == TOTAL else label("municipality", r.municipality),
+                rate.rate,
+                rates.shown(rate),
+            )
+            for r, rate in picked
+        ]
+        charts_html += tag("h3", heading) + charts.bar_chart(chart_rows, heading, _("je 1.000 Einwohner"))
+    stand = dt.date.fromisoformat(people.stand).strftime("%d.%m.%Y")
+    note = _("Einwohner: {source}, Stand {stand}.").format(source=people.source, stand=stand)
+    if not people.checked:
+        note += " " + _("Die Einwohnerzahlen sind nicht am Original geprüft; die Raten sind nur Näherungswerte.")
+    return table + charts_html + tag("p", note, " class='note'")
 
 
 def overview_table(store: DistrictStore, today: dt.date) -> str:
@@ -156,8 +242,19 @@ def overview_table(store: DistrictStore, today: dt.date) -> str:
     if not rows:
         return tag("p", _("Noch keine Arbeitsplätze angelegt."))
     head = "".join(f"<th>{escape(quarter_title(p))}</th>" for p in periods)
-    columns = (_("Arbeitsplatz"), _("Gemeinde"), _("Stand der Anmeldung"), _("Letzter Kontakt"), _("Fehlende Berichte"))
-    lines = ["<table class='overview'><tr>" + "".join(f"<th>{escape(c)}</th>" for c in columns) + f"{head}</tr>"]
+    columns = (
+        _("Arbeitsplatz"),
+        _("Gemeinde"),
+        _("Stand der Anmeldung"),
+        _("Letzter Kontakt"),
+        _("Fehlende Berichte"),
+        _("Inhaltspaket"),
+    )
+    lines = [
+        "<div class='wide'><table class='overview'><tr>"
+        + "".join(f"<th>{escape(c)}</th>" for c in columns)
+        + f"{head}</tr>"
+    ]
     for row in rows:
         cells = []
         for period in periods:
@@ -174,10 +271,20 @@ def overview_table(store: DistrictStore, today: dt.date) -> str:
             f"<td>{escape(label('municipality', row.municipality))}</td>"
             f"<td>{escape(state)}</td>"
             f"<td>{escape(last)}</td><td class='num'>{row.missing}</td>"
+            f"<td>{escape(pack_title(row.content_version))}</td>"
             f"{''.join(cells)}</tr>"
         )
-    lines.append("</table>")
+    lines.append("</table></div>")
     return "".join(lines)
+
+
+def pack_title(version: int | None) -> str:
+    """Which content pack a desk runs, as it said when it last asked for a newer one."""
+    if version is None:
+        return _("unbekannt")
+    if version == 0:
+        return _("keines (mitgelieferte Inhalte)")
+    return _("Version {version}").format(version=version)
 
 
 def chooser(store: DistrictStore, period: str | None, municipality: str) -> str:
@@ -230,8 +337,15 @@ def _figure_sections(store: DistrictStore, period: str, municipality: str) -> li
     sections.insert(
         5,
         _section(
-            _("Hürden nach Gemeinde und Antragsart: Veränderung zum Vorquartal"),
+            _("Hürden nach Gemeinde und Antragsart: Veränderung zum Vorquartal und zum Vorjahresquartal"),
             barrier_change_table(store, period, municipality),
+        ),
+    )
+    sections.insert(
+        6,
+        _section(
+            _("Beratungskontakte und Anträge je 1.000 Einwohner"),
+            rates_section(store, figures, municipality),
         ),
     )
     for heading, table in (
@@ -278,7 +392,7 @@ def dashboard_html(store: DistrictStore, period: str | None, today: dt.date, mun
         "table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:2px 6px;text-align:left}"
         ".ok{background:#dfd}.missing{background:#fdd}.empty{color:#666;font-style:italic}.note{color:#444}"
         ".gap{background:#fde2c8;font-weight:bold}.gaps td+td{white-space:nowrap}"
-        "svg{max-width:100%;height:auto}"
+        "svg{max-width:100%;height:auto}.wide{overflow-x:auto}h3{font-size:1em}"
         f"</style></head><body><h1>{escape(title)}</h1>"
         f"{chooser(store, period, municipality)}<p><strong>{escape(heading)}</strong></p>{links}"
         f"<p class='note'>{escape(method_note())}</p>{''.join(sections)}"

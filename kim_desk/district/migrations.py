@@ -79,7 +79,18 @@ def _v2(conn: sqlite3.Connection) -> None:
     )
 
 
-STEPS: list[Callable[[sqlite3.Connection], None]] = [_v1, _v2]
+def _v3(conn: sqlite3.Connection) -> None:
+    """The content pack each desk last said it has installed (GET /api/v1/content?installed=N), and
+    each report's noise variance V as a column (the district picture sums it per cell; read from the
+    JSON for every figure, it cost seconds per quarter)."""
+    conn.execute("ALTER TABLE desk ADD COLUMN content_version INTEGER")
+    conn.execute("ALTER TABLE desk ADD COLUMN content_asked_at TEXT")
+    conn.execute("ALTER TABLE report ADD COLUMN noise_variance REAL")  # NULL: suppression era, exact figures
+    conn.execute("UPDATE report SET noise_variance = json_extract(payload, '$.protection.V')")
+    conn.execute("CREATE INDEX figure_cell ON figure(tbl, key, period)")
+
+
+STEPS: list[Callable[[sqlite3.Connection], None]] = [_v1, _v2, _v3]
 SCHEMA_VERSION = len(STEPS)
 
 

@@ -101,23 +101,30 @@ def previous_period(period: str) -> str:
     return str(parse_quarter(period).previous())
 
 
+def year_before(period: str) -> str:
+    quarter = parse_quarter(period)
+    return f"{quarter.year - 1}Q{quarter.number}"
+
+
 def barrier_change(
     store: DistrictStore, period: str, municipality: str = TOTAL
-) -> list[tuple[str, str, Figure, Figure]]:
-    """Barriers per municipality × application type, this quarter and the one before (0 when absent)."""
-    now, before = picture(store, period), picture(store, previous_period(period))
-    keys = set()
-    for figures in (now, before):
-        for name, key in figures:
-            if name != "barriers_by_type":
-                continue
-            if key[0] != TOTAL and key[1] != TOTAL and key[2] == TOTAL and municipality in (TOTAL, key[0]):
-                keys.add(key)
+) -> list[tuple[str, str, Figure, Figure, Figure]]:
+    """Barriers per municipality × application type: this quarter, the one before and the same
+    quarter a year before (0 when absent)."""
+    periods = [period, previous_period(period), year_before(period)]
+    found = store.table_by_period("barriers_by_type", periods, last_is_total=True)
+    tables = [{key: Figure(v, math.sqrt(var)) for key, (v, var) in found[p].items()} for p in periods]
+    keys = {
+        key
+        for figures in tables
+        for key in figures
+        if key[0] != TOTAL and key[1] != TOTAL and key[2] == TOTAL and municipality in (TOTAL, key[0])
+    }
+    now, before, last_year = tables
     rows = [
-        (key[0], key[1], now.get(("barriers_by_type", key), ZERO), before.get(("barriers_by_type", key), ZERO))
-        for key in sorted(keys)
+        (key[0], key[1], now.get(key, ZERO), before.get(key, ZERO), last_year.get(key, ZERO)) for key in sorted(keys)
     ]
-    return [row for row in rows if row[2].value or row[3].value]
+    return [row for row in rows if row[2].value or row[3].value or row[4].value]
 
 
 def total(figures: Figures, table: str) -> Figure:
@@ -133,6 +140,7 @@ class ExpectedRow:
     state: str  # enrolled | code_open | code_expired | revoked
     received: dict[str, bool]  # period -> received, for the periods the desk owes
     last_contact: str | None  # UTC date of the last report received, YYYY-MM-DD
+    content_version: int | None = None  # content pack the desk last said it runs (None: never asked)
 
     @property
     def missing(self) -> int:
@@ -162,6 +170,7 @@ def expected_vs_received(store: DistrictStore, today: dt.date) -> tuple[list[str
                 desk.state,
                 {p: (desk.id, p) in got for p in sorted(expected)},
                 str(last_contact)[:10] if last_contact else None,
+                desk.content_version,
             )
         )
     return periods, rows
@@ -170,5 +179,6 @@ def expected_vs_received(store: DistrictStore, today: dt.date) -> tuple[list[str
 def trend(store: DistrictStore, table: str, municipality: str = TOTAL) -> list[tuple[str, Figure]]:
     """The table's total per quarter received (for one municipality or all), at most the last 8."""
     dims = len(TABLES[table].dims)
-    key = (table, (municipality,) + (TOTAL,) * (dims - 1))
-    return [(period, picture(store, period).get(key, ZERO)) for period in store.periods()[-8:]]
+    cells = store.cell_by_period(table, (municipality,) + (TOTAL,) * (dims - 1))
+    found = {period: Figure(value, math.sqrt(variance)) for period, (value, variance) in cells.items()}
+    return [(period, found.get(period, ZERO)) for period in store.periods()[-8:]]

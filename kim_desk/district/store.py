@@ -95,6 +95,7 @@ class Desk:
     first_period: str | None
     enrolled: bool
     state: str = "enrolled"  # enrolled | code_open | code_expired | revoked
+    content_version: int | None = None  # the content pack the desk last said it has (0: none yet)
 
 
 def _create_private(path: Path) -> None:
@@ -219,7 +220,7 @@ class DistrictStore:
     def desks(self) -> list[Desk]:
         rows = self.conn.execute(
             "SELECT id, name, municipality, first_period, token_hash IS NOT NULL, code_hash IS NOT NULL,"
-            " code_expires_at, revoked_at FROM desk ORDER BY municipality, name"
+            " code_expires_at, revoked_at, content_version FROM desk ORDER BY municipality, name"
         ).fetchall()
         now = self._now()
         desks = []
@@ -232,7 +233,7 @@ class DistrictStore:
                 state = "code_open"
             else:
                 state = "code_expired"
-            desks.append(Desk(r[0], r[1], r[2], r[3], bool(r[4]), state))
+            desks.append(Desk(r[0], r[1], r[2], r[3], bool(r[4]), state, r[8]))
         return desks
 
     def enrol(self, code: str, suggested_first: str) -> tuple[Desk, str]:
@@ -261,6 +262,14 @@ class DistrictStore:
         ).fetchone()
         return None if row is None else next(d for d in self.desks() if d.id == row[0])
 
+    def note_content(self, desk_id: str, installed: int) -> None:
+        """Remember which content pack the desk runs (it says so each time it asks for a newer one)."""
+        with self.transaction():
+            self.conn.execute(
+                "UPDATE desk SET content_version = ?, content_asked_at = ? WHERE id = ?",
+                (installed, self._now(), desk_id),
+            )
+
     # reports ----------------------------------------------------------------
     def store_report(self, payload: dict[str, Any]) -> str:
         """'stored', 'already' (same id, same content) or 'conflict' (same id, other content)."""
@@ -279,6 +288,7 @@ class DistrictStore:
                     "content_hash": digest,
                     "payload": canonical_json(payload).decode("utf-8"),
                     "received_at": self._now(),
+                    "noise_variance": payload.get("protection", {}).get("V"),
                 }
             )
             columns = ("report_id", "period", "tbl", "key", "value")
@@ -304,15 +314,43 @@ class DistrictStore:
         None where a desk of that era suppressed the cell.
         """
         rows = self.conn.execute(
-            "SELECT f.tbl, f.key, SUM(f.value), COUNT(*) - COUNT(f.value), TOTAL(r.v) FROM figure f"
-            " JOIN (SELECT report_id, json_extract(payload, '$.protection.V') AS v FROM report WHERE period = ?) r"
-            " ON r.report_id = f.report_id WHERE f.period = ? GROUP BY f.tbl, f.key",
-            (period, period),
+            "SELECT f.tbl, f.key, SUM(f.value), COUNT(*) - COUNT(f.value), TOTAL(r.noise_variance) FROM figure f"
+            " JOIN report r ON r.report_id = f.report_id WHERE f.period = ? GROUP BY f.tbl, f.key",
+            (period,),
         )
         return {
             (tbl, tuple(json.loads(key))): (None if unknown else int(total or 0), float(variance))
             for tbl, key, total, unknown, variance in rows
         }
+
+    def table_by_period(
+        self, table: str, periods: list[str], last_is_total: bool = False
+    ) -> dict[str, dict[tuple[str, ...], tuple[int | None, float]]]:
+        """One table summed over all desks, for a few quarters (comparisons without whole pictures);
+        with `last_is_total` only the cells whose last dimension is the total."""
+        found: dict[str, dict[tuple[str, ...], tuple[int | None, float]]] = {p: {} for p in periods}
+        marks = ",".join("?" * len(periods))
+        margin = """ AND f.key LIKE '%,"*"]'""" if last_is_total else ""
+        rows = self.conn.execute(
+            "SELECT f.period, f.key, SUM(f.value), COUNT(*) - COUNT(f.value), TOTAL(r.noise_variance)"
+            " FROM figure f INDEXED BY figure_period"  # these quarters only, not the table's whole history
+            f" JOIN report r ON r.report_id = f.report_id WHERE f.tbl = ? AND f.period IN ({marks}){margin}"
+            " GROUP BY f.period, f.key",
+            (table, *periods),
+        )
+        for period, key, total, unknown, variance in rows:
+            found[period][tuple(json.loads(key))] = (None if unknown else int(total or 0), float(variance))
+        return found
+
+    def cell_by_period(self, table: str, key: tuple[str, ...]) -> dict[str, tuple[int | None, float]]:
+        """One cell (e.g. a table's total) summed over all desks, per quarter: the trend without
+        merging every quarter's whole picture."""
+        rows = self.conn.execute(
+            "SELECT f.period, SUM(f.value), COUNT(*) - COUNT(f.value), TOTAL(r.noise_variance) FROM figure f"
+            " JOIN report r ON r.report_id = f.report_id WHERE f.tbl = ? AND f.key = ? GROUP BY f.period",
+            (table, json.dumps(list(key), separators=(",", ":"))),
+        )
+        return {period: (None if unknown else int(total or 0), float(v)) for period, total, unknown, v in rows}
 
     def protection(self) -> dict[str, Any]:
         """The district's protection parameters; desks perturb with them, intake refuses others."""

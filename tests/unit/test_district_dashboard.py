@@ -79,8 +79,11 @@ def app(tmp_path: Path) -> tuple[App, dict]:
     return app, sent
 
 
+BARRIERS = "Hürden nach Gemeinde und Antragsart: Veränderung zum Vorquartal und zum Vorjahresquartal"
+
+
 def cell(payload: dict, table: str, key: list[str]) -> int:
-    return next(c["value"] for c in payload["tables"][table]["cells"] if c["key"] == key)
+    return next((c["value"] for c in payload["tables"][table]["cells"] if c["key"] == key), 0)
 
 
 def test_titles_not_codes_choosers_and_the_quarter_in_words(app) -> None:
@@ -112,7 +115,7 @@ def test_every_desk_is_listed_with_last_contact_and_missing_quarters(app) -> Non
 def test_barriers_per_municipality_and_type_against_the_previous_quarter(app) -> None:
     client, sent = app
     _text, sections = read(client.request("GET", "/?period=2026Q3&municipality=ahlen").text)
-    table = sections["Hürden nach Gemeinde und Antragsart: Veränderung zum Vorquartal"].split("|")
+    table = sections[BARRIERS].split("|")
     now, before = sent[("ahlen", "2026Q3")], sent[("ahlen", "2026Q2")]
     types = {c["key"][1] for c in now["tables"]["barriers_by_type"]["cells"] if c["value"] and c["key"][1] != "*"}
     assert types and "Beckum" not in table
@@ -151,7 +154,7 @@ def test_a_municipality_shows_its_own_figures_and_empty_ones_say_so(app) -> None
     assert "Anträge nach Gemeinde" not in sections
     _text, sections = read(client.request("GET", "/?period=2026Q3&municipality=oelde").text)
     assert sections["Anträge nach Antragsart"].strip("|") == "keine Daten"
-    assert sections["Hürden nach Gemeinde und Antragsart: Veränderung zum Vorquartal"].strip("|") == "keine Daten"
+    assert sections[BARRIERS].strip("|") == "keine Daten"
 
 
 def test_unknown_quarter_or_municipality_gets_a_clear_4xx_page(app) -> None:
@@ -275,4 +278,198 @@ def test_a_desk_that_skipped_a_quarter_shows_it_missing(tmp_path: Path) -> None:
     _text, sections = read(client.request("GET", "/").text)
     rows = sections["Eingang der Quartalsberichte"].split("|")
     at = rows.index("Desk ahlen")
-    assert rows[at + 4 : at + 7] == ["1", "fehlt", "eingegangen"]
+    assert rows[at + 4 : at + 8] == ["1", "unbekannt", "fehlt", "eingegangen"]
+
+
+RATES = "Beratungskontakte und Anträge je 1.000 Einwohner"
+
+
+def rates_table(sections: dict[str, str]) -> dict[str, list[str]]:
+    cells = sections[RATES].split("|")
+    rows: dict[str, list[str]] = {}
+    for name in ("Ahlen", "Beckum", "Oelde", "Kreis Warendorf insgesamt"):
+        if name in cells:
+            at = cells.index(name)
+            rows[name] = cells[at + 1 : at + 6]
+    return rows
+
+
+def test_contacts_and_cases_per_thousand_inhabitants_per_municipality(app) -> None:
+    from kim_desk.district.population import load
+
+    client, sent = app
+    people = load()
+    assert people.stand == "2010-12-31" and "IT.NRW" in people.source and people.checked is False
+    _text, sections = read(client.request("GET", "/?period=2026Q3").text)
+    rows = rates_table(sections)
+    for municipality, name in (("ahlen", "Ahlen"), ("beckum", "Beckum")):
+        payload = sent[(municipality, "2026Q3")]
+        contacts = cell(payload, "contacts_by_channel", [municipality, "*"])
+        cases = next(
+            c["value"]
+            for c in payload["tables"]["cases_by_type_state"]["cells"]
+            if c["key"] == [municipality, "*", "*"]
+        )
+        inhabitants = people.inhabitants[municipality]
+        assert rows[name][0] == f"{inhabitants:,}".replace(",", ".")
+        assert rows[name][1].split(" ±")[0] == f"{contacts:,}".replace(",", ".")
+        assert rows[name][2].split(" ±")[0] == f"{1000 * contacts / inhabitants:.1f}".replace(".", ",")
+        assert rows[name][4].split(" ±")[0] == f"{1000 * cases / inhabitants:.1f}".replace(".", ",")
+    assert rows["Oelde"][1] == "0"
+    assert rows["Kreis Warendorf insgesamt"][0] == f"{people.district:,}".replace(",", ".")
+    # the comparison between municipalities: a chart per rate, highest first, with its unit
+    assert "Beratungskontakte je 1.000 Einwohner nach Gemeinde" in sections[RATES]
+    assert "je 1.000 Einwohner" in sections[RATES] and "Stand 31.12.2010" in sections[RATES]
+    assert "nicht am Original geprüft" in sections[RATES]
+    # one municipality: its own row beside the district, no other municipality
+    _text, sections = read(client.request("GET", "/?period=2026Q3&municipality=ahlen").text)
+    assert set(rates_table(sections)) == {"Ahlen", "Kreis Warendorf insgesamt"}
+
+
+def test_newer_population_in_the_data_folder_replaces_the_shipped_one(app) -> None:
+    from kim_desk.district.population import SHIPPED
+
+    client, _sent = app
+    text = SHIPPED.read_text("utf-8").replace("ahlen = 53414", "ahlen = 54000")
+    text = text.replace('stand = "2010-12-31"', 'stand = "2024-12-31"').replace("checked = false", "checked = true")
+    (client.store.path.parent / "population.toml").write_text(text, "utf-8")
+    _text, sections = read(client.request("GET", "/?period=2026Q3").text)
+    assert rates_table(sections)["Ahlen"][0] == "54.000"
+    assert "Stand 31.12.2024" in sections[RATES] and "nicht am Original geprüft" not in sections[RATES]
+
+
+def test_a_broken_population_file_says_so_and_the_page_still_answers(app) -> None:
+    from kim_desk.district.population import SHIPPED
+
+    client, _sent = app
+    (client.store.path.parent / "population.toml").write_text("[inhabitants]\nahlen = 1\n", "utf-8")
+    page = client.request("GET", "/?period=2026Q3")
+    assert page.status_code == 200
+    _text, sections = read(page.text)
+    assert "Die Einwohnerzahlen in" in sections[RATES] and "unvollständig" in sections[RATES]
+    assert "Anträge nach Antragsart" in sections
+    (client.store.path.parent / "population.toml").write_text(
+        SHIPPED.read_text("utf-8").replace("beelen = 6287", "beelen = 0"), "utf-8"
+    )
+    _text, sections = read(client.request("GET", "/?period=2026Q3").text)
+    assert "ganze Zahlen über 0" in sections[RATES]
+
+
+def test_barriers_against_the_same_quarter_last_year(app) -> None:
+    client, sent = app
+    desk_id = next(d.id for d in client.store.desks() if d.municipality == "ahlen")
+    year_ago = desk_payload(desk_id, Quarter(2025, 3), "ahlen", 99)
+    client.store.store_report(year_ago)
+    _text, sections = read(client.request("GET", "/?period=2026Q3&municipality=ahlen").text)
+    table = sections[BARRIERS].split("|")
+    assert "3. Quartal 2025" in table and "Veränderung zum Vorjahresquartal" in table
+    now = sent[("ahlen", "2026Q3")]
+    from kim_desk.district.dashboard import label
+
+    checked = 0
+    for c in now["tables"]["barriers_by_type"]["cells"]:
+        if c["key"][0] != "ahlen" or c["key"][1] == "*" or c["key"][2] != "*":
+            continue
+        before = cell(year_ago, "barriers_by_type", c["key"])
+        at = table.index(label("application_type", c["key"][1]))
+        assert table[at + 4].split(" ±")[0] == f"{before:,}".replace(",", ".")
+        assert table[at + 5] == f"{c['value'] - before:+d}".replace("-", "−")
+        checked += 1
+    assert checked
+
+
+def test_the_overview_shows_which_content_pack_each_desk_runs(app) -> None:
+    client, _sent = app
+    desk = next(d for d in client.store.desks() if d.municipality == "ahlen")
+    _text, sections = read(client.request("GET", "/").text)
+    rows = sections["Eingang der Quartalsberichte"].split("|")
+    assert rows[rows.index("Desk ahlen") + 5] == "unbekannt"
+    client.store.note_content(desk.id, 0)
+    rows = read(client.request("GET", "/").text)[1]["Eingang der Quartalsberichte"].split("|")
+    assert rows[rows.index("Desk ahlen") + 5] == "keines (mitgelieferte Inhalte)"
+    client.store.note_content(desk.id, 4)
+    rows = read(client.request("GET", "/").text)[1]["Eingang der Quartalsberichte"].split("|")
+    assert rows[rows.index("Desk ahlen") + 5] == "Version 4"
+    assert rows[rows.index("Desk beckum") + 5] == "unbekannt"
+
+
+def test_committee_pdf_has_charts_rates_and_the_year_before(app, tmp_path: Path) -> None:
+    client, sent = app
+    text = " ".join(pdf_text(client, tmp_path).split())
+    assert "Abbildung 1: Anträge nach Gemeinde, 3. Quartal 2026" in text
+    assert "Abbildung 2: Hürden nach Art, 3. Quartal 2026" in text
+    assert "Abbildung 3: Beratungskontakte je 1.000 Einwohner nach Gemeinde, 3. Quartal 2026" in text
+    assert "Abbildung 4: Entwicklung: Anträge je Quartal" in text
+    assert "Tabelle 8: Hürden nach Gemeinde und Antragsart im Vergleich" in text and "zum Vorjahresquartal" in text
+    assert "Tabelle 9: Beratungskontakte und Anträge je 1.000 Einwohner" in text
+    assert "Raten je 1.000 Einwohner" in text and "Stand 31.12.2010" in text
+    assert "ein gesperrter Wert hat keinen Balken" in text
+    assert text.count("Anzahl") >= 3 and text.count("je 1.000 Einwohner") >= 3
+    contacts = cell(sent[("ahlen", "2026Q3")], "contacts_by_channel", ["ahlen", "*"])
+    assert f"{1000 * contacts / 53414:.1f}".replace(".", ",") in text
+
+
+def test_a_desk_asking_for_content_records_its_pack_and_a_bad_number_changes_nothing(tmp_path: Path) -> None:
+    store = DistrictStore(tmp_path / "district.sqlite3")
+    client = App(store)
+    desk_id, token = enrol(client, store, "ahlen")
+    auth = {"Authorization": f"Bearer {token}"}
+    assert client.request("GET", "/api/v1/content?installed=7", headers=auth).status_code == 204
+    assert store.desk(desk_id).content_version == 7
+    assert client.request("GET", "/api/v1/content?installed=-1", headers=auth).status_code == 400
+    assert client.request("GET", "/api/v1/content?installed=8", headers={}).status_code == 401
+    assert store.desk(desk_id).content_version == 7
+
+
+def test_a_second_schema_file_upgrades_and_keeps_every_figure_and_its_error(app) -> None:
+    """District v3 adds the content pack per desk and each report's V as a column, filled from the JSON."""
+    from kim_desk.district import picture
+
+    client, _sent = app
+    store = client.store
+    before = dict(picture.picture(store, "2026Q3"))
+    assert any(figure.error for figure in before.values())
+    conn = store.conn
+    conn.execute("DROP INDEX figure_cell")
+    for table, column in (("desk", "content_version"), ("desk", "content_asked_at"), ("report", "noise_variance")):
+        conn.execute(f"ALTER TABLE {table} DROP COLUMN {column}")
+    conn.execute("PRAGMA user_version = 2")
+    store.close()
+    upgraded = DistrictStore(store.path)
+    assert upgraded.conn.execute("PRAGMA user_version").fetchone()[0] == 3
+    assert dict(picture.picture(upgraded, "2026Q3")) == before
+    assert all(d.content_version is None for d in upgraded.desks())
+
+
+def test_the_fast_german_numbers_are_babels() -> None:
+    from kim_desk.district.dashboard import german_number
+    from kim_desk.i18n import format_number
+
+    for value in (0, 7, 999, 1000, 1234567, -1234, 0.5, 1.7, 2.0, 12.25, 1234.5, 0.125, 3.14159, -0.3):
+        assert german_number(value) == format_number(value, "de"), value
+
+
+def test_a_population_file_with_a_bad_stand_is_refused_not_a_crash(app) -> None:
+    from kim_desk.district.population import SHIPPED
+
+    client, _sent = app
+    text = SHIPPED.read_text("utf-8").replace('stand = "2010-12-31"', 'stand = "Ende 2024"')
+    (client.store.path.parent / "population.toml").write_text(text, "utf-8")
+    page = client.request("GET", "/?period=2026Q3")
+    assert page.status_code == 200
+    assert "ist kein Datum" in read(page.text)[1][RATES] and "31.12.2010" not in page.text
+    assert client.request("GET", "/report.pdf?period=2026Q3").status_code == 200
+    # a TOML date (unquoted) is a date too
+    (client.store.path.parent / "population.toml").write_text(
+        SHIPPED.read_text("utf-8").replace('stand = "2010-12-31"', "stand = 2024-12-31"), "utf-8"
+    )
+    assert "Stand 31.12.2024" in read(client.request("GET", "/?period=2026Q3").text)[1][RATES]
+
+
+def test_only_checked_true_counts_as_checked(tmp_path: Path) -> None:
+    from kim_desk.district.population import SHIPPED, load
+
+    for written, checked in (('"no"', False), ('"false"', False), ("1", False), ("true", True)):
+        text = SHIPPED.read_text("utf-8").replace("checked = false", f"checked = {written}")
+        (tmp_path / "population.toml").write_text(text, "utf-8")
+        assert load(tmp_path).checked is checked, written

@@ -28,6 +28,7 @@ def routes(services: Services) -> list[Route]:
         installed = request.query_params.get("installed", "0")
         if not installed.isascii() or not installed.isdigit() or len(installed) > 9:
             raise Refused(400, "malformed")
+        await run_in_threadpool(store.note_content, desk.id, int(installed))
         found = await run_in_threadpool(content.latest, folder)
         log.info("content.asked", extra={"desk_id": desk.id, "installed": int(installed)})
         if found is None or found[0] <= int(installed):
