@@ -400,8 +400,12 @@ def test_committee_pdf_has_charts_rates_and_the_year_before(app, tmp_path: Path)
     assert "Abbildung 2: Hürden nach Art, 3. Quartal 2026" in text
     assert "Abbildung 3: Beratungskontakte je 1.000 Einwohner nach Gemeinde, 3. Quartal 2026" in text
     assert "Abbildung 4: Entwicklung: Anträge je Quartal" in text
-    assert "Tabelle 8: Hürden nach Gemeinde und Antragsart im Vergleich" in text and "zum Vorjahresquartal" in text
-    assert "Tabelle 9: Beratungskontakte und Anträge je 1.000 Einwohner" in text
+    captions = re.findall(r"Tabelle (\d+): ([^,]+)", text)
+    numbers = [int(n) for n, _title in captions]
+    assert numbers == list(range(1, len(numbers) + 1))  # numbered once each, in order (the gap tables sit between)
+    titles = [title.strip() for _n, title in captions]
+    assert "Hürden nach Gemeinde und Antragsart im Vergleich" in titles and "zum Vorjahresquartal" in text
+    assert "Beratungskontakte und Anträge je 1.000 Einwohner" in titles
     assert "Raten je 1.000 Einwohner" in text and "Stand 31.12.2010" in text
     assert "ein gesperrter Wert hat keinen Balken" in text
     assert text.count("Anzahl") >= 3 and text.count("je 1.000 Einwohner") >= 3
