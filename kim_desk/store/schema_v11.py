@@ -16,6 +16,7 @@ import json
 import re
 
 from kim_desk.store.connection import Connection
+from kim_desk.store.ids import raise_sequences
 
 # The tables whose rows erasure, retention or a delete removes and whose ids are seen elsewhere.
 TABLES = (
@@ -78,10 +79,7 @@ def _rebuild(conn: Connection, table: str, seed: int) -> None:
     conn.execute(f"ALTER TABLE {staging} RENAME TO {_quoted(table)}")
     for _index, sql in indexes:
         conn.execute(sql)
-    top = int(conn.execute(f"SELECT COALESCE(MAX(id), 0) FROM {_quoted(table)}").fetchone()[0])
-    if max(top, seed) > 0:
-        conn.execute("DELETE FROM sqlite_sequence WHERE name = ?", (table,))
-        conn.execute("INSERT INTO sqlite_sequence (name, seq) VALUES (?, ?)", (table, max(top, seed)))
+    raise_sequences(conn, {table: seed})  # the copy has counted up to the highest stored id already
 
 
 def migrate_v11(conn: Connection) -> None:

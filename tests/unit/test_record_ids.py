@@ -14,6 +14,7 @@ import pytest
 import sqlcipher3
 
 from kim_desk import demo
+from kim_desk.backup import create_backup, restore_backup
 from kim_desk.catalog import load_catalog
 from kim_desk.clock import FixedClock
 from kim_desk.desk import Desk
@@ -187,3 +188,28 @@ def test_a_failed_migration_changes_nothing_and_keeps_foreign_keys_on(
     assert schema(store) == schema_before
     assert store.rows("PRAGMA foreign_keys")[0][0] == 1
     store.close()
+
+
+def test_a_restore_does_not_give_out_the_ids_of_people_created_and_erased_after_the_backup(desk: Desk) -> None:
+    """The backup never knew the client made and erased after it; the database it replaces did."""
+    info = create_backup(desk.store, desk.paths, desk.key)
+    later = _new_client(desk.store, "Später")
+    erase_client(desk.store, desk.paths, later)
+    desk.close()
+    restore_backup(desk.paths, info, desk.key)
+    store = open_store(desk.paths.database, desk.key)
+    try:
+        assert store.one("SELECT 1 FROM client WHERE id = ?", (later,)) is None
+        assert _new_client(store, "Neu") > later
+    finally:
+        store.close()
+
+
+def test_a_restore_over_a_database_it_cannot_read_still_works(desk: Desk) -> None:
+    info = create_backup(desk.store, desk.paths, desk.key)
+    desk.close()
+    desk.paths.database.write_bytes(b"\0" * 8192)  # damaged: the reason one restores
+    for side in desk.paths.database.parent.glob(desk.paths.database.name + "-*"):
+        side.unlink()
+    result = restore_backup(desk.paths, info, desk.key)
+    assert result.clients == 60
