@@ -41,6 +41,7 @@ from kim_desk.store.connection import (
     drop_failed_side_files,
     side_files,
 )
+from kim_desk.store.ids import raise_sequences, sequences
 
 log = logging.getLogger(__name__)
 
@@ -93,10 +94,12 @@ def _prepare(
     for erasure in journal.read_journal(paths).erasures:  # the desk's journal is the newer one
         if not merged.has(erasure.uid, erasure.action):
             merged.erasures.append(erasure)
+    given = _ids_given(paths.database, key)
     store = open_store(staging, key, clock=clock)  # migrates an older backup to this version
     try:
         applied = reapply(store, merged.erasures)
         with store.transaction():
+            raise_sequences(store.conn, given)  # ids given out since the backup are not given again
             audit.record(store, "backup", "restore", None)
         if not _integrity_ok(store):
             raise BackupDamaged(_("Die wiederhergestellte Datenbank besteht die Integritätsprüfung nicht."))
@@ -110,6 +113,21 @@ def _prepare(
         store.close()
     _fsync(staging)
     return staging, len(applied), clients, merged
+
+
+def _ids_given(database: Path, key: bytes) -> dict[str, int]:
+    """The highest ids the database being replaced has given out; {} when it cannot be read
+    (a damaged database, often the reason for the restore, or one older than schema v11)."""
+    if not database.exists():
+        return {}
+    try:
+        conn = open_keyed(database, key, read_only=True, timeout=1.0)
+        try:
+            return sequences(conn)
+        finally:
+            conn.close()
+    except DatabaseError:
+        return {}
 
 
 def _busy(exc: Exception) -> bool:

@@ -7,13 +7,16 @@ sign ("Nr.", "№", "n°": it stays with its number); values
 bind their parts with no-break spaces (a time and its am/pm marker, a day and its month);
 a word or name too long for what is left of a body line is hyphenated with pyphen (German
 rules for German text and for Latin-script names in other languages), and only a word with
-no hyphenation point at all is cut where it must be.
+no hyphenation point at all is cut where it must be. In right-to-left text a German term in
+brackets, "(Familienkasse)", moves to the next line whole: its pieces on two lines would each
+be set right to left around a lone bracket. Only a term longer than a whole line is broken.
 """
 
 from __future__ import annotations
 
 import re
 import threading
+import unicodedata
 from functools import lru_cache
 from pathlib import Path
 
@@ -24,7 +27,8 @@ from kim_desk.documents import fonts
 from kim_desk.documents.text import BIDI_CONTROLS, ISOLATE_OPENERS, LRI, PDI, Style, text_width
 
 HYPHEN = "-"
-_BREAKABLE = re.compile(r" +")
+_WORD = re.compile(r"[^ ]+")
+_BRACKETED = re.compile(r"\([^()]*\)")
 _CYRILLIC = frozenset({"uk", "ru", "bg"})
 # Signs that stand before a number and stay on its line ("Vermittlung Nr. 42", "направлення № 42").
 _NUMBER_SIGNS = frozenset({"Nr.", "nr.", "nr", "№", "No.", "no.", "n°", "N°"})
@@ -46,13 +50,13 @@ def _wrap(text: str, style: Style, width: float) -> tuple[str, ...]:
     lines: list[str] = []
     space = text_width(" ", style)
     for paragraph in text.split("\n"):
-        units = _units(paragraph)
+        units = _units(paragraph, style, width)
         if not units:
             lines.append("")
             continue
         current = ""
         current_width = 0.0
-        for piece in units:
+        for piece, whole in units:
             unit = piece
             unit_width = text_width(unit, style)
             extra = unit_width + (space if current else 0.0)
@@ -62,7 +66,7 @@ def _wrap(text: str, style: Style, width: float) -> tuple[str, ...]:
                 continue
             # The unit does not fit: hyphenate it into the rest of this line if it is long enough.
             room = width - current_width - (space if current else 0.0)
-            hyphenate = _letters(unit) >= _MIN_HYPHENATED and style.size <= _LARGEST_HYPHENATED
+            hyphenate = not whole and _letters(unit) >= _MIN_HYPHENATED and style.size <= _LARGEST_HYPHENATED
             head, tail = _hyphenate(unit, style, room) if hyphenate else ("", unit)
             if head:
                 lines.append(f"{current} {head}" if current else head)
@@ -82,25 +86,58 @@ def _wrap(text: str, style: Style, width: float) -> tuple[str, ...]:
     return tuple(_close_isolates(lines))
 
 
-def _units(paragraph: str) -> list[str]:
-    """The pieces between break opportunities; a one-letter word stays with the next word."""
-    words = [w for w in _BREAKABLE.split(paragraph) if w]
-    units: list[str] = []
+def _units(paragraph: str, style: Style, width: float) -> list[tuple[str, bool]]:
+    """The pieces between break opportunities, each with whether it stays whole (a bracketed
+    German term in right-to-left text); a one-letter word stays with the next word."""
+    units: list[tuple[str, bool]] = []
     carry = ""
-    for bare in words:
+    for bare, whole in _words(paragraph, style, width):
         word = f"{carry} {bare}" if carry else bare
         carry = ""
         core = "".join(ch for ch in word if ch not in BIDI_CONTROLS)
         if (len(core) == 1 and core.isalpha()) or core in _NUMBER_SIGNS:
             carry = word
             continue
-        units.append(word)
+        units.append((word, whole))
     if carry:
         if units:
-            units[-1] = f"{units[-1]} {carry}"
+            units[-1] = (f"{units[-1][0]} {carry}", units[-1][1])
         else:
-            units.append(carry)
+            units.append((carry, False))
     return units
+
+
+def _words(paragraph: str, style: Style, width: float) -> list[tuple[str, bool]]:
+    """The words between spaces; in right-to-left text the words of a bracketed Latin-script
+    term that fits on a line are joined into one piece that is not hyphenated."""
+    words = [(match.start(), match.end(), match.group()) for match in _WORD.finditer(paragraph)]
+    terms = [match.span() for match in _BRACKETED.finditer(paragraph) if style.rtl and _latin_term(match.group())]
+    result: list[tuple[str, bool]] = []
+    index = 0
+    while index < len(words):
+        start, end, word = words[index]
+        term = next(((a, b) for a, b in terms if start < b and end > a), None)
+        if term is None:
+            result.append((word, False))
+            index += 1
+            continue
+        group = [word]
+        index += 1
+        while index < len(words) and words[index][0] < term[1]:
+            group.append(words[index][2])
+            index += 1
+        joined = " ".join(group)
+        if text_width(_closed(joined), style) <= width:
+            result.append((joined, True))
+        else:  # longer than a line: it has to break somewhere
+            result.extend((piece, False) for piece in group)
+    return result
+
+
+def _latin_term(text: str) -> bool:
+    """A bracketed piece written in Latin script only (a German term, a name)."""
+    kinds = [unicodedata.bidirectional(ch) for ch in text if ch.isalpha()]
+    return "L" in kinds and not any(kind in ("R", "AL") for kind in kinds)
 
 
 def _letters(unit: str) -> int:

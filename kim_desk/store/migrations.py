@@ -16,6 +16,7 @@ from kim_desk.store.schema_v6 import SCHEMA_V6
 from kim_desk.store.schema_v7 import migrate_v7
 from kim_desk.store.schema_v9 import SCHEMA_V9
 from kim_desk.store.schema_v10 import SCHEMA_V10
+from kim_desk.store.schema_v11 import migrate_v11
 
 
 def _run_script(script: str) -> Callable[[Connection], None]:
@@ -36,8 +37,12 @@ MIGRATIONS: list[tuple[int, Callable[[Connection], None]]] = [
     (7, migrate_v7),
     (9, _run_script(SCHEMA_V9)),
     (10, _run_script(SCHEMA_V10)),
+    (11, migrate_v11),
 ]
 LATEST_VERSION = MIGRATIONS[-1][0]
+# Steps that rebuild tables run with foreign keys off, as SQLite prescribes: with them on, dropping
+# the old table would cascade into every dependent row. Their keys are checked before the commit.
+REBUILDS = {11}
 
 
 def schema_version(conn: Connection) -> int:
@@ -60,13 +65,33 @@ def migrate(conn: Connection, target: int | None = None) -> list[int]:
     for version, step in MIGRATIONS:
         if version <= current or version > target:
             continue
-        conn.execute("BEGIN EXCLUSIVE")
-        try:
-            step(conn)
-            conn.execute(f"PRAGMA user_version = {int(version)}")
-        except BaseException:
-            conn.execute("ROLLBACK")
-            raise
-        conn.execute("COMMIT")
+        _apply(conn, version, step)
         applied.append(version)
     return applied
+
+
+def _foreign_key_faults(conn: Connection) -> set[tuple[object, ...]]:
+    return {tuple(row) for row in conn.execute("PRAGMA foreign_key_check")}
+
+
+def _apply(conn: Connection, version: int, step: Callable[[Connection], None]) -> None:
+    rebuild = version in REBUILDS
+    keys_on = bool(conn.execute("PRAGMA foreign_keys").fetchone()[0])
+    if rebuild:
+        conn.execute("PRAGMA foreign_keys = OFF")  # only outside a transaction does this take effect
+    try:
+        conn.execute("BEGIN EXCLUSIVE")
+        try:
+            before = _foreign_key_faults(conn) if rebuild else set()
+            step(conn)
+            if rebuild and _foreign_key_faults(conn) - before:
+                raise RuntimeError(f"schema v{version} broke a foreign key")
+            conn.execute(f"PRAGMA user_version = {int(version)}")
+        except BaseException:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            raise
+        conn.execute("COMMIT")
+    finally:
+        if rebuild and keys_on:
+            conn.execute("PRAGMA foreign_keys = ON")
