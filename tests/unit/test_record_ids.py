@@ -85,14 +85,14 @@ def test_every_table_that_hangs_on_a_client_counts_its_ids_up(empty_desk: Desk) 
     assert plain == set()
 
 
-# -- the migration on a populated version-9 desk
+# -- the migration on a populated version-10 desk (the one before it)
 
 
-def _v9_desk(path: Path) -> Store:
+def _v10_desk(path: Path) -> Store:
     conn = connect(path, KEY, create=True)
     conn.row_factory = sqlcipher3.Row
-    migrations.migrate(conn, target=9)
-    assert migrations.schema_version(conn) == 9
+    migrations.migrate(conn, target=10)
+    assert migrations.schema_version(conn) == 10
     return Store(conn=conn, path=path, clock=FixedClock(TODAY))
 
 
@@ -107,8 +107,8 @@ def _every_row(store: Store) -> dict[str, list[tuple[Any, ...]]]:
 
 
 @pytest.fixture
-def v9_store(tmp_path: Path) -> Store:
-    store = _v9_desk(tmp_path / "desk.db")
+def v10_store(tmp_path: Path) -> Store:
+    store = _v10_desk(tmp_path / "desk.db")
     demo.generate(store, load_catalog(), clients=40)
     newest = int(store.rows("SELECT MAX(id) FROM client")[0][0])
     erase_client(store, None, newest)  # the audit trail knows a higher client id than the rows
@@ -121,8 +121,8 @@ def v9_store(tmp_path: Path) -> Store:
     return store
 
 
-def test_the_migration_keeps_every_row_search_and_the_audit_trail(v9_store: Store, tmp_path: Path) -> None:
-    store = v9_store
+def test_the_migration_keeps_every_row_search_and_the_audit_trail(v10_store: Store, tmp_path: Path) -> None:
+    store = v10_store
     before = _every_row(store)
     assert before["referral"] and before["unmet_need"] and before["mediator_request"] and before["household_member"]
     erased = int(
@@ -167,9 +167,9 @@ def test_the_migration_keeps_every_row_search_and_the_audit_trail(v9_store: Stor
 
 
 def test_a_failed_migration_changes_nothing_and_keeps_foreign_keys_on(
-    v9_store: Store, monkeypatch: pytest.MonkeyPatch
+    v10_store: Store, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    store = v9_store
+    store = v10_store
     before = _every_row(store)
     schema_before = schema(store)
     real = schema_v11._rebuild
@@ -182,7 +182,7 @@ def test_a_failed_migration_changes_nothing_and_keeps_foreign_keys_on(
     monkeypatch.setattr(schema_v11, "_rebuild", fail_at_contact)
     with pytest.raises(RuntimeError, match="disk pulled"):
         migrations.migrate(store.conn)
-    assert migrations.schema_version(store.conn) == 9
+    assert migrations.schema_version(store.conn) == 10
     assert _every_row(store) == before
     assert schema(store) == schema_before
     assert store.rows("PRAGMA foreign_keys")[0][0] == 1
