@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtWidgets import QLabel, QWidget
 
+from kim_desk.errors import KnownError, ValidationError
 from kim_desk.gui.accessibility import set_description
 
 
@@ -35,3 +38,16 @@ def clear(fields: dict[str, QWidget], message_label: QLabel) -> None:
         mark(widget, False)
         widget.setAccessibleDescription("")
     message_label.setText("")
+
+
+def report(
+    fields: dict[str, QWidget], message_label: QLabel, error: Exception, show_error: Callable[[Exception], None]
+) -> None:
+    """A save that failed: a field's problem is marked at the field, another known error is said in the dialog,
+    anything else is a bug for the crash path (`show_error`)."""
+    if isinstance(error, ValidationError):
+        show(fields, message_label, error.field, str(error))
+    elif isinstance(error, KnownError):
+        message_label.setText(str(error))
+    else:
+        show_error(error)

@@ -24,7 +24,6 @@ from PySide6.QtWidgets import (
 )
 
 from kim_desk import settings
-from kim_desk.errors import KnownError, ValidationError
 from kim_desk.gui import validation
 from kim_desk.gui.context import Context
 from kim_desk.gui.dates import apply_date_formats
@@ -311,12 +310,7 @@ class AppointmentDialog(QObject):
         return self.contact_dialog
 
     def _failed(self, error: Exception) -> None:
-        if isinstance(error, ValidationError):
-            validation.show(self.fields, self.warning, error.field, str(error))
-        elif isinstance(error, KnownError):
-            self.warning.setText(str(error))
-        else:
-            self.ctx.show_error(error)
+        validation.report(self.fields, self.warning, error, self.ctx.show_error)
 
     def open(self) -> None:
         self.dialog.open()

@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kim_desk.errors import KnownError, ValidationError
+from kim_desk.errors import ValidationError
 from kim_desk.gui import validation
 from kim_desk.gui.accessibility import show_text
 from kim_desk.gui.context import Context
@@ -172,12 +172,7 @@ class ReferralDialog(QObject):
         self.dialog.accept()
 
     def _failed(self, error: Exception) -> None:
-        if isinstance(error, ValidationError):
-            validation.show(self.fields, self.message, error.field, str(error))
-        elif isinstance(error, KnownError):
-            self.message.setText(str(error))
-        else:
-            self.ctx.show_error(error)
+        validation.report(self.fields, self.message, error, self.ctx.show_error)
 
     def open(self) -> None:
         self.dialog.open()
