@@ -241,7 +241,11 @@ class Auditor:
 def test_no_small_count_is_pinned_and_without_noise_the_attack_succeeds(
     ptable: PTable, noise: bool, clients: list[Any], seed: int
 ) -> None:
-    conn = make_db(clients, seed)
+    attack(make_db(clients, seed), ptable, noise)
+
+
+def attack(conn: Any, ptable: PTable, noise: bool) -> None:
+    """Try to read every small count off the published figures: with noise none is pinned, without it every one."""
     true = truth(conn)
     figures = published(conn, ptable)
     pinned = Auditor(figures, ptable).pinned(true)
