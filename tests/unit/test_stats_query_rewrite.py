@@ -8,6 +8,7 @@ records of a frozen quarter.
 from __future__ import annotations
 
 from collections import defaultdict
+from pathlib import Path
 
 import pytest
 
@@ -17,7 +18,8 @@ from kim_desk.stats import tables as t
 from kim_desk.stats.cellkey import KEY_MODULUS, Key
 from kim_desk.stats.periods import Quarter
 from kim_desk.stats.synthetic import plain_store, populate
-from kim_desk.store import Store
+from kim_desk.store import Store, migrations, open_store
+from tests.unit.test_migration_fixtures import KEY, schema
 
 _WINDOW = t._in_window
 
@@ -158,3 +160,19 @@ def test_synthetic_district_data_same_figures_as_the_old_queries(seed: int) -> N
         ),
     )
     assert counted > 1000
+
+
+def test_schema_v12_gives_a_version_11_desk_the_report_index(tmp_path: Path) -> None:
+    fresh = open_store(tmp_path / "fresh.db", KEY, create=True)
+    old = open_store(tmp_path / "old.db", KEY, create=True)
+    try:
+        old.conn.execute("DROP INDEX client_report")  # as a version-11 desk is
+        old.conn.execute("PRAGMA user_version = 11")
+        with pytest.raises(Exception, match="client_report"):  # the report names the index: without it, it cannot run
+            t.count_tables(old, t.Window(Quarter(2026, 3)))
+        assert migrations.migrate(old.conn) == [12]
+        assert schema(old) == schema(fresh)
+        assert all(not cells for cells in t.count_tables(old, t.Window(Quarter(2026, 3))).values())
+    finally:
+        old.close()
+        fresh.close()
