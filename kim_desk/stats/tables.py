@@ -134,29 +134,29 @@ WHERE cl.id IN (SELECT client_id FROM contact
 GROUP BY 1, 2
 """
 
+# The state at the quarter's end is told in count_tables: named twice in SQL, the status subquery
+# (flattened into the outer query) ran twice per case.
 _CASES = """
-SELECT municipality, type_code,
-       CASE WHEN status_at_end IN ('decided', 'closed') AND outcome IS NOT NULL
-                 AND decided_on IS NOT NULL AND decided_on < :next
-            THEN outcome ELSE status_at_end END,
-       COUNT(*), SUM(ckey)
-FROM (
-  SELECT cl.municipality, k.type_code, k.outcome, k.decided_on, k.ckey,
-         COALESCE(
-           (SELECT s.status FROM case_status_change s
-            WHERE s.case_id = k.id AND s.changed_on < :next
-            ORDER BY s.changed_on DESC, s.id DESC LIMIT 1),
-           CASE WHEN EXISTS (SELECT 1 FROM case_status_change s WHERE s.case_id = k.id)
-                THEN 'planned' ELSE k.status END) AS status_at_end
-  FROM "case" k JOIN client cl ON cl.id = k.client_id
-  WHERE k.opened_on < :next AND (k.closed_on IS NULL OR k.closed_on >= :start)
-)
-GROUP BY 1, 2, 3
+SELECT cl.municipality, k.type_code,
+       COALESCE(
+         (SELECT s.status FROM case_status_change s
+          WHERE s.case_id = k.id AND s.changed_on < :next
+          ORDER BY s.changed_on DESC, s.id DESC LIMIT 1),
+         CASE WHEN EXISTS (SELECT 1 FROM case_status_change s WHERE s.case_id = k.id)
+              THEN 'planned' ELSE k.status END),
+       CASE WHEN k.decided_on IS NOT NULL AND k.decided_on < :next THEN k.outcome END,
+       COUNT(*), SUM(k.ckey)
+FROM "case" k JOIN client cl ON cl.id = k.client_id
+WHERE k.opened_on < :next AND (k.closed_on IS NULL OR k.closed_on >= :start)
+GROUP BY 1, 2, 3, 4
 """
+
+# Clients looked up in no particular order are read from the narrow index (schema v12).
+_CLIENT = "client cl INDEXED BY client_report"
 
 _BARRIERS = f"""
 SELECT cl.municipality, k.type_code, b.code, COUNT(*), SUM(b.ckey)
-FROM barrier b JOIN "case" k ON k.id = b.case_id JOIN client cl ON cl.id = k.client_id
+FROM barrier b JOIN "case" k ON k.id = b.case_id JOIN {_CLIENT} ON cl.id = k.client_id
 WHERE {_in_window("b.noted_on", "wm_barrier", "b.id")}
 GROUP BY 1, 2, 3
 """
@@ -167,7 +167,7 @@ SELECT cl.municipality, k.type_code,
        CAST(julianday(substr(s.changed_on, 1, 10)) - julianday(substr(k.opened_on, 1, 10))
             AS INTEGER),
        COUNT(*), SUM(k.ckey)
-FROM case_status_change s JOIN "case" k ON k.id = s.case_id JOIN client cl ON cl.id = k.client_id
+FROM case_status_change s JOIN "case" k ON k.id = s.case_id JOIN {_CLIENT} ON cl.id = k.client_id
 WHERE s.status = 'submitted'
   AND {_in_window("s.changed_on", "wm_status", "s.id")}
   AND NOT EXISTS (SELECT 1 FROM case_status_change e
@@ -179,14 +179,14 @@ GROUP BY 1, 2, 3
 
 _REFERRALS = f"""
 SELECT cl.municipality, r.service_code, r.outcome, COUNT(*), SUM(r.ckey)
-FROM referral r JOIN client cl ON cl.id = r.client_id
+FROM referral r JOIN {_CLIENT} ON cl.id = r.client_id
 WHERE {_in_window("r.referred_on", "wm_referral", "r.id")}
 GROUP BY 1, 2, 3
 """
 
 _NEEDS = f"""
 SELECT cl.municipality, n.category, COUNT(*), SUM(n.ckey)
-FROM unmet_need n JOIN client cl ON cl.id = n.client_id
+FROM unmet_need n JOIN {_CLIENT} ON cl.id = n.client_id
 WHERE {_in_window("n.noted_on", "wm_need", "n.id")}
 GROUP BY 1, 2
 """
@@ -194,7 +194,7 @@ GROUP BY 1, 2
 # The appointment's client gives the municipality; the language is the one asked for.
 _MEDIATOR_REQUESTS = f"""
 SELECT cl.municipality, m.language, m.result, COUNT(*), SUM(m.ckey)
-FROM mediator_request m JOIN appointment a ON a.id = m.appointment_id JOIN client cl ON cl.id = a.client_id
+FROM mediator_request m JOIN appointment a ON a.id = m.appointment_id JOIN {_CLIENT} ON cl.id = a.client_id
 WHERE {_in_window("m.requested_on", "wm_mediator", "m.id")}
 GROUP BY 1, 2, 3
 """
@@ -243,7 +243,9 @@ def count_tables(store: Store, window: Window) -> dict[str, dict[Key, Tally]]:
         result["contacts_by_channel"][(m, _code(channel, taxonomy.CHANNELS))].add(n, keys or 0)
     for muni, age, n, keys in store.conn.execute(_CLIENTS, params):
         result["clients_by_age_band"][(_municipality(muni), age_band(age))].add(n, keys or 0)
-    for muni, type_code, state, n, keys in store.conn.execute(_CASES, params):
+    for muni, type_code, status, outcome, n, keys in store.conn.execute(_CASES, params):
+        # decided or closed with an outcome decided by the quarter's end: counted under the outcome
+        state = outcome if status in ("decided", "closed") and outcome is not None else status
         key = (_municipality(muni), _type(type_code), _code(state, STATES))
         result["cases_by_type_state"][key].add(n, keys or 0)
     for muni, type_code, code, n, keys in store.conn.execute(_BARRIERS, params):
