@@ -81,6 +81,9 @@ def setup_table(view: QTableView, *, stretch_last: bool = True) -> None:
     header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
     header.setStretchLastSection(stretch_last)
     header.setDefaultSectionSize(160)
+    # fitting columns to their texts measures every cell of the rows looked at: the first and last
+    # rows and those on screen are enough (Qt's default, 1000 rows, held Today ~0.4 s at 100,000 clients)
+    header.setResizeContentsPrecision(0)
 
 
 def select_row(view: QTableView, row: int) -> None:

@@ -140,11 +140,11 @@ class TodayPage(Page):
                 wanted = open_ones[0] if open_ones else ids[0]
             select_row(table, ids.index(wanted))
         self.contact_button.setEnabled(bool(data.appointments))
-        for view in self.tables.values():  # at most a few hundred rows: columns as wide as their texts
-            view.resizeColumnsToContents()
         self.deadlines.set_rows(data.deadlines)
         self.stalled.set_rows(data.stalled)
         self.follow_ups.set_rows(data.follow_ups)
+        for view in self.tables.values():  # after the rows are in: columns as wide as their texts
+            view.resizeColumnsToContents()
         box = child(self.ui, QGroupBox, "appointmentsBox")
         box.setTitle(
             ngettext("{n} Termin heute", "{n} Termine heute", len(data.appointments)).format(n=len(data.appointments))
