@@ -86,3 +86,11 @@ def empty_desk(tmp_path: Path) -> Iterator[Desk]:
 def all_bytes(folder: Path) -> bytes:
     """Every byte of every file below `folder` (database, WAL, vault, logs, backups)."""
     return b"".join(path.read_bytes() for path in sorted(folder.rglob("*")) if path.is_file())
+
+
+@pytest.fixture
+def passphrase_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    path = tmp_path / "pass"
+    path.write_text(PASSPHRASE, "utf-8")
+    monkeypatch.setenv("KIM_DESK_PASSPHRASE_FILE", str(path))
+    return path

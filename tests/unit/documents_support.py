@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import datetime as dt
 import re
 import subprocess
@@ -22,6 +23,7 @@ from kim_desk.documents.model import (
     MediatorView,
     ReferralView,
 )
+from kim_desk.paths import DataPaths
 from kim_desk.services import load_services
 
 BIDI_MARKS = re.compile("[\u200e\u200f\u202a-\u202e\u2066-\u2069]")
@@ -120,3 +122,13 @@ def pdf_text(path: Path) -> str:
 def qpdf_check(path: Path) -> None:
     result = subprocess.run(["qpdf", "--check", str(path)], check=False, capture_output=True, text=True)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def run_print(argv: list[str], paths: DataPaths) -> int:
+    """The `print` sub-command as kim_desk.commands registers it (parsed and run without the rest of the CLI)."""
+    from kim_desk.commands.printing import register
+
+    parser = argparse.ArgumentParser(prog="kim-desk")
+    register(parser.add_subparsers(dest="command"))
+    args = parser.parse_args(argv)
+    return int(args.handler(args, paths))

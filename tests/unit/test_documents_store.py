@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import argparse
 import datetime as dt
 from pathlib import Path
 
 import pytest
 
-from kim_desk.commands.printing import register
 from kim_desk.desk import Desk
 from kim_desk.documents import render
 from kim_desk.documents.adapter import document_data
@@ -16,7 +14,7 @@ from kim_desk.errors import UsageError
 from kim_desk.paths import DataPaths
 from kim_desk.store.cases import list_cases
 from tests.conftest import PASSPHRASE
-from tests.unit.documents_support import pdf_text, qpdf_check
+from tests.unit.documents_support import pdf_text, qpdf_check, run_print
 
 
 def _case_with_checklist(desk: Desk) -> int:
@@ -36,22 +34,6 @@ def test_checklist_from_the_store_names_client_and_every_item(desk: Desk, tmp_pa
             assert " ".join(line.label.split()) in text
 
 
-@pytest.fixture
-def passphrase_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    path = tmp_path / "pass"
-    path.write_text(PASSPHRASE, "utf-8")
-    monkeypatch.setenv("KIM_DESK_PASSPHRASE_FILE", str(path))
-    return path
-
-
-def _print(argv: list[str], paths: DataPaths) -> int:
-    """The `print` sub-command as kim_desk.commands registers it (parsed and run without the rest of the CLI)."""
-    parser = argparse.ArgumentParser(prog="kim-desk")
-    register(parser.add_subparsers(dest="command"))
-    args = parser.parse_args(argv)
-    return int(args.handler(args, paths))
-
-
 def test_print_command_writes_the_pdf(
     desk_paths: DataPaths, passphrase_file: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -62,7 +44,7 @@ def test_print_command_writes_the_pdf(
     case_id = _case_with_checklist(opened)
     opened.close()
     out = tmp_path / "handout.pdf"
-    assert _print(["print", "next-steps", "--case", str(case_id), "--lang", "uk", "-o", str(out)], desk_paths) == 0
+    assert run_print(["print", "next-steps", "--case", str(case_id), "--lang", "uk", "-o", str(out)], desk_paths) == 0
     assert capsys.readouterr().out.strip() == str(out)
     qpdf_check(out)
     assert "Ihr Antrag: Stand und nächste Schritte" in pdf_text(out)
@@ -73,7 +55,7 @@ def test_print_command_refuses_an_unknown_language(
 ) -> None:
     out = tmp_path / "handout.pdf"
     with pytest.raises(UsageError, match="Unbekannte Sprache „xx“"):
-        _print(["print", "checklist", "--case", "1", "--lang", "xx", "-o", str(out)], desk_paths)
+        run_print(["print", "checklist", "--case", "1", "--lang", "xx", "-o", str(out)], desk_paths)
     assert not out.exists()
 
 

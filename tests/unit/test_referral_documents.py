@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import argparse
 import dataclasses
 import datetime as dt
 import html
@@ -13,7 +12,6 @@ from pathlib import Path
 import pikepdf
 import pytest
 
-from kim_desk.commands.printing import register
 from kim_desk.desk import Desk
 from kim_desk.documents import render
 from kim_desk.documents.adapter import document_data
@@ -26,7 +24,7 @@ from kim_desk.store.clients import Client, create_client
 from kim_desk.store.referrals import MediatorRequest, Referral, refer, request_mediator
 from kim_desk.views import printing
 from tests.conftest import PASSPHRASE
-from tests.unit.documents_support import BIDI_MARKS, pdf_text, qpdf_check, sample_data
+from tests.unit.documents_support import BIDI_MARKS, pdf_text, qpdf_check, run_print, sample_data
 
 PHONE = "02382 8934-12"  # the desk's phone number in sample_data
 # The referral date (4 March 2026, long form) as it stands on the page, left to right: a right-to-left
@@ -225,21 +223,6 @@ def test_a_referral_to_an_offer_no_longer_listed_is_a_clear_error(desk: Desk) ->
 # --- the command ---------------------------------------------------------------------------
 
 
-@pytest.fixture
-def passphrase_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    path = tmp_path / "pass"
-    path.write_text(PASSPHRASE, "utf-8")
-    monkeypatch.setenv("KIM_DESK_PASSPHRASE_FILE", str(path))
-    return path
-
-
-def _print(argv: list[str], paths: DataPaths) -> int:
-    parser = argparse.ArgumentParser(prog="kim-desk")
-    register(parser.add_subparsers(dest="command"))
-    args = parser.parse_args(argv)
-    return int(args.handler(args, paths))
-
-
 def test_print_referral_and_mediator_request_commands(
     desk_paths: DataPaths, passphrase_file: Path, tmp_path: Path
 ) -> None:
@@ -254,18 +237,20 @@ def test_print_referral_and_mediator_request_commands(
     )["id"])  # fmt: skip
     opened.close()
     slip = tmp_path / "slip.pdf"
-    assert _print(["print", "referral", "--referral", str(referral_id), "--lang", "ti", "--out", str(slip)],
+    assert run_print(["print", "referral", "--referral", str(referral_id), "--lang", "ti", "--out", str(slip)],
                   desk_paths) == 0  # fmt: skip
     qpdf_check(slip)
     assert "Ihre Vermittlung an ein Angebot" in pdf_text(slip)
     sheet = tmp_path / "pool.pdf"
-    assert _print(["print", "mediator-request", "--appointment", str(with_request), "-o", str(sheet)], desk_paths) == 0
+    assert (
+        run_print(["print", "mediator-request", "--appointment", str(with_request), "-o", str(sheet)], desk_paths) == 0
+    )
     assert "Anfrage an den Sprachmittlerpool" in pdf_text(sheet)
     refused = tmp_path / "none.pdf"
     with pytest.raises(UsageError, match="keine Sprachmittlung angefragt"):
-        _print(["print", "mediator-request", "--appointment", str(without), "-o", str(refused)], desk_paths)
+        run_print(["print", "mediator-request", "--appointment", str(without), "-o", str(refused)], desk_paths)
     with pytest.raises(UsageError, match="--referral"):
-        _print(["print", "referral", "--case", "1", "-o", str(refused)], desk_paths)
+        run_print(["print", "referral", "--case", "1", "-o", str(refused)], desk_paths)
     assert not refused.exists()
 
 
