@@ -22,18 +22,6 @@ from kim_desk.stats.render import code_title
 Row = tuple[str, str, str, str, str, int | None, float]
 
 
-def header() -> list[str]:
-    return [
-        _("Quartal"),
-        _("Tabelle"),
-        _("Gemeinde"),
-        _("Merkmal 1"),
-        _("Merkmal 2"),
-        _("Anzahl"),
-        _("Erwarteter Fehler (±)"),
-    ]
-
-
 def rows(store: DistrictStore, periods: list[str]) -> list[Row]:
     """Every non-zero figure with titles; "insgesamt" where a dimension is summed over."""
     out: list[Row] = []
@@ -58,7 +46,7 @@ def csv_german(store: DistrictStore, periods: list[str]) -> bytes:
     """Semicolons, decimal commas and a UTF-8 byte order mark: opens in columns in German spreadsheets."""
     out = io.StringIO()
     writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
-    writer.writerow(header())
+    writer.writerow(picture.header())
     for *text, value, error in rows(store, periods):
         shown = suppressed_text() if value is None else str(value)
         writer.writerow([*text, shown, format_number(round(error, 1), "de")])
@@ -66,7 +54,7 @@ def csv_german(store: DistrictStore, periods: list[str]) -> bytes:
 
 
 def _sheet_rows(store: DistrictStore, periods: list[str]) -> list[list[Any]]:
-    table: list[list[Any]] = [header()]
+    table: list[list[Any]] = [picture.header()]
     for *text, value, error in rows(store, periods):
         table.append([*text, suppressed_text() if value is None else value, round(error, 1)])
     return table

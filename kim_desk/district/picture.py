@@ -46,21 +46,23 @@ def picture(store: DistrictStore, period: str) -> Figures:
     return figures
 
 
+def header() -> list[str]:
+    """The columns of the district's tables of figures (CSV, ODS, XLSX)."""
+    return [
+        _("Quartal"),
+        _("Tabelle"),
+        _("Gemeinde"),
+        _("Merkmal 1"),
+        _("Merkmal 2"),
+        _("Anzahl"),
+        _("Erwarteter Fehler (±)"),
+    ]
+
+
 def csv_text(store: DistrictStore, periods: list[str]) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(
-        [
-            _("Quartal"),
-            _("Tabelle"),
-            _("Gemeinde"),
-            _("Merkmal 1"),
-            _("Merkmal 2"),
-            _("Anzahl"),
-            _("Erwarteter Fehler (±)"),
-            _("Gesperrt"),
-        ]
-    )
+    writer.writerow([*header(), _("Gesperrt")])
     for period in periods:
         figures = picture(store, period)
         for (name, key), figure in sorted(figures.items()):
