@@ -28,7 +28,8 @@ HANDOUTS: list[float] = []  # first handout after start, ms, one per "app-print"
 CHILD = r"""
 import os, sys, time, resource
 mode, data_dir, passphrase = sys.argv[1], sys.argv[2], sys.argv[3]
-from PySide6.QtCore import QTimer
+if mode.startswith("app"):
+    import kim_desk.gui.app  # first, as in `kim-desk`: the app's modules come before PySide6's import hook
 from PySide6.QtWidgets import QApplication, QLabel, QMainWindow
 
 def shown(window, after=None):

@@ -8,7 +8,16 @@ from typing import TYPE_CHECKING, Any, cast
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
-from PySide6.QtWidgets import QApplication, QLabel, QListWidget, QMainWindow, QMessageBox, QPushButton, QStackedWidget
+from PySide6.QtWidgets import (
+    QApplication,
+    QLabel,
+    QListWidget,
+    QMainWindow,
+    QMessageBox,
+    QPushButton,
+    QStackedWidget,
+    QWidget,
+)
 
 from kim_desk import hyphenation, i18n, settings
 from kim_desk.desk import Desk
@@ -78,12 +87,23 @@ class MainWindow(QMainWindow):
     def _setup_frame(self) -> None:
         self.frame = QStackedWidget(self)
         self.setCentralWidget(self.frame)
-        self.lock_screen = load_ui("lock_screen", self.frame)
-        child(self.lock_screen, QLabel, "lockTitle").setObjectName("heading")
-        self.frame.addWidget(self.lock_screen)
-        child(self.lock_screen, QPushButton, "unlockButton").clicked.connect(self.unlock)
+        self._lock_screen: QWidget | None = None
         self.content: Any = None
         self.pages: dict[str, Page] = {}
+
+    @property
+    def lock_screen(self) -> QWidget:
+        return self._build_lock_screen()
+
+    def _build_lock_screen(self) -> QWidget:
+        """Built after the pages (or at a lock before that): the start does not wait for a screen it does not show."""
+        if self._lock_screen is None:
+            screen = load_ui("lock_screen", self.frame)
+            child(screen, QLabel, "lockTitle").setObjectName("heading")
+            child(screen, QPushButton, "unlockButton").clicked.connect(self.unlock)
+            self.frame.addWidget(screen)
+            self._lock_screen = screen
+        return self._lock_screen
 
     def _setup_status_bar(self) -> None:
         bar = self.statusBar()
@@ -177,6 +197,8 @@ class MainWindow(QMainWindow):
         if missing:
             self.page(missing[0])
             QTimer.singleShot(0, self, self._prebuild_next_page)
+        else:
+            self._build_lock_screen()  # the last one: a lock must not wait for it
 
     def page(self, name: str) -> Page:
         """The page `name`, built and wired on first use (only while unlocked)."""
@@ -384,7 +406,8 @@ class MainWindow(QMainWindow):
             install_qt_translations(app, lang)
         self.setLayoutDirection(direction)
         self.statusBar().clearMessage()  # a message of the old language must not stay
-        retranslate(self.lock_screen)
+        if self._lock_screen is not None:
+            retranslate(self._lock_screen)
         if self.content is not None:
             retranslate(self.content)
             for page in self.pages.values():
