@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 import logging
+import threading
 from pathlib import Path
 
 from PySide6.QtCore import Qt
@@ -45,12 +46,14 @@ def setup_application(argv: list[str]) -> QApplication:
     app.setPalette(light_palette())
     app.setStyleSheet(style_sheet())
     accessibility.install()
-    add_fonts()
+    threading.Thread(target=add_fonts, name="fonts", daemon=True).start()
     return app
 
 
 def add_fonts() -> None:
-    """The fonts shipped for handouts (Arabic, Ethiopic) also serve the UI, so no language shows boxes."""
+    """The fonts shipped for handouts (Arabic, Ethiopic) also serve the UI, so no language shows boxes.
+    Run beside the start (QFontDatabase is thread-safe and lets go of the interpreter): reading them and
+    Qt's first look at the system's fonts took 20-25 ms of the GUI thread."""
     from PySide6.QtGui import QFontDatabase
 
     folder = Path(__file__).resolve().parent.parent / "documents" / "fonts"

@@ -9,6 +9,7 @@ _INPUT = {
     QEvent.Type.KeyPress, QEvent.Type.MouseButtonPress, QEvent.Type.MouseMove, QEvent.Type.Wheel,
     QEvent.Type.TouchBegin, QEvent.Type.ShortcutOverride,
 }  # fmt: skip
+WATCH_AFTER_MS = 1000
 
 
 class IdleWatcher(QObject):
@@ -22,9 +23,7 @@ class IdleWatcher(QObject):
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.timeout.connect(self.idle)
-        app = QApplication.instance()
-        if app is not None:
-            app.installEventFilter(self)
+        self._watching = False
 
     def set_minutes(self, minutes: int) -> None:
         self._timer.setInterval(max(1, minutes) * self._minute_ms)
@@ -35,6 +34,17 @@ class IdleWatcher(QObject):
 
     def start(self) -> None:
         self._timer.start()
+        if not self._watching:
+            # a moment after the window is up: every event of the app passes through this Python filter,
+            # and while the first window was built and painted that made PySide6 wrap each new widget
+            # and event type first (about 140 enum classes, 30-40 ms of the start); nobody types that early
+            self._watching = True
+            QTimer.singleShot(WATCH_AFTER_MS, self, self._watch)
+
+    def _watch(self) -> None:
+        app = QApplication.instance()
+        if app is not None and self._watching:
+            app.installEventFilter(self)
 
     def stop(self) -> None:
         self._timer.stop()
@@ -45,6 +55,7 @@ class IdleWatcher(QObject):
         return False
 
     def detach(self) -> None:
+        self._watching = False
         app = QApplication.instance()
         if app is not None:
             app.removeEventFilter(self)
