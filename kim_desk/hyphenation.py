@@ -12,12 +12,13 @@ import contextlib
 import json
 import time
 from pathlib import Path
-from typing import Any
-
-import pyphen
+from typing import TYPE_CHECKING, Any
 
 from kim_desk.errors import KnownError
 from kim_desk.fileutil import write_atomic
+
+if TYPE_CHECKING:
+    import pyphen
 
 CHUNK = 4000  # patterns per line: a few milliseconds to read
 _folder: list[Path] = []  # the desk's cache folder, once the app knows it (use_cache)
@@ -29,10 +30,14 @@ def use_cache(folder: Path | None) -> None:
 
 
 def _source(code: str) -> Path:
+    import pyphen  # lists its dictionaries when imported: not on the app's start path
+
     return Path(pyphen.LANGUAGES[pyphen.language_fallback(code)])
 
 
 def cache_file(folder: Path, code: str) -> Path:
+    import pyphen
+
     source = _source(code)
     return folder / f"hyphenation-{source.stem}-{pyphen.__version__}-{source.stat().st_size}.jsonl"
 
@@ -40,6 +45,8 @@ def cache_file(folder: Path, code: str) -> Path:
 def read(code: str, folder: Path | None = None) -> pyphen.Pyphen:
     """The rules of language `code` (left and right 3): from the cache when it has them, else parsed
     (and then written to the cache, when there is a folder: `folder`, else the one of use_cache)."""
+    import pyphen
+
     folder = folder or (_folder[0] if _folder else None)
     source = _source(code)
     if folder is not None and source not in pyphen.hdcache:
@@ -68,6 +75,8 @@ def _load(path: Path) -> Any:
         return None
     if not patterns:
         return None
+    import pyphen
+
     rules = pyphen.HyphDict.__new__(pyphen.HyphDict)  # filled as HyphDict.__init__ would, without parsing
     rules.patterns, rules.cache, rules.maxlen = patterns, {}, maxlen
     return rules
