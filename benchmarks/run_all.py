@@ -31,6 +31,7 @@ BENCHMARKS = [
     ("dashboard", "benchmarks.bench_dashboard", [], ["--desks", "5", "--quarters", "3", "--repeat", "2"]),
     ("gui", "benchmarks.bench_gui", [], ["--clients", "2000", "--memory-clients", "2000", "--runs", "1"]),
     ("gui_stall", "benchmarks.bench_gui_stall", [], ["--clients", "2000"]),
+    ("frozen", "benchmarks.bench_frozen", [], ["--clients", "2000", "--runs", "1"]),  # needs tools/build_bundle.sh
 ]
 
 
