@@ -4,6 +4,7 @@ handout of a session waited ~1 s for fonts and hyphenation patterns, the start ~
 
 from __future__ import annotations
 
+import linecache
 import logging
 from collections.abc import Callable
 from pathlib import Path
@@ -39,6 +40,9 @@ def warm_up(runner: Runner, cache: Path, names: tuple[str, ...]) -> Callable[[ob
         if ran and not runner.locked:  # the first time in this process
             for name in names:
                 pages.page_class(name)
+            # PySide6's import hook has read the source of every module imported since it (reportlab's
+            # included: about 440 files, 6 MB of text) into the traceback line cache; not needed now
+            linecache.clearcache()
         return ran
 
     return warm
