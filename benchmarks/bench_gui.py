@@ -32,8 +32,11 @@ CHILD = r"""
 import os, sys, time, resource
 mode, data_dir, passphrase = sys.argv[1], sys.argv[2], sys.argv[3]
 if mode.startswith("app"):
-    # as `kim-desk --data-dir D` starts: the command line, the log, then the GUI's modules (before PySide6)
+    # as `kim-desk --data-dir D` starts: the command line, the collector off until the window is up, the
+    # log, then the GUI's modules (before PySide6)
+    import gc
     from kim_desk.commands import parse
+    gc.disable()
     from kim_desk.logs import setup_logging
     from kim_desk.paths import data_paths
     paths = data_paths(parse(["--data-dir", data_dir]).data_dir)
@@ -48,6 +51,9 @@ def shown(window, after=None):
     window.repaint()
     app.processEvents()
     print("shown", flush=True)
+    import gc
+    gc.freeze()
+    gc.enable()
     if after:
         after()
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024

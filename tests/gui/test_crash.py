@@ -163,3 +163,36 @@ def test_a_bug_before_the_event_loop_gets_the_report_and_the_dialog_not_stderr(
         crash._active.uninstall()
     assert warnings == ["Passphrase falsch"] and len(reports(paths.logs)) == 1
     assert CANARY not in capsys.readouterr().err
+
+
+def test_the_collector_is_on_again_however_the_start_ends(qtbot, tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """`kim-desk` turns the cyclic collector off for the start; a start that ends early (cancelled,
+    a known error, a bug) must not leave the app's process without it."""
+    import gc
+
+    from kim_desk.gui import app, crash
+    from kim_desk.paths import DataPaths
+
+    monkeypatch.setattr(app, "setup_application", lambda _argv: QApplication.instance())
+    monkeypatch.setattr(app, "crash_dialog", lambda _folder, _parent: type("D", (), {"exec": lambda self: 0})())
+    monkeypatch.setattr(app.QMessageBox, "warning", lambda *_args: None)
+
+    def wrong(*_args: object) -> None:
+        raise WrongPassphrase("Passphrase falsch")
+
+    def broken(*_args: object) -> None:
+        raise ValueError("kaputt")
+
+    paths = DataPaths(tmp_path / "desk")
+    try:
+        for outcome in (lambda *_args: None, wrong, broken):
+            monkeypatch.setattr(app, "open_or_create", outcome)
+            gc.disable()
+            try:
+                app.run(paths, [])
+            finally:
+                assert crash._active is not None
+                crash._active.uninstall()
+            assert gc.isenabled()
+    finally:
+        gc.enable()
