@@ -84,6 +84,10 @@ class Store:
     def rows(self, sql: str, params: Any = ()) -> list[sqlcipher3.Row]:
         return list(self.conn.execute(sql, params).fetchall())
 
+    def each(self, sql: str, params: Any = ()) -> Iterator[sqlcipher3.Row]:
+        """Rows one at a time, for a query over every client whose rows are read once and dropped."""
+        return iter(self.conn.execute(sql, params))
+
     def ids(self, sql: str, params: Any = ()) -> array[int]:
         """The first column of every row as a compact array of integers, read row by row: 100,000
         client ids take 0.8 MB instead of the ~13 MB of row objects a fetchall holds for a moment."""
