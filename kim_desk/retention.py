@@ -68,7 +68,7 @@ def due_clients(store: Store, today: dt.date | None = None) -> list[Due]:
     today = today or store.today()
     years = retention_years(store)
     due = []
-    for row in store.rows(_LAST_ACTIVITY, (ANONYMISE,)):
+    for row in store.each(_LAST_ACTIVITY, (ANONYMISE,)):  # a row per client: not all held at once
         if row["still_open"] or not row["last_activity"]:
             continue
         last = dt.date.fromisoformat(row["last_activity"])

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+from array import array
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -82,6 +83,15 @@ class Store:
 
     def rows(self, sql: str, params: Any = ()) -> list[sqlcipher3.Row]:
         return list(self.conn.execute(sql, params).fetchall())
+
+    def each(self, sql: str, params: Any = ()) -> Iterator[sqlcipher3.Row]:
+        """Rows one at a time, for a query over every client whose rows are read once and dropped."""
+        return iter(self.conn.execute(sql, params))
+
+    def ids(self, sql: str, params: Any = ()) -> array[int]:
+        """The first column of every row as a compact array of integers, read row by row: 100,000
+        client ids take 0.8 MB instead of the ~13 MB of row objects a fetchall holds for a moment."""
+        return array("q", (row[0] for row in self.conn.execute(sql, params)))
 
     def one(self, sql: str, params: Any = ()) -> sqlcipher3.Row | None:
         row: sqlcipher3.Row | None = self.conn.execute(sql, params).fetchone()

@@ -31,6 +31,7 @@ IntegrityError: tuple[type[Exception], ...] = (sqlite3.IntegrityError, sqlcipher
 Connection = Any  # sqlcipher3.Connection has no type stubs
 
 PAGE_SIZE = 4096  # SQLCipher 4's default page size
+CACHE_KIB = 32 * 1024  # the page cache of the desk's connection
 STAGING_NAME = ".restore-staging.db"  # a restore prepares the backup here; never outlives it
 SIDE_FILES = ("-wal", "-shm", "-journal")
 
@@ -231,8 +232,10 @@ def _connect(path: Path, key: bytes, create: bool) -> Connection:
             "PRAGMA busy_timeout = 5000",
             "PRAGMA secure_delete = ON",
             "PRAGMA temp_store = MEMORY",
-            # every page read from disk is decrypted: a 64 MiB cache keeps the hot pages decrypted
-            "PRAGMA cache_size = -65536",
+            # every page read from disk is decrypted (~11 us a page), so hot pages stay cached; 64 MiB
+            # was a fifth of the app's peak memory at 100,000 clients, 32 MiB costs the quarter's
+            # report ~15,000 more page reads (~0.17 s), the search nothing measurable
+            f"PRAGMA cache_size = -{CACHE_KIB}",
         ):
             conn.execute(pragma)
     except DatabaseError as exc:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from kim_desk.catalog import Catalog
@@ -28,7 +29,7 @@ LIST_LIMIT = 300  # rows of one Today list; more is not readable, and costs the 
 CASE_LIST_LIMIT = 2000  # open applications listed at once; the filters narrow the rest
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ClientRow:
     family_name: str
     given_names: str
@@ -40,20 +41,19 @@ class ClientRow:
     given_names_orig: str = ""
 
 
-def client_ids(store: Store, text: str) -> list[int]:
-    """Ids for the client table: the best search hits, or everyone in name order."""
+def client_ids(store: Store, text: str) -> Sequence[int]:
+    """Ids for the client table: the best search hits, or everyone in name order (a compact array)."""
     if text.strip():
         return [hit.client_id for hit in search_clients(store, text, limit=SEARCH_LIMIT)]
-    rows = store.rows("SELECT id FROM client ORDER BY family_name COLLATE NOCASE, given_names, id")
-    return [int(row[0]) for row in rows]
+    return store.ids("SELECT id FROM client ORDER BY family_name COLLATE NOCASE, given_names, id")
 
 
-def client_rows(store: Store, ids: list[int]) -> dict[int, ClientRow]:
+def client_rows(store: Store, ids: Sequence[int]) -> dict[int, ClientRow]:
     marks = ", ".join("?" for _ in ids)
     rows = store.rows(
         "SELECT id, family_name, given_names, birth_date, municipality, languages, permit_expires, "
         f"family_name_orig, given_names_orig FROM client WHERE id IN ({marks})",
-        ids,
+        list(ids),
     )
     return {
         int(row["id"]): ClientRow(
@@ -170,11 +170,12 @@ PERMIT_EXPIRY = N_("Aufenthaltstitel läuft ab")
 def today_overview(store: Store, catalog: Catalog, today: dt.date) -> TodayData:
     data = TodayData(appointments=appointments_between(store, today, today + dt.timedelta(days=1)))
     horizon = (today + dt.timedelta(days=DEADLINE_DAYS)).isoformat()
+    # the names are joined to the LIMIT's rows only: joining first read a client page per case in range
     for row in store.rows(
-        "SELECT c.id, c.client_id, c.type_code, c.deadline, c.deadline_kind, c.deadline_latest, k.family_name, "
-        "k.given_names FROM \"case\" c JOIN client k ON k.id = c.client_id WHERE c.status != 'closed' "
-        "AND c.deadline IS NOT NULL AND (c.deadline BETWEEN ? AND ? OR c.deadline_latest BETWEEN ? AND ?) "
-        "ORDER BY c.deadline, c.id LIMIT ?",
+        "SELECT c.*, k.family_name, k.given_names FROM (SELECT id, client_id, type_code, deadline, deadline_kind, "
+        "deadline_latest FROM \"case\" WHERE status != 'closed' AND deadline IS NOT NULL "
+        "AND (deadline BETWEEN ? AND ? OR deadline_latest BETWEEN ? AND ?) ORDER BY deadline, id LIMIT ?) c "
+        "JOIN client k ON k.id = c.client_id ORDER BY c.deadline, c.id",
         ((today - dt.timedelta(days=OVERDUE_DAYS)).isoformat(), horizon, today.isoformat(), horizon, LIST_LIMIT),
     ):
         app_type = catalog.types.get(row["type_code"])
@@ -209,13 +210,15 @@ def stalled_cases(store: Store, today: dt.date) -> list[Stalled]:
     """Open cases waiting for documents or for a decision longer than allowed, longest first."""
     documents_since = (today - dt.timedelta(days=WAITING_FOR_DOCUMENTS_DAYS)).isoformat()
     decision_since = (today - dt.timedelta(days=WAITING_FOR_DECISION_DAYS)).isoformat()
+    # One pass over the cases in id order (the status index made one pass per status, each evicting
+    # the page cache of the one before), names joined to the LIMIT's rows only: ~50,000 pages read
+    # and decrypted at 100,000 clients became ~7,600.
     rows = store.rows(
-        "SELECT * FROM (SELECT c.id, c.client_id, c.type_code, c.status, k.family_name, k.given_names, "
-        "(SELECT max(changed_on) FROM case_status_change s WHERE s.case_id = c.id) AS since "
-        'FROM "case" c JOIN client k ON k.id = c.client_id '
-        "WHERE c.status IN ('planned', 'collecting', 'submitted', 'waiting')) "
+        "SELECT w.*, k.family_name, k.given_names FROM (SELECT * FROM (SELECT c.id, c.client_id, c.type_code, "
+        "c.status, (SELECT max(changed_on) FROM case_status_change s WHERE s.case_id = c.id) AS since "
+        "FROM \"case\" c WHERE +c.status IN ('planned', 'collecting', 'submitted', 'waiting')) "
         "WHERE since < CASE WHEN status IN ('planned', 'collecting') THEN ? ELSE ? END "
-        "ORDER BY since, id LIMIT ?",
+        "ORDER BY since, id LIMIT ?) w JOIN client k ON k.id = w.client_id ORDER BY w.since, w.id",
         (documents_since, decision_since, LIST_LIMIT),
     )
     return [

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+from array import array
+from collections import OrderedDict
+from collections.abc import Sequence
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
@@ -16,6 +19,9 @@ from kim_desk.views import lists
 
 Index = QModelIndex | QPersistentModelIndex
 BLOCK = 100
+# Blocks kept loaded: the rows on screen and those scrolled past recently. The ones used longest ago
+# are dropped, so scrolling through 100,000 clients holds 4,000 rows, not every row it passed.
+KEEP_BLOCKS = 40
 COLUMNS = (N_("Familienname"), N_("Vornamen"), N_("Geburtsdatum"), N_("Kommune"), N_("Sprachen"))
 LOADING = "…"
 
@@ -26,19 +32,21 @@ class ClientTableModel(QAbstractTableModel):
     def __init__(self, runner: Runner, parent: Any = None) -> None:
         super().__init__(parent)
         self._runner = runner
-        self._ids: list[int] = []
+        self._ids: array[int] = array("q")
         self._cache: dict[int, lists.ClientRow] = {}
         self._requested: set[int] = set()  # block numbers asked for
+        self._loaded_blocks: OrderedDict[int, None] = OrderedDict()  # least recently used first
         self._generation = 0
         self._in_data = False
 
     # --- content ---------------------------------------------------------------------
-    def set_ids(self, ids: list[int]) -> None:
+    def set_ids(self, ids: Sequence[int]) -> None:
         self.beginResetModel()
         self._generation += 1
-        self._ids = list(ids)
+        self._ids = array("q", ids)
         self._cache.clear()
         self._requested.clear()
+        self._loaded_blocks.clear()
         self.endResetModel()
 
     def client_id(self, row: int) -> int | None:
@@ -67,7 +75,7 @@ class ClientTableModel(QAbstractTableModel):
         if block in self._requested:
             return
         self._requested.add(block)
-        ids = self._ids[block * BLOCK : (block + 1) * BLOCK]
+        ids = self._ids[block * BLOCK : (block + 1) * BLOCK].tolist()
         generation = self._generation
         self._runner.db(
             lambda store: lists.client_rows(store, ids),
@@ -79,6 +87,10 @@ class ClientTableModel(QAbstractTableModel):
         if generation != self._generation:
             return  # a newer search replaced the ids
         self._cache.update(rows)
+        self._loaded_blocks[block] = None
+        self._loaded_blocks.move_to_end(block)
+        while len(self._loaded_blocks) > KEEP_BLOCKS:
+            self._drop(next(iter(self._loaded_blocks)))
         if self._in_data:
             return  # delivered synchronously inside data(); the caller reads the cache
         first = block * BLOCK
@@ -86,9 +98,18 @@ class ClientTableModel(QAbstractTableModel):
         if last >= first:
             self.dataChanged.emit(self.index(first, 0), self.index(last, len(COLUMNS) - 1))
 
+    def _drop(self, block: int) -> None:
+        del self._loaded_blocks[block]
+        self._requested.discard(block)
+        for client_id in self._ids[block * BLOCK : (block + 1) * BLOCK]:
+            self._cache.pop(client_id, None)
+
     def _row(self, row: int) -> lists.ClientRow | None:
         found = self._cache.get(self._ids[row])
-        if found is None:
+        if found is not None:
+            if (block := row // BLOCK) in self._loaded_blocks:
+                self._loaded_blocks.move_to_end(block)
+        else:
             self._in_data = True
             try:
                 self._request(row // BLOCK)

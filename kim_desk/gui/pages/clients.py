@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from PySide6.QtCore import QItemSelection, Qt, QTimer
 from PySide6.QtWidgets import QLabel, QLineEdit, QPushButton, QSplitter, QTableView, QVBoxLayout, QWidget
@@ -71,7 +71,7 @@ class ClientsPage(Page):
         serial = self._query_serial
         self.ctx.runner.db(lambda store: lists.client_ids(store, text), lambda ids: self._found(serial, text, ids))
 
-    def _found(self, serial: int, text: str, ids: list[int]) -> None:
+    def _found(self, serial: int, text: str, ids: Sequence[int]) -> None:
         if serial != self._query_serial:
             return
         self.last_query = text
