@@ -7,6 +7,8 @@ records of a frozen quarter.
 
 from __future__ import annotations
 
+import dataclasses
+import datetime as dt
 from collections import defaultdict
 from pathlib import Path
 from typing import Any
@@ -22,6 +24,9 @@ from kim_desk.stats.periods import Quarter
 from kim_desk.stats.report import build_report
 from kim_desk.stats.synthetic import plain_store, populate
 from kim_desk.store import Store, migrations, open_store
+from kim_desk.store.clients import get_client, list_clients, update_client
+from kim_desk.store.connection import connect
+from kim_desk.store.contacts import Contact, list_contacts, record_contact
 from tests.unit.test_migration_fixtures import KEY, schema
 
 _WINDOW = t._in_window
@@ -232,25 +237,19 @@ def test_synthetic_data_same_payload_as_with_the_old_queries(monkeypatch: pytest
     assert assert_same_payload(store, late, monkeypatch) > 1000
 
 
-def _drop_report_indexes(store: Store, version: int) -> None:
-    """Make a fresh desk what a desk of `version` was: without the report's later indexes."""
-    later = {12: ["client_report"], 13: ["case_report", "case_status_change_submitted"]}
-    for step, indexes in later.items():
-        if step > version:
-            for index in indexes:
-                store.conn.execute(f"DROP INDEX {index}")
-    store.conn.execute(f"PRAGMA user_version = {version}")
+def desk_at(version: int, path: Path) -> Store:
+    """A new desk as the code of schema `version` made it."""
+    conn = connect(path, KEY, create=True)
+    migrations.migrate(conn, target=version)
+    return Store(conn=conn, path=path)
 
 
-@pytest.mark.parametrize(("version", "index"), [(11, "client_report"), (12, "case_report")])
-def test_the_report_schema_migrations_give_an_old_desk_the_report_indexes(
-    version: int, index: str, tmp_path: Path
-) -> None:
+@pytest.mark.parametrize("version", [11, 12])
+def test_the_report_schema_migrations_give_an_old_desk_the_report_indexes(version: int, tmp_path: Path) -> None:
     fresh = open_store(tmp_path / "fresh.db", KEY, create=True)
-    old = open_store(tmp_path / "old.db", KEY, create=True)
+    old = desk_at(version, tmp_path / "old.db")
     try:
-        _drop_report_indexes(old, version)
-        with pytest.raises(Exception, match=index):  # the report names the index: without it, it cannot run
+        with pytest.raises(Exception, match="no such index"):  # the report names its indexes: it cannot run without
             t.count_tables(old, t.Window(Quarter(2026, 3)))
         assert migrations.migrate(old.conn) == list(range(version + 1, migrations.LATEST_VERSION + 1))
         assert schema(old) == schema(fresh)
@@ -258,6 +257,59 @@ def test_the_report_schema_migrations_give_an_old_desk_the_report_indexes(
     finally:
         old.close()
         fresh.close()
+
+
+def test_schema_v13_gives_the_contacts_of_a_version_12_desk_their_clients_municipality(tmp_path: Path) -> None:
+    store = desk_at(12, tmp_path / "old.db")
+    try:
+        populate(
+            store, clients=300, contacts_per_client=3, quarters=[Quarter(2026, 3)], municipalities=("ahlen", "telgte")
+        )
+        window = t.Window(Quarter(2026, 3))
+        before = {name: cells for name, cells in old_counts(store, window).items() if name.startswith("contacts")}
+        assert migrations.migrate(store.conn) == [13]
+        assert store.rows("SELECT COUNT(*) FROM contact c JOIN client cl ON cl.id = c.client_id"
+                          " WHERE c.municipality IS NOT cl.municipality")[0][0] == 0  # fmt: skip
+        tallies = t.count_tables(store, window)
+        assert {name: {key: (v.count, v.keys) for key, v in tallies[name].items()} for name in before} == before
+        assert sum(n for n, _keys in before["contacts_by_channel"].values()) == 900
+    finally:
+        store.close()
+
+
+def _municipalities(store: Store) -> dict[int, str]:
+    return {int(row[0]): str(row[1]) for row in store.rows("SELECT id, municipality FROM contact")}
+
+
+def test_a_contact_keeps_its_clients_municipality_through_every_change(desk: Desk) -> None:
+    """The copy the report counts by (schema v13) follows the client: recorded, moved, the client moved."""
+    store = desk.store
+    first, second = list_clients(store)[:2]
+    assert first.id is not None and second.id is not None
+    if first.municipality == second.municipality:
+        update_client(
+            store, dataclasses.replace(second, municipality="telgte" if first.municipality != "telgte" else "ahlen")
+        )
+        second = get_client(store, second.id)
+    record_contact(store, Contact(client_id=first.id, contact_on=dt.date(2026, 8, 3), channel="phone", language="ar"))
+    contact_id = int(store.rows("SELECT MAX(id) FROM contact")[0][0])
+    assert _municipalities(store)[contact_id] == first.municipality
+
+    with store.transaction():  # the app does not move contacts (update_contact refuses): a repair by hand might
+        store.conn.execute("UPDATE contact SET client_id = ? WHERE id = ?", (second.id, contact_id))
+    assert _municipalities(store)[contact_id] == second.municipality
+
+    update_client(store, dataclasses.replace(second, municipality="wadersloh"))
+    assert all(
+        municipality == "wadersloh"
+        for contact in list_contacts(store, second.id)
+        for municipality in [_municipalities(store)[contact.id or 0]]
+    )
+    mismatched = "SELECT COUNT(*) FROM contact c JOIN client cl ON cl.id = c.client_id"
+    assert store.rows(mismatched + " WHERE c.municipality IS NOT cl.municipality")[0][0] == 0
+    late = t.Window(Quarter(2026, 3), late_from="2025-07-01", late_before="2026-07-01", watermarks={"contact": 3})
+    for window in (t.Window(Quarter(2026, 3)), late):
+        assert_same(store, window)  # and the report still counts what the old SQL counts
 
 
 def test_the_submission_index_holds_only_submissions(desk: Desk) -> None:
