@@ -122,7 +122,7 @@ _CASE = '"case" k INDEXED BY case_report'
 # (without the quarter's own days, so no contact is counted twice).
 _CONTACT_DAYS = """
 SELECT contact_on, municipality, language, channel, COUNT(*) AS n, SUM(ckey) AS keys
-FROM contact INDEXED BY contact_municipality_report
+FROM contact INDEXED BY contact_report
 WHERE contact_on >= {start} AND contact_on < {end}{late}
 GROUP BY contact_on, municipality, language, channel
 """
