@@ -29,8 +29,11 @@ def plain_schema() -> str:
     from kim_desk.store.schema_v9 import SCHEMA_V9
     from kim_desk.store.schema_v10 import SCHEMA_V10
     from kim_desk.store.schema_v12 import SCHEMA_V12
+    from kim_desk.store.schema_v13 import SCHEMA_V13
 
-    return SCHEMA_V1.split(PLAIN_SCHEMA_MARK)[0] + SCHEMA_V3 + SCHEMA_V5 + SCHEMA_V9 + SCHEMA_V10 + SCHEMA_V12
+    return (
+        SCHEMA_V1.split(PLAIN_SCHEMA_MARK)[0] + SCHEMA_V3 + SCHEMA_V5 + SCHEMA_V9 + SCHEMA_V10 + SCHEMA_V12 + SCHEMA_V13
+    )
 
 
 def plain_store(path: Path | None = None) -> Store:

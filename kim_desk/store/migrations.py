@@ -18,6 +18,7 @@ from kim_desk.store.schema_v9 import SCHEMA_V9
 from kim_desk.store.schema_v10 import SCHEMA_V10
 from kim_desk.store.schema_v11 import migrate_v11
 from kim_desk.store.schema_v12 import SCHEMA_V12
+from kim_desk.store.schema_v13 import SCHEMA_V13
 
 
 def _run_script(script: str) -> Callable[[Connection], None]:
@@ -40,6 +41,7 @@ MIGRATIONS: list[tuple[int, Callable[[Connection], None]]] = [
     (10, _run_script(SCHEMA_V10)),
     (11, migrate_v11),
     (12, _run_script(SCHEMA_V12)),
+    (13, _run_script(SCHEMA_V13)),
 ]
 LATEST_VERSION = MIGRATIONS[-1][0]
 # Steps that rebuild tables run with foreign keys off, as SQLite prescribes: with them on, dropping
