@@ -170,6 +170,7 @@ def test_the_collector_is_on_again_however_the_start_ends(qtbot, tmp_path, monke
     a known error, a bug) must not leave the app's process without it."""
     import gc
 
+    from kim_desk.errors import WrongPassphrase
     from kim_desk.gui import app, crash
     from kim_desk.paths import DataPaths
 
@@ -184,15 +185,17 @@ def test_the_collector_is_on_again_however_the_start_ends(qtbot, tmp_path, monke
         raise ValueError("kaputt")
 
     paths = DataPaths(tmp_path / "desk")
+    codes = []
     try:
         for outcome in (lambda *_args: None, wrong, broken):
             monkeypatch.setattr(app, "open_or_create", outcome)
             gc.disable()
             try:
-                app.run(paths, [])
+                codes.append(app.run(paths, []))
             finally:
                 assert crash._active is not None
                 crash._active.uninstall()
             assert gc.isenabled()
     finally:
         gc.enable()
+    assert codes == [1, WrongPassphrase.exit_code, 70]
