@@ -602,6 +602,7 @@ class MainWindow(QMainWindow):
             target.close()
         self.dialogs.clear()
         self.runner.close_store()
+        self.statusBar().clearMessage()  # the lock screen shows nothing of the session's work
         self.frame.setCurrentWidget(self.lock_screen)
         if self.content is not None:
             self.frame.removeWidget(self.content)

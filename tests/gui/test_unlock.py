@@ -159,9 +159,11 @@ def test_ctrl_l_locks_hides_data_and_unlock_brings_it_back(qtbot, desk_paths, op
     qtbot.waitUntil(window.isActiveWindow)
     window.show_page("clients")
     first_name = window.clients_page.model.index(0, 0).data()
+    window.notify("Auskunft gespeichert: auskunft-person-1.json")  # the session's last message
     qtbot.keyClick(window, Qt.Key.Key_L, Qt.KeyboardModifier.ControlModifier)
     assert window.runner.locked
     assert window.frame.currentWidget() is window.lock_screen
+    assert window.statusBar().currentMessage() == ""
     assert window.lock_label.text() == "Gesperrt"
     from kim_desk.gui.pages.clients import ClientsPage
 
