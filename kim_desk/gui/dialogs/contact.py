@@ -10,7 +10,7 @@ import dataclasses
 import datetime as dt
 from typing import Any
 
-from PySide6.QtCore import QDate, QObject, Qt, Signal
+from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
@@ -29,6 +29,7 @@ from kim_desk.errors import ValidationError
 from kim_desk.gui import unsaved, validation
 from kim_desk.gui.context import Context
 from kim_desk.gui.dates import apply_date_formats
+from kim_desk.gui.dialogs.record import RecordDialog
 from kim_desk.gui.elide import set_elided
 from kim_desk.gui.uiload import child, load_ui
 from kim_desk.i18n import LANGUAGES, _
@@ -55,9 +56,7 @@ def language_title(code: str) -> str:
     return lang.native_name if gloss == lang.native_name else f"{lang.native_name} ({gloss})"
 
 
-class ContactDialog(QObject):
-    saved = Signal(object)  # the Change
-
+class ContactDialog(RecordDialog):
     def __init__(
         self,
         ctx: Context,
@@ -207,18 +206,10 @@ class ContactDialog(QObject):
             return
         self.ctx.runner.db(lambda store: delete_contact(store, contact_id), self._written, self._failed)
 
-    def _written(self, change: Change) -> None:
-        self.ctx.notify(
-            {"create": _("Kontakt erfasst."), "update": _("Kontakt gespeichert."), "delete": _("Kontakt gelöscht.")}[
-                change.action
-            ]
-        )
-        self.ctx.changed(change)
-        self.saved.emit(change)
-        self.dialog.accept()
-
-    def _failed(self, error: Exception) -> None:
-        validation.report(self.fields, self.message, error, self.ctx.show_error)
+    def written_text(self, change: Change) -> str:
+        return {"create": _("Kontakt erfasst."), "update": _("Kontakt gespeichert."), "delete": _("Kontakt gelöscht.")}[
+            change.action
+        ]
 
     def open(self) -> None:
         self.dialog.open()

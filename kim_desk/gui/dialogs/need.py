@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
 from kim_desk.errors import ValidationError
 from kim_desk.gui import validation
 from kim_desk.gui.context import Context
+from kim_desk.gui.dialogs.record import RecordDialog
 from kim_desk.gui.elide import set_elided
 from kim_desk.gui.uiload import child, load_ui
 from kim_desk.i18n import _
@@ -28,9 +29,7 @@ from kim_desk.taxonomy import UNMET_NEEDS
 COLUMNS = 2
 
 
-class NeedDialog(QObject):
-    saved = Signal(object)  # the Change
-
+class NeedDialog(RecordDialog):
     def __init__(self, ctx: Context, parent: QWidget | None, client_id: int, client_name: str = "") -> None:
         super().__init__(parent)
         self.ctx = ctx
@@ -63,14 +62,8 @@ class NeedDialog(QObject):
         validation.clear(self.fields, self.message)
         self.ctx.runner.db(lambda store: note_unmet_need(store, need), self._written, self._failed)
 
-    def _written(self, change: Change) -> None:
-        self.ctx.notify(_("Bedarf ohne Angebot erfasst."))
-        self.ctx.changed(change)
-        self.saved.emit(change)
-        self.dialog.accept()
-
-    def _failed(self, error: Exception) -> None:
-        validation.report(self.fields, self.message, error, self.ctx.show_error)
+    def written_text(self, change: Change) -> str:
+        return _("Bedarf ohne Angebot erfasst.")
 
     def open(self) -> None:
         self.dialog.open()

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from PySide6.QtCore import QDate, QObject, Qt, Signal
+from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
@@ -23,6 +23,7 @@ from kim_desk.gui import validation
 from kim_desk.gui.accessibility import show_text
 from kim_desk.gui.context import Context
 from kim_desk.gui.dates import apply_date_formats
+from kim_desk.gui.dialogs.record import RecordDialog
 from kim_desk.gui.elide import set_elided
 from kim_desk.gui.uiload import child, load_ui
 from kim_desk.i18n import LANGUAGES, _
@@ -42,9 +43,7 @@ FACT_LABELS = {
 }  # fmt: skip
 
 
-class ReferralDialog(QObject):
-    saved = Signal(object)  # the Change
-
+class ReferralDialog(RecordDialog):
     def __init__(self, ctx: Context, parent: QWidget | None, client_id: int, *, case_id: int | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
@@ -165,14 +164,8 @@ class ReferralDialog(QObject):
         validation.clear(self.fields, self.message)
         self.ctx.runner.db(lambda store: refer(store, referral, known), self._written, self._failed)
 
-    def _written(self, change: Change) -> None:
-        self.ctx.notify(_("Vermittlung gespeichert."))
-        self.ctx.changed(change)
-        self.saved.emit(change)
-        self.dialog.accept()
-
-    def _failed(self, error: Exception) -> None:
-        validation.report(self.fields, self.message, error, self.ctx.show_error)
+    def written_text(self, change: Change) -> str:
+        return _("Vermittlung gespeichert.")
 
     def open(self) -> None:
         self.dialog.open()
