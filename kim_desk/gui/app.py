@@ -91,14 +91,14 @@ def run(paths: DataPaths, argv: list[str]) -> int:
     try:
         return _run(app, crash, paths)
     except KnownError as error:  # no console in the windowed bundle: the message as a dialog
-        gc.enable()
         QMessageBox.warning(None, _("KIM Desk"), str(error))
         return error.exit_code
     except Exception as exc:  # noqa: BLE001 - a bug before or after the event loop: same crash path
-        gc.enable()
         crash.report(type(exc), exc, exc.__traceback__, dialog=False)
         crash_dialog(str(paths.logs), None).exec()
         return 70
+    finally:
+        gc.enable()  # off since kim_desk.commands; on again at the first show, or here when the start ended early
 
 
 def _run(app: QApplication, crash: CrashHandler, paths: DataPaths) -> int:
@@ -106,7 +106,6 @@ def _run(app: QApplication, crash: CrashHandler, paths: DataPaths) -> int:
     apply_direction(app, i18n.ui_language())  # the wizard's and unlock dialog's Qt buttons in German too
     desk = open_or_create(paths, options)
     if desk is None:
-        gc.enable()
         return 1
     if not logging.getLogger("kim_desk").handlers:
         setup_logging(paths.logs)  # the first run made the folder only now
@@ -123,5 +122,5 @@ def _run(app: QApplication, crash: CrashHandler, paths: DataPaths) -> int:
     # Objects that live as long as the app leave the collector's reach: full collections on a
     # large heap would otherwise hold the interpreter lock long enough to stall the window.
     gc.freeze()
-    gc.enable()  # off since the start (kim_desk.commands), see there
+    gc.enable()  # off since the start (kim_desk.commands): collections run again from the first event on
     return int(app.exec())
