@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from kim_desk import tomlcache
 from kim_desk.deadlines import ALIGNMENTS, Length
 from kim_desk.errors import CatalogError
 from kim_desk.i18n import _
@@ -318,11 +318,9 @@ def load_catalog(folder: Path | None = None) -> Catalog:
     files = sorted(folder.glob("*.toml"))
     if not files:
         raise CatalogError([_("{folder}: keine Antragsarten gefunden").format(folder=folder)])
-    for path in files:
-        try:
-            data = tomllib.loads(path.read_text("utf-8"))
-        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-            problems.append(f"{path.name}: {exc}")
+    for path, data in tomlcache.parsed(files):
+        if isinstance(data, str):
+            problems.append(f"{path.name}: {data}")
             continue
         app_type, errors = parse_application_type(data, path.name)
         problems.extend(errors)

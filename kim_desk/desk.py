@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field
 
-from kim_desk import vault
+from kim_desk import tomlcache, vault
 from kim_desk.catalog import Catalog, load_catalog
 from kim_desk.clock import Clock
 from kim_desk.content.active import activate as activate_content
@@ -47,6 +47,7 @@ def opened_desk(paths: DataPaths, store: Store, key: bytes, keyring_refresh_due:
     """The desk around an opened store: the one place that activates the installed content pack, so the app's
     unlock screen and the command line print from the same forms."""
     activate_content(paths)  # the district's installed content pack, when whole and valid, overrides the shipped
+    tomlcache.use_cache(paths.cache)
     return Desk(paths, store, load_catalog(), key, keyring_refresh_due)
 
 

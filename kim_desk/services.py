@@ -7,11 +7,11 @@ Public facts only: a contact detail nobody has checked stays empty in the file a
 from __future__ import annotations
 
 import datetime as dt
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from kim_desk import tomlcache
 from kim_desk.catalog import _Checker as Checker
 from kim_desk.errors import CatalogError
 from kim_desk.i18n import LANGUAGES, N_, _
@@ -114,11 +114,9 @@ def load_services(folder: Path | None = None) -> dict[str, Service]:
     folder = folder or content_dir("forms", "services")
     services: dict[str, Service] = {}
     problems: list[str] = []
-    for path in sorted(folder.glob("*.toml")):
-        try:
-            data = tomllib.loads(path.read_text("utf-8"))
-        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-            problems.append(f"{path.name}: {exc}")
+    for path, data in tomlcache.parsed(sorted(folder.glob("*.toml"))):
+        if isinstance(data, str):
+            problems.append(f"{path.name}: {data}")
             continue
         service, errors = parse_service(data, path.name)
         problems.extend(errors)
