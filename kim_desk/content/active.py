@@ -6,7 +6,7 @@ import base64
 import datetime as dt
 import logging
 import sys
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from kim_desk import __version__, settings
 from kim_desk.content.install import (
@@ -26,8 +26,7 @@ log = logging.getLogger(__name__)
 _validated: set[tuple[str, int, str]] = set()  # (folder, version, app version) checked in this process
 
 
-@dataclass(frozen=True)
-class ContentStatus:
+class ContentStatus(NamedTuple):
     source: str  # "shipped" or "pack"
     version: int  # 0 for the shipped content
     published: str

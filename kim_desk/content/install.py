@@ -17,9 +17,10 @@ import logging
 import os
 import shutil
 import uuid
-from dataclasses import dataclass, field
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from types import MappingProxyType
+from typing import Any, NamedTuple
 
 from kim_desk import __version__
 from kim_desk.content.changes import describe_changes
@@ -38,13 +39,12 @@ STAGING_PREFIX = ".staging-"
 VALIDATED = ".validated-for"
 
 
-@dataclass(frozen=True)
-class ContentState:
+class ContentState(NamedTuple):
     current: int = 0  # 0: the content shipped with the app
     previous: int = 0
     installed_at: str = ""
     changes: tuple[str, ...] = ()  # what changed with the current pack, in German
-    refused: dict[str, Any] = field(default_factory=dict)  # the last refusal: at, version, reason
+    refused: Mapping[str, Any] = MappingProxyType({})  # the last refusal: at, version, reason (read-only)
 
     def to_json(self) -> bytes:
         data = {
@@ -52,7 +52,7 @@ class ContentState:
             "previous": self.previous,
             "installed_at": self.installed_at,
             "changes": list(self.changes),
-            "refused": self.refused,
+            "refused": dict(self.refused),
         }
         return json.dumps(data, ensure_ascii=False, indent=1).encode("utf-8")
 
@@ -109,8 +109,7 @@ def check_extracted(folder: Path) -> list[str]:
     return problems
 
 
-@dataclass(frozen=True)
-class Installed:
+class Installed(NamedTuple):
     version: int
     changes: tuple[str, ...]
 
@@ -123,14 +122,9 @@ def install_pack(paths: DataPaths, blob: bytes, public_key: bytes, now: dt.datet
     except PackRefused as refusal:
         with contextlib.suppress(KnownError):
             refused = {"at": now.isoformat(timespec="seconds"), "reason": str(refusal)}
-            _write_state(paths, _replace(state, refused=refused))
+            _write_state(paths, state._replace(refused=refused))
         log.warning("content_pack_refused")
         raise
-
-
-def _replace(state: ContentState, **changes: Any) -> ContentState:
-    data = {**state.__dict__, **changes}
-    return ContentState(**data)
 
 
 def _install(paths: DataPaths, blob: bytes, public_key: bytes, now: dt.datetime, state: ContentState) -> Installed:

@@ -8,7 +8,7 @@ from array import array
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import sqlcipher3
 
@@ -20,8 +20,7 @@ if TYPE_CHECKING:
     import sqlite_utils
 
 
-@dataclass(frozen=True)
-class Change:
+class Change(NamedTuple):
     """What a mutation changed, so a view knows what to redraw."""
 
     entity: str
