@@ -16,8 +16,7 @@ from kim_desk.store import Change, Store, audit
 from kim_desk.taxonomy import BARRIERS, CASE_STATUSES, CASE_TRANSITIONS, CHECKLIST_STATES, OUTCOMES
 
 
-@dataclass
-class ChecklistItem:
+class ChecklistItem(NamedTuple):
     id: int
     code: str
     label: str
@@ -26,8 +25,7 @@ class ChecklistItem:
     position: int
 
 
-@dataclass
-class Barrier:
+class Barrier(NamedTuple):
     id: int
     code: str
     noted_on: str

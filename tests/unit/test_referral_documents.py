@@ -201,7 +201,7 @@ def test_an_appointment_with_an_interpreter_request_offers_the_pool_sheet(desk: 
     client_id, _referral_id = _referral_with_canaries(desk)
     appointment = Appointment(client_id, dt.datetime(2026, 3, 12, 10, 30), topic="Canarina privat")
     appointment_id = create_appointment(desk.store, appointment).id
-    stored = dataclasses.replace(appointment, id=appointment_id)
+    stored = appointment._replace(id=appointment_id)
     assert "mediator-request" not in printing.appointment_target(stored).kinds
     request_mediator(desk.store, MediatorRequest(appointment_id, "fa", dt.date(2026, 3, 5)))
     target = printing.appointment_target(stored, mediator=True)
