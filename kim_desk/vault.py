@@ -18,7 +18,6 @@ import secrets
 import sys
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NamedTuple, Protocol
 
@@ -142,13 +141,13 @@ def _describe_keyring_error(exc: Exception) -> str:
     return _("Der Schlüsselbund antwortet nicht ({kind}).").format(kind=type(exc).__name__)
 
 
-@dataclass
 class UnlockResult:
-    key: bytes
-    method: str  # "keyring" | "passphrase" | "recovery"
-    notes: list[str] = field(default_factory=list)  # why the keyring was skipped, etc.
-    # after a passphrase unlock with refresh_keyring=False: refresh_keyring_slot is still to run
-    keyring_refresh_due: bool = False
+    def __init__(self, key: bytes, method: str, notes: list[str] | None = None) -> None:
+        self.key = key
+        self.method = method  # "keyring" | "passphrase" | "recovery"
+        self.notes: list[str] = notes or []  # why the keyring was skipped, etc.
+        # after a passphrase unlock with refresh_keyring=False: refresh_keyring_slot is still to run
+        self.keyring_refresh_due = False
 
 
 PassphraseSource = Callable[[str], str]  # gets the reason it is asked; returns the passphrase
