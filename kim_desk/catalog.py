@@ -10,7 +10,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from kim_desk import tomlcache
 from kim_desk.deadlines import ALIGNMENTS, Length
@@ -44,24 +44,21 @@ _RULE_WORDS = re.compile(
 _CODE = re.compile(r"^[a-z][a-z0-9_]{1,40}$")
 
 
-@dataclass(frozen=True)
-class Authority:
+class Authority(NamedTuple):
     name: str
     address: str = ""
     phone: str = ""
     url: str = ""
 
 
-@dataclass(frozen=True)
-class DocumentSpec:
+class DocumentSpec(NamedTuple):
     code: str
     label: str
     hint: str = ""
     required: bool = True
 
 
-@dataclass(frozen=True)
-class DeadlineSpec:
+class DeadlineSpec(NamedTuple):
     """One deadline of an application type. Entries sharing a code are one action (recommended + legal)."""
 
     code: str
@@ -74,14 +71,12 @@ class DeadlineSpec:
     working_day: bool = False  # ends on a weekend/holiday -> next working day (only where the law says so)
 
 
-@dataclass(frozen=True)
-class Step:
+class Step(NamedTuple):
     text: str
     basis: str = ""  # legal basis (§) of the rule the step states
 
 
-@dataclass(frozen=True)
-class FieldSpec:
+class FieldSpec(NamedTuple):
     code: str
     label: str
     source: str = ""
@@ -90,8 +85,7 @@ class FieldSpec:
     section: str = ""
 
 
-@dataclass(frozen=True)
-class ApplicationType:
+class ApplicationType(NamedTuple):
     code: str
     title: str
     stand: dt.date

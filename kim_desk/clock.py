@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
-from typing import Protocol
+from typing import NamedTuple, Protocol
 
 
 class Clock(Protocol):
@@ -20,8 +19,7 @@ class SystemClock:
         return dt.date.today()
 
 
-@dataclass
-class FixedClock:
+class FixedClock(NamedTuple):
     at: dt.datetime
 
     def now(self) -> dt.datetime:

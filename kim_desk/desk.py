@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, field
 
 from kim_desk import tomlcache, vault
 from kim_desk.catalog import Catalog, load_catalog
@@ -15,13 +14,16 @@ from kim_desk.store import Store, open_store
 log = logging.getLogger(__name__)
 
 
-@dataclass
 class Desk:
-    paths: DataPaths
-    store: Store
-    catalog: Catalog
-    key: bytes = field(default=b"", repr=False)  # needed for keyed backups; never logged or written
-    keyring_refresh_due: bool = False  # unlocked by passphrase; vault.refresh_keyring_slot still to run
+    def __init__(
+        self, paths: DataPaths, store: Store, catalog: Catalog, key: bytes = b"", keyring_refresh_due: bool = False
+    ) -> None:
+        self.paths = paths
+        self.store = store
+        self.catalog = catalog
+        self.key = key  # needed for keyed backups; never logged or written
+        # unlocked by passphrase: vault.refresh_keyring_slot still to run
+        self.keyring_refresh_due = keyring_refresh_due
 
     def close(self) -> None:
         self.store.close()

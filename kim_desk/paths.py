@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import os
 import sys
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 import platformdirs.api
 
@@ -35,8 +35,7 @@ def platform_data_dir() -> Path:
     return Path(_platform_dirs().user_data_dir)
 
 
-@dataclass(frozen=True)
-class DataPaths:
+class DataPaths(NamedTuple):
     root: Path
 
     @property

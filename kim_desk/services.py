@@ -7,9 +7,8 @@ Public facts only: a contact detail nobody has checked stays empty in the file a
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from kim_desk import tomlcache
 from kim_desk.catalog import _Checker as Checker
@@ -30,8 +29,7 @@ SERVICE_KINDS = {
 }
 
 
-@dataclass(frozen=True)
-class Contact:
+class Contact(NamedTuple):
     name: str = ""
     phone: str = ""
     email: str = ""
@@ -39,8 +37,7 @@ class Contact:
     url: str = ""
 
 
-@dataclass(frozen=True)
-class Service:
+class Service(NamedTuple):
     code: str
     title: str
     kind: str

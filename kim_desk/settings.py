@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import base64
 import json
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from kim_desk.errors import UsageError, ValidationError
 from kim_desk.i18n import LANGUAGES, N_, _
@@ -13,8 +12,7 @@ from kim_desk.store import Store
 from kim_desk.taxonomy import MUNICIPALITIES
 
 
-@dataclass(frozen=True)
-class Setting:
+class Setting(NamedTuple):
     key: str
     type: type
     default: Any

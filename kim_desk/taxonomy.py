@@ -6,13 +6,12 @@ German source text marked for translation and translated when shown.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from kim_desk.i18n import N_
 
 
-@dataclass(frozen=True)
-class Code:
+class Code(NamedTuple):
     code: str
     title: str  # German source, translate with _() when shown
 

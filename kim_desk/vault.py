@@ -17,9 +17,8 @@ import os
 import secrets
 import sys
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, NamedTuple, Protocol
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
@@ -45,8 +44,7 @@ MIN_PASSPHRASE_LENGTH = 10
 _CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 
 
-@dataclass(frozen=True)
-class KdfParams:
+class KdfParams(NamedTuple):
     iterations: int = 3
     lanes: int = 4
     memory_kib: int = 64 * 1024
@@ -142,13 +140,13 @@ def _describe_keyring_error(exc: Exception) -> str:
     return _("Der Schlüsselbund antwortet nicht ({kind}).").format(kind=type(exc).__name__)
 
 
-@dataclass
 class UnlockResult:
-    key: bytes
-    method: str  # "keyring" | "passphrase" | "recovery"
-    notes: list[str] = field(default_factory=list)  # why the keyring was skipped, etc.
-    # after a passphrase unlock with refresh_keyring=False: refresh_keyring_slot is still to run
-    keyring_refresh_due: bool = False
+    def __init__(self, key: bytes, method: str, notes: list[str] | None = None) -> None:
+        self.key = key
+        self.method = method  # "keyring" | "passphrase" | "recovery"
+        self.notes: list[str] = notes or []  # why the keyring was skipped, etc.
+        # after a passphrase unlock with refresh_keyring=False: refresh_keyring_slot is still to run
+        self.keyring_refresh_due = False
 
 
 PassphraseSource = Callable[[str], str]  # gets the reason it is asked; returns the passphrase

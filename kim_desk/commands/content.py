@@ -36,7 +36,7 @@ def run_status(args: argparse.Namespace, paths: DataPaths) -> int:
 
     status = content_status(paths, _now())
     if args.json:
-        print_json(status.__dict__)
+        print_json(status._asdict())
         return 0
     if status.source == "pack":
         print(

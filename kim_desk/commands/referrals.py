@@ -52,7 +52,7 @@ def list_services(args: argparse.Namespace, paths: DataPaths) -> int:
     rows = [
         {"code": s.code, "title": s.title, "kind": s.kind, "provider": s.provider, "target_group": s.target_group,
          "municipalities": list(s.municipalities), "languages": list(s.languages), "stand": s.stand.isoformat(),
-         "contact": s.contact.__dict__, "how_to_refer": s.how_to_refer}
+         "contact": s.contact._asdict(), "how_to_refer": s.how_to_refer}
         for s in chosen
     ]  # fmt: skip
     if args.json:

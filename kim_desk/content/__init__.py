@@ -8,7 +8,3 @@ pack only if the signature verifies with the district key it pinned at enrolment
 version is newer than the installed one (no rollback), it has not expired, and every
 file is listed, hashed right and valid for this app.
 """
-
-from kim_desk.content.pack import Manifest, PackRefused, build_pack, read_pack
-
-__all__ = ["Manifest", "PackRefused", "build_pack", "read_pack"]

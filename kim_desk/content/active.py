@@ -6,17 +6,11 @@ import base64
 import datetime as dt
 import logging
 import sys
-from dataclasses import dataclass
+from pathlib import Path
+from typing import NamedTuple
 
 from kim_desk import __version__, settings
-from kim_desk.content.install import (
-    ContentState,
-    active_root,
-    installed_manifest,
-    mark_validated,
-    read_state,
-    validated_for_this_app,
-)
+from kim_desk.content.state import ContentState, mark_validated, read_state, validated_for_this_app
 from kim_desk.i18n import translator
 from kim_desk.paths import DataPaths
 from kim_desk.resources import use_installed_content
@@ -26,8 +20,7 @@ log = logging.getLogger(__name__)
 _validated: set[tuple[str, int, str]] = set()  # (folder, version, app version) checked in this process
 
 
-@dataclass(frozen=True)
-class ContentStatus:
+class ContentStatus(NamedTuple):
     source: str  # "shipped" or "pack"
     version: int  # 0 for the shipped content
     published: str
@@ -41,8 +34,9 @@ class ContentStatus:
 
 def activate(paths: DataPaths) -> int:
     """Use the installed pack if it is whole and valid for this app version; returns its version (0: shipped)."""
-    folder = active_root(paths)
-    version = read_state(paths).current if folder is not None else 0
+    state = read_state(paths)
+    folder = _pack_root(paths, state) if state.current else None
+    version = state.current if folder is not None else 0
     if folder is not None and (str(folder), version, __version__) not in _validated:
         if not validated_for_this_app(folder):
             from kim_desk.content.validate import content_problems  # reportlab & co: only when checking
@@ -64,13 +58,22 @@ def activate(paths: DataPaths) -> int:
     return version
 
 
+def _pack_root(paths: DataPaths, state: ContentState) -> Path | None:
+    # the pack module (zipfile, Ed25519) is imported only where a pack is installed: not at every start
+    from kim_desk.content.install import active_root
+
+    return active_root(paths, state)
+
+
 def pinned_key(store: Store) -> bytes | None:
     value = settings.get(store, "content_key")
     return base64.b64decode(value) if value else None
 
 
 def content_status(paths: DataPaths, now: dt.datetime) -> ContentStatus:
-    state: ContentState = read_state(paths)
+    from kim_desk.content.install import active_root, installed_manifest  # see _pack_root
+
+    state = read_state(paths)
     in_use = active_root(paths, state) is not None
     manifest = installed_manifest(paths, state.current) if in_use else None
     refusal = state.refused.get("reason", "") if state.refused else ""

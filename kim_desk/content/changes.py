@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import hashlib
 from pathlib import Path
 
@@ -52,10 +51,10 @@ def describe_changes(old_root: Path | None, new_root: Path) -> tuple[str, ...]:
                 lines.append(_("Antragsart entfernt: {title}").format(title=before.title))
             elif before is not None and after is not None and before != after:
                 changed = []
-                for spec in dataclasses.fields(after):
-                    if spec.name in _IGNORED or getattr(before, spec.name, None) == getattr(after, spec.name):
+                for name in after._fields:
+                    if name in _IGNORED or getattr(before, name, None) == getattr(after, name):
                         continue
-                    word = _(_FIELD_WORDS.get(spec.name, N_("Texte")))
+                    word = _(_FIELD_WORDS.get(name, N_("Texte")))
                     if word not in changed:
                         changed.append(word)
                 if changed:

@@ -12,76 +12,24 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import hashlib
-import json
 import logging
 import os
 import shutil
 import uuid
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import NamedTuple
 
-from kim_desk import __version__
 from kim_desk.content.changes import describe_changes
 from kim_desk.content.pack import MANIFEST, SIGNATURE, Manifest, PackRefused, parse_manifest, read_pack
+from kim_desk.content.state import ContentState, content_root, mark_validated, pack_dir, read_state, write_state
 from kim_desk.errors import KnownError, StorageError
-from kim_desk.fileutil import storage_error, write_atomic
+from kim_desk.fileutil import storage_error
 from kim_desk.i18n import _
 from kim_desk.paths import DataPaths
 
 log = logging.getLogger(__name__)
 
-STATE = "state.json"
 STAGING_PREFIX = ".staging-"
-# The app version whose checks (content_problems, ~0.5-1 s) the pack passed. Its files are hashed
-# against the signed manifest at every start, so the checks need repeating only after an app update.
-VALIDATED = ".validated-for"
-
-
-@dataclass(frozen=True)
-class ContentState:
-    current: int = 0  # 0: the content shipped with the app
-    previous: int = 0
-    installed_at: str = ""
-    changes: tuple[str, ...] = ()  # what changed with the current pack, in German
-    refused: dict[str, Any] = field(default_factory=dict)  # the last refusal: at, version, reason
-
-    def to_json(self) -> bytes:
-        data = {
-            "current": self.current,
-            "previous": self.previous,
-            "installed_at": self.installed_at,
-            "changes": list(self.changes),
-            "refused": self.refused,
-        }
-        return json.dumps(data, ensure_ascii=False, indent=1).encode("utf-8")
-
-
-def content_root(paths: DataPaths) -> Path:
-    return paths.root / "content"
-
-
-def pack_dir(paths: DataPaths, version: int) -> Path:
-    return content_root(paths) / "packs" / str(version)
-
-
-def read_state(paths: DataPaths) -> ContentState:
-    """The recorded state; a missing or damaged state file means the shipped content."""
-    try:
-        raw = json.loads((content_root(paths) / STATE).read_text("utf-8"))
-        return ContentState(
-            current=int(raw.get("current", 0)),
-            previous=int(raw.get("previous", 0)),
-            installed_at=str(raw.get("installed_at", "")),
-            changes=tuple(str(c) for c in raw.get("changes", [])),
-            refused=dict(raw.get("refused") or {}),
-        )
-    except (OSError, ValueError, TypeError, AttributeError):
-        return ContentState()
-
-
-def _write_state(paths: DataPaths, state: ContentState) -> None:
-    write_atomic(content_root(paths) / STATE, state.to_json())
 
 
 def installed_manifest(paths: DataPaths, version: int) -> Manifest | None:
@@ -109,8 +57,7 @@ def check_extracted(folder: Path) -> list[str]:
     return problems
 
 
-@dataclass(frozen=True)
-class Installed:
+class Installed(NamedTuple):
     version: int
     changes: tuple[str, ...]
 
@@ -123,14 +70,9 @@ def install_pack(paths: DataPaths, blob: bytes, public_key: bytes, now: dt.datet
     except PackRefused as refusal:
         with contextlib.suppress(KnownError):
             refused = {"at": now.isoformat(timespec="seconds"), "reason": str(refusal)}
-            _write_state(paths, _replace(state, refused=refused))
+            write_state(paths, state._replace(refused=refused))
         log.warning("content_pack_refused")
         raise
-
-
-def _replace(state: ContentState, **changes: Any) -> ContentState:
-    data = {**state.__dict__, **changes}
-    return ContentState(**data)
 
 
 def _install(paths: DataPaths, blob: bytes, public_key: bytes, now: dt.datetime, state: ContentState) -> Installed:
@@ -186,7 +128,7 @@ def _install(paths: DataPaths, blob: bytes, public_key: bytes, now: dt.datetime,
         installed_at=now.isoformat(timespec="seconds"),
         changes=changes,
     )
-    _write_state(paths, new_state)  # the one step that makes the new pack current
+    write_state(paths, new_state)  # the one step that makes the new pack current
     _prune(paths, keep={new_state.current, new_state.previous})
     log.info("content_pack_installed", extra={"version": pack.manifest.version})
     return Installed(pack.manifest.version, changes)
@@ -205,21 +147,8 @@ def rollback(paths: DataPaths, now: dt.datetime) -> ContentState:
         installed_at=now.isoformat(timespec="seconds"),
         changes=(_("Inhaltspaket Version {version} zurückgenommen.").format(version=state.current),),
     )
-    _write_state(paths, new_state)
+    write_state(paths, new_state)
     return new_state
-
-
-def mark_validated(folder: Path) -> None:
-    """Note that the pack in `folder` passed this app version's checks; a failed write only costs a re-check."""
-    with contextlib.suppress(OSError, KnownError):
-        write_atomic(folder / VALIDATED, __version__.encode("utf-8"))
-
-
-def validated_for_this_app(folder: Path) -> bool:
-    try:
-        return (folder / VALIDATED).read_text("utf-8") == __version__
-    except (OSError, UnicodeDecodeError):
-        return False
 
 
 def active_root(paths: DataPaths, state: ContentState | None = None) -> Path | None:

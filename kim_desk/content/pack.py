@@ -10,9 +10,8 @@ import json
 import re
 import zipfile
 import zlib
-from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
-from typing import Any
+from typing import Any, NamedTuple
 
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
@@ -40,8 +39,7 @@ class PackRefused(KnownError):
     """A pack that is not installed; the message says why in plain words."""
 
 
-@dataclass(frozen=True)
-class Manifest:
+class Manifest(NamedTuple):
     version: int
     published: dt.datetime
     expires: dt.datetime
@@ -61,12 +59,14 @@ class Manifest:
         return json.dumps(data, ensure_ascii=False, sort_keys=True, indent=1).encode("utf-8")
 
 
-@dataclass(frozen=True)
-class Pack:
+class Pack(NamedTuple):
     manifest: Manifest
     manifest_bytes: bytes
     signature: bytes
-    files: dict[str, bytes] = field(repr=False)
+    files: dict[str, bytes]
+
+    def __repr__(self) -> str:  # without the files' bytes
+        return f"Pack(manifest={self.manifest!r}, manifest_bytes={self.manifest_bytes!r}, signature={self.signature!r})"
 
 
 def _iso(value: dt.datetime) -> str:

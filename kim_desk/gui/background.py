@@ -17,7 +17,6 @@ import sys
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from typing import Any
 
 from PySide6.QtCore import QObject, QRunnable, QThread, QThreadPool, Signal, Slot
@@ -71,14 +70,23 @@ class Progress:
             self._report(done, total, self.text)
 
 
-@dataclass
 class Job:
-    fn: Callable[..., Any]
-    on_done: Done | None
-    on_error: Failed | None
-    progress: Progress | None = None
-    needs_store: bool = True
-    cancelled: bool = field(default=False)
+    __slots__ = ("cancelled", "fn", "needs_store", "on_done", "on_error", "progress")
+
+    def __init__(
+        self,
+        fn: Callable[..., Any],
+        on_done: Done | None,
+        on_error: Failed | None,
+        progress: Progress | None = None,
+        needs_store: bool = True,
+    ) -> None:
+        self.fn = fn
+        self.on_done = on_done
+        self.on_error = on_error
+        self.progress = progress
+        self.needs_store = needs_store
+        self.cancelled = False
 
 
 class _Relay(QObject):

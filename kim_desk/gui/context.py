@@ -40,16 +40,25 @@ class GuiOptions:
     warm_up: bool | None = None
 
 
-@dataclass
 class Context:
-    paths: DataPaths
-    catalog: Catalog
-    runner: Runner
-    options: GuiOptions
-    notify: Callable[[str], None] = print  # replaced by the main window's status bar
-    show_error: Callable[[Exception], None] = print  # replaced by the main window
-    # every successful mutation is reported here; the main window passes it to every open view
-    changed: Callable[[Change], None] = field(default=lambda _change: None)
+    def __init__(
+        self,
+        paths: DataPaths,
+        catalog: Catalog,
+        runner: Runner,
+        options: GuiOptions,
+        notify: Callable[[str], None] = print,  # the main window passes its status bar
+        show_error: Callable[[Exception], None] = print,  # and its error display
+        # every successful mutation is reported here; the main window passes it to every open view
+        changed: Callable[[Change], None] = lambda _change: None,
+    ) -> None:
+        self.paths = paths
+        self.catalog = catalog
+        self.runner = runner
+        self.options = options
+        self.notify = notify
+        self.show_error = show_error
+        self.changed = changed
 
     def today(self) -> dt.date:
         return self.options.clock.today()

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from dataclasses import dataclass
 from decimal import Decimal
 from functools import cache
+from typing import NamedTuple
 
 from babel import Locale
 from babel import dates as babel_dates
@@ -24,8 +24,7 @@ DOMAIN = "kim_desk"
 SOURCE_LANGUAGE = "de"
 
 
-@dataclass(frozen=True)
-class Language:
+class Language(NamedTuple):
     code: str  # gettext/Babel locale code
     native_name: str  # the language's name in its own script
     german_name: str

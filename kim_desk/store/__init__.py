@@ -6,9 +6,8 @@ import contextlib
 import datetime as dt
 from array import array
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import sqlcipher3
 
@@ -20,8 +19,7 @@ if TYPE_CHECKING:
     import sqlite_utils
 
 
-@dataclass(frozen=True)
-class Change:
+class Change(NamedTuple):
     """What a mutation changed, so a view knows what to redraw."""
 
     entity: str
@@ -29,13 +27,13 @@ class Change:
     action: str  # create | update | delete
 
 
-@dataclass
 class Store:
-    conn: Connection
-    path: Path
-    clock: Clock = field(default_factory=SystemClock)
-    actor: str = "desk"
-    _depth: int = 0
+    def __init__(self, conn: Connection, path: Path, clock: Clock | None = None, actor: str = "desk") -> None:
+        self.conn = conn
+        self.path = path
+        self.clock: Clock = clock or SystemClock()
+        self.actor = actor
+        self._depth = 0  # nesting of transaction(): savepoints inside the outer one
 
     @property
     def db(self) -> sqlite_utils.Database:

@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from kim_desk import validate
 from kim_desk.errors import NotFound, ValidationError
@@ -13,8 +12,7 @@ from kim_desk.store import Change, Store, audit
 from kim_desk.taxonomy import APPOINTMENT_STATUSES
 
 
-@dataclass
-class Appointment:
+class Appointment(NamedTuple):
     client_id: int
     starts_at: dt.datetime
     duration_min: int = 30

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from kim_desk.store import Store
 
@@ -31,8 +31,7 @@ def record(store: Store, action: str, entity: str, entity_id: int | None = None)
     )
 
 
-@dataclass(frozen=True)
-class AuditCheck:
+class AuditCheck(NamedTuple):
     events: int
     first_bad_id: int | None
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from kim_desk import validate
 from kim_desk.catalog import ApplicationType, Catalog, DeadlineSpec
@@ -16,8 +16,7 @@ from kim_desk.store import Change, Store, audit
 from kim_desk.taxonomy import BARRIERS, CASE_STATUSES, CASE_TRANSITIONS, CHECKLIST_STATES, OUTCOMES
 
 
-@dataclass
-class ChecklistItem:
+class ChecklistItem(NamedTuple):
     id: int
     code: str
     label: str
@@ -26,8 +25,7 @@ class ChecklistItem:
     position: int
 
 
-@dataclass
-class Barrier:
+class Barrier(NamedTuple):
     id: int
     code: str
     noted_on: str
@@ -72,8 +70,7 @@ ANCHOR_COLUMNS = {"moved_in": "moved_in_on", "notice_received": "notice_received
 _ACTION_ANCHORS = ("moved_in", "permit_expires", "period_ends")  # the deadline asks to apply: done once submitted
 
 
-@dataclass(frozen=True)
-class Due:
+class Due(NamedTuple):
     """A deadline of a case with its date."""
 
     spec: DeadlineSpec

@@ -6,8 +6,7 @@ Notes stay on the desk; the report counts only codes (service, outcome, need cat
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from kim_desk import validate
 from kim_desk.errors import NotFound
@@ -16,8 +15,7 @@ from kim_desk.store import Change, Store, audit
 from kim_desk.taxonomy import MEDIATOR_RESULTS, REFERRAL_OUTCOMES, UNMET_NEEDS
 
 
-@dataclass
-class Referral:
+class Referral(NamedTuple):
     client_id: int
     service_code: str
     referred_on: dt.date
@@ -28,8 +26,7 @@ class Referral:
     id: int | None = None
 
 
-@dataclass
-class UnmetNeed:
+class UnmetNeed(NamedTuple):
     client_id: int
     category: str
     noted_on: dt.date
@@ -37,8 +34,7 @@ class UnmetNeed:
     id: int | None = None
 
 
-@dataclass
-class MediatorRequest:
+class MediatorRequest(NamedTuple):
     appointment_id: int
     language: str
     requested_on: dt.date

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from kim_desk.names import index_terms, query_terms
 from kim_desk.store import Store
@@ -48,8 +48,7 @@ def _match(terms: list[tuple[str, set[str]]]) -> str | None:
     return " AND ".join(groups) if groups else None
 
 
-@dataclass(frozen=True)
-class Hit:
+class Hit(NamedTuple):
     client_id: int
     score: float
 

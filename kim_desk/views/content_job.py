@@ -15,8 +15,9 @@ import httpx
 
 from kim_desk import settings
 from kim_desk.catalog import Catalog
-from kim_desk.content.install import install_pack, read_state
+from kim_desk.content.install import install_pack
 from kim_desk.content.pack import MAX_PACK_BYTES, PackRefused
+from kim_desk.content.state import read_state
 from kim_desk.i18n import _
 from kim_desk.paths import DataPaths
 from kim_desk.store import Store

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from kim_desk.catalog import Catalog
 from kim_desk.i18n import N_
@@ -29,8 +29,7 @@ LIST_LIMIT = 300  # rows of one Today list; more is not readable, and costs the 
 CASE_LIST_LIMIT = 2000  # open applications listed at once; the filters narrow the rest
 
 
-@dataclass(frozen=True, slots=True)
-class ClientRow:
+class ClientRow(NamedTuple):
     family_name: str
     given_names: str
     birth_date: str
@@ -108,8 +107,7 @@ def client_names(store: Store, ids: set[int]) -> dict[int, str]:
     return {int(r["id"]): f"{r['family_name']}, {r['given_names']}".strip(", ") for r in rows}
 
 
-@dataclass(frozen=True)
-class Booked:
+class Booked(NamedTuple):
     appointment: Appointment
     client_name: str
     interpreter: bool = False  # an interpreter was requested: the pool's sheet can be printed
@@ -133,8 +131,7 @@ def appointments_between(store: Store, start: dt.date, end: dt.date) -> list[Boo
     return [Booked(a, names.get(a.client_id, ""), a.id in asked) for a in found]
 
 
-@dataclass(frozen=True)
-class Deadline:
+class Deadline(NamedTuple):
     due: str
     kind: str  # German source label (catalogue or fixed), translate when shown
     client_id: int
@@ -145,8 +142,7 @@ class Deadline:
     latest: str = ""  # "Spätestens am" (ISO date): the legal limit
 
 
-@dataclass(frozen=True)
-class Stalled:
+class Stalled(NamedTuple):
     case_id: int
     client_id: int
     client_name: str
@@ -156,19 +152,19 @@ class Stalled:
     days: int
 
 
-@dataclass
-class TodayData:
-    appointments: list[Booked] = field(default_factory=list)
-    deadlines: list[Deadline] = field(default_factory=list)
-    stalled: list[Stalled] = field(default_factory=list)
-    follow_ups: list[FollowUp] = field(default_factory=list)  # referrals without an answer for 4 weeks
+class TodayData(NamedTuple):
+    appointments: list[Booked]
+    deadlines: list[Deadline]
+    stalled: list[Stalled]
+    follow_ups: list[FollowUp]  # referrals without an answer for 4 weeks
 
 
 PERMIT_EXPIRY = N_("Aufenthaltstitel läuft ab")
 
 
 def today_overview(store: Store, catalog: Catalog, today: dt.date) -> TodayData:
-    data = TodayData(appointments=appointments_between(store, today, today + dt.timedelta(days=1)))
+    appointments = appointments_between(store, today, today + dt.timedelta(days=1))
+    deadlines: list[Deadline] = []
     horizon = (today + dt.timedelta(days=DEADLINE_DAYS)).isoformat()
     # the names are joined to the LIMIT's rows only: joining first read a client page per case in range
     for row in store.rows(
@@ -186,7 +182,7 @@ def today_overview(store: Store, catalog: Catalog, today: dt.date) -> TodayData:
         # a recommendation that has passed gives way to the legal limit still ahead
         due = latest if latest and row["deadline"] < today.isoformat() <= latest else row["deadline"]
         recommended = due if latest and due < latest else ""
-        data.deadlines.append(
+        deadlines.append(
             Deadline(due, label, int(row["client_id"]), name, int(row["id"]), row["type_code"],
                      recommended, latest)
         )  # fmt: skip
@@ -196,14 +192,12 @@ def today_overview(store: Store, catalog: Catalog, today: dt.date) -> TodayData:
         (today.isoformat(), horizon, LIST_LIMIT),
     ):
         name = f"{row['family_name']}, {row['given_names']}"
-        data.deadlines.append(
+        deadlines.append(
             Deadline(row["permit_expires"], PERMIT_EXPIRY, int(row["id"]), name, latest=row["permit_expires"])
         )
-    data.deadlines.sort(key=lambda d: (d.due, d.client_name))
-    del data.deadlines[LIST_LIMIT:]
-    data.stalled = stalled_cases(store, today)
-    data.follow_ups = follow_ups(store, today)
-    return data
+    deadlines.sort(key=lambda d: (d.due, d.client_name))
+    del deadlines[LIST_LIMIT:]
+    return TodayData(appointments, deadlines, stalled_cases(store, today), follow_ups(store, today))
 
 
 def stalled_cases(store: Store, today: dt.date) -> list[Stalled]:
@@ -235,8 +229,7 @@ def stalled_cases(store: Store, today: dt.date) -> list[Stalled]:
     ]
 
 
-@dataclass(frozen=True)
-class CaseRow:
+class CaseRow(NamedTuple):
     case_id: int
     client_id: int
     client_name: str
@@ -250,8 +243,7 @@ class CaseRow:
         return bool(self.deadline) and self.deadline < today.isoformat()
 
 
-@dataclass(frozen=True)
-class CaseQuery:
+class CaseQuery(NamedTuple):
     """Filter and order of the open-applications list; run as SQL so 100,000 clients stay fast."""
 
     type_code: str | None = None
@@ -309,15 +301,14 @@ def open_case_rows(store: Store, query: CaseQuery | None = None) -> list[CaseRow
     ]
 
 
-@dataclass
-class ClientFile:
+class ClientFile(NamedTuple):
     client: Client
     cases: list[Case]
     appointments: list[Appointment]
     contacts: list[Contact]
-    referrals: list[Referral] = field(default_factory=list)
-    needs: list[UnmetNeed] = field(default_factory=list)
-    interpreter: set[int] = field(default_factory=set)  # appointment ids with an interpreter request
+    referrals: list[Referral]
+    needs: list[UnmetNeed]
+    interpreter: set[int]  # appointment ids with an interpreter request
 
 
 def client_file(store: Store, client_id: int) -> ClientFile:
@@ -333,8 +324,7 @@ def client_file(store: Store, client_id: int) -> ClientFile:
     )
 
 
-@dataclass
-class CaseFile:
+class CaseFile(NamedTuple):
     case: Case
     client_name: str
     history: list[tuple[str, str]]  # (status, changed_on)

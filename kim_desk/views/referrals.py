@@ -6,7 +6,7 @@ An offer's contact detail that nobody has checked is shown as "nicht bekannt", n
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from kim_desk.errors import CatalogError
 from kim_desk.i18n import LANGUAGES, N_, _
@@ -57,8 +57,7 @@ def facts(service: Service) -> dict[str, str]:
     }
 
 
-@dataclass(frozen=True)
-class Offers:
+class Offers(NamedTuple):
     """The offers open to one client: those of their municipality, the ones in their language first."""
 
     client_name: str
@@ -74,8 +73,7 @@ def offers_for(store: Store, services: dict[str, Service], client_id: int) -> Of
     return Offers(client.display_name, client.municipality, language, found)
 
 
-@dataclass(frozen=True)
-class FollowUp:
+class FollowUp(NamedTuple):
     """A referral still open after FOLLOW_UP_WEEKS: Today asks for its outcome."""
 
     referral_id: int

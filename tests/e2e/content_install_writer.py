@@ -9,8 +9,9 @@ from pathlib import Path
 import kim_desk.content.validate
 import kim_desk.documents.templates
 import kim_desk.i18n.po
-from kim_desk.content.install import install_pack, read_state
+from kim_desk.content.install import install_pack
 from kim_desk.content.pack import PackRefused
+from kim_desk.content.state import read_state
 from kim_desk.paths import DataPaths
 
 # what installing imports on its first use (the start of the app does not need it), imported before "ready"

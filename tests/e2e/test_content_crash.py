@@ -15,8 +15,9 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from kim_desk.content.active import activate
-from kim_desk.content.install import check_extracted, pack_dir, read_state
+from kim_desk.content.install import check_extracted
 from kim_desk.content.pack import build_pack
+from kim_desk.content.state import pack_dir, read_state
 from kim_desk.paths import DataPaths
 from kim_desk.resources import resource_dir, use_installed_content
 

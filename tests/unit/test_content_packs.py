@@ -17,8 +17,9 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from kim_desk import settings
 from kim_desk.catalog import load_catalog
 from kim_desk.content.active import activate, content_status
-from kim_desk.content.install import install_pack, read_state, rollback
+from kim_desk.content.install import install_pack, rollback
 from kim_desk.content.pack import MANIFEST, PackRefused, build_pack
+from kim_desk.content.state import read_state
 from kim_desk.desk import Desk
 from kim_desk.paths import DataPaths
 from kim_desk.resources import resource_dir, use_installed_content

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import re
 from pathlib import Path
 
@@ -70,6 +69,6 @@ def test_a_map_naming_a_missing_pdf_field_is_refused(tmp_path: Path) -> None:
 def test_a_type_without_official_form(tmp_path: Path) -> None:
     data = sample_data()
     assert data.case is not None
-    kind = dataclasses.replace(data.case.type, acroform="")
+    kind = data.case.type._replace(acroform="")
     with pytest.raises(TemplateError, match=re.escape("kein amtliches Formular")):
         fill(kind, data, tmp_path / "x.pdf")

@@ -73,9 +73,7 @@ def test_unknown_language_and_kind(tmp_path: Path) -> None:
 def test_unknown_field_source_names_the_field(tmp_path: Path) -> None:
     data = sample_data()
     assert data.case is not None
-    kind = dataclasses.replace(
-        data.case.type, fields=(FieldSpec("shoe_size", "Schuhgröße", source="client.shoe_size"),)
-    )
+    kind = data.case.type._replace(fields=(FieldSpec("shoe_size", "Schuhgröße", source="client.shoe_size"),))
     broken = dataclasses.replace(data, case=dataclasses.replace(data.case, type=kind))
     with pytest.raises(KnownError, match=re.escape("Feld „shoe_size“: unbekannte Datenquelle „client.shoe_size“")):
         render("application-aid", broken, "de", tmp_path / "aid.pdf")

@@ -111,8 +111,8 @@ def test_an_rtl_slip_is_set_right_aligned_with_its_title_in_the_clients_language
 def test_the_slip_prints_what_the_catalogue_knows_of_a_contact(tmp_path: Path) -> None:
     data = sample_data()
     assert data.referral is not None
-    contact = dataclasses.replace(data.referral.service.contact, phone="02581 53-1234", address="Waldenburger Str. 2")
-    service = dataclasses.replace(data.referral.service, contact=contact)
+    contact = data.referral.service.contact._replace(phone="02581 53-1234", address="Waldenburger Str. 2")
+    service = data.referral.service._replace(contact=contact)
     known = dataclasses.replace(data, referral=dataclasses.replace(data.referral, service=service))
     text = pdf_text(render("referral", known, "ar", tmp_path / "k.pdf"))
     assert "Telefon: 02581 53-1234" in text and "Adresse: Waldenburger Str. 2" in text
@@ -201,7 +201,7 @@ def test_an_appointment_with_an_interpreter_request_offers_the_pool_sheet(desk: 
     client_id, _referral_id = _referral_with_canaries(desk)
     appointment = Appointment(client_id, dt.datetime(2026, 3, 12, 10, 30), topic="Canarina privat")
     appointment_id = create_appointment(desk.store, appointment).id
-    stored = dataclasses.replace(appointment, id=appointment_id)
+    stored = appointment._replace(id=appointment_id)
     assert "mediator-request" not in printing.appointment_target(stored).kinds
     request_mediator(desk.store, MediatorRequest(appointment_id, "fa", dt.date(2026, 3, 5)))
     target = printing.appointment_target(stored, mediator=True)

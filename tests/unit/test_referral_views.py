@@ -3,7 +3,6 @@ an interpreter request (kim_desk/views/referrals.py, store/referrals.py)."""
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 
 from kim_desk.services import Contact, load_services
@@ -28,13 +27,13 @@ DAY = TODAY.date()
 
 def test_facts_say_not_known_and_never_invent_a_detail() -> None:
     service = load_services()["fit"]
-    shown = referrals.facts(dataclasses.replace(service, contact=Contact(name="KIM", phone="02581 53-0")))
+    shown = referrals.facts(service._replace(contact=Contact(name="KIM", phone="02581 53-0")))
     assert shown["phone"] == "02581 53-0" and shown["contact_name"] == "KIM"
     assert shown["email"] == shown["address"] == shown["url"] == "nicht bekannt"
     assert shown["languages"] == "nicht bekannt"  # the catalogue names none
     assert shown["provider"] == service.provider
     assert shown["stand"].strip("\u2068\u2069") == service.stand.strftime("%d.%m.%Y")
-    assert referrals.facts(dataclasses.replace(service, languages=("ar", "fa")))["languages"] == "العربية, فارسی"
+    assert referrals.facts(service._replace(languages=("ar", "fa")))["languages"] == "العربية, فارسی"
 
 
 def test_follow_ups_are_open_referrals_older_than_four_weeks(empty_desk) -> None:  # type: ignore[no-untyped-def]
@@ -57,8 +56,8 @@ def test_offers_for_a_client_put_their_language_first(empty_desk) -> None:  # ty
     store = empty_desk.store
     client_id = create_client(store, Client(family_name="Haddad", municipality="telgte", languages=["ar"])).id
     catalogue = load_services()
-    catalogue["fit"] = dataclasses.replace(catalogue["fit"], languages=("ar",))
-    catalogue["mbe"] = dataclasses.replace(catalogue["mbe"], municipalities=("ahlen",))
+    catalogue["fit"] = catalogue["fit"]._replace(languages=("ar",))
+    catalogue["mbe"] = catalogue["mbe"]._replace(municipalities=("ahlen",))
     offers = referrals.offers_for(store, catalogue, client_id)
     assert (offers.municipality, offers.language) == ("telgte", "ar")
     codes = [s.code for s in offers.services]

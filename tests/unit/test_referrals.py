@@ -100,7 +100,9 @@ def test_cli_lists_services_and_records_a_referral(desk, capsys, monkeypatch, tm
     secret.write_text(PASSPHRASE, "utf-8")
     monkeypatch.setenv("KIM_DESK_PASSPHRASE_FILE", str(secret))
     assert main(["services", "--json", "--municipality", "telgte"]) == 0
-    assert {row["code"] for row in json.loads(capsys.readouterr().out)} >= REQUIRED
+    offers = json.loads(capsys.readouterr().out)
+    assert {row["code"] for row in offers} >= REQUIRED
+    assert all(set(row["contact"]) == {"name", "phone", "email", "address", "url"} for row in offers)  # an object
     assert main(["--data-dir", root, "referral", "add", str(client_id), "--service", "jmd"]) == 0
     capsys.readouterr()
     assert main(["--data-dir", root, "referrals", "--json"]) == 0

@@ -3,7 +3,6 @@ pool for an interpreter (Sprachmittlung) and records whether one came."""
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 
 import shiboken6
@@ -237,8 +236,8 @@ class AppointmentDialog(QObject):
         day: dt.date = self.date.date().toPython()  # type: ignore[assignment]
         clock: dt.time = self.time.time().toPython()  # type: ignore[assignment]
         base = self.original or Appointment(client_id=0, starts_at=dt.datetime.combine(day, clock))
-        return dataclasses.replace(
-            base, client_id=self.client_id or 0, starts_at=dt.datetime.combine(day, clock),
+        return base._replace(
+            client_id=self.client_id or 0, starts_at=dt.datetime.combine(day, clock),
             duration_min=self.duration.value(), topic=self.topic.text().strip(), place=self.place.text().strip(),
             counsellor=self.counsellor.text().strip(), status=self.status.currentData(),
             case_id=self.case.currentData(),
@@ -300,7 +299,7 @@ class AppointmentDialog(QObject):
         self.saved.emit(change.id)
         self.dialog.accept()
         if offer:
-            self.offer_contact(dataclasses.replace(self.appointment(), id=change.id))
+            self.offer_contact(self.appointment()._replace(id=change.id))
 
     def offer_contact(self, appointment: Appointment) -> ContactDialog:
         """The appointment was kept: the contact dialog, filled in from it (Enter records, Esc declines)."""

@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 
@@ -14,8 +13,7 @@ from kim_desk.i18n import _
 Index = QModelIndex | QPersistentModelIndex
 
 
-@dataclass(frozen=True)
-class Column:
+class Column(NamedTuple):
     title: str  # German source, N_-marked; translated when shown
     text: Callable[[Any], str]
     sort_key: Callable[[Any], Any] | None = None

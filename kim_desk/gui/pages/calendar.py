@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 from pathlib import Path
 
@@ -153,7 +152,7 @@ class CalendarPage(Page):
         if entry is None:
             self.message.setText(_("Bitte zuerst einen Termin im Kalender auswählen."))
             return
-        cancelled = dataclasses.replace(entry.appointment, status="cancelled")
+        cancelled = entry.appointment._replace(status="cancelled")
 
         def write(store: Store) -> Change:
             return update_appointment(store, cancelled)

@@ -99,7 +99,7 @@ class TodayPage(Page):
         self.tables["deadlinesTable"].activated.connect(self._deadline_activated)
         self.tables["stalledTable"].activated.connect(self._stalled_activated)
         self.tables["followUpsTable"].activated.connect(self._follow_up_activated)
-        self.data = lists.TodayData()
+        self.data = lists.TodayData([], [], [], [])
         self.contact_button: QPushButton = child(self.ui, QPushButton, "contactButton")
         self.contact_button.clicked.connect(lambda _checked=False: self.record_contact())
         self.contact_dialog: ContactDialog | None = None

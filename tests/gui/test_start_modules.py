@@ -1,0 +1,54 @@
+"""What a start to the main window imports: not the content-pack machinery when no pack is installed (issue 19)."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+from kim_desk.paths import DataPaths
+from tests.conftest import PASSPHRASE
+
+# As `kim-desk --data-dir D` starts (benchmarks/bench_gui.py does the same); prints which of the
+# modules named after the arguments were imported once the window has been shown.
+PROBE = """
+import os, sys
+from kim_desk.commands import parse
+from kim_desk.logs import setup_logging
+from kim_desk.paths import data_paths
+paths = data_paths(parse(["--data-dir", sys.argv[1]]).data_dir)
+setup_logging(paths.logs)
+from kim_desk import i18n, settings
+from kim_desk.desk import open_desk
+from kim_desk.gui.app import setup_application
+from kim_desk.gui.context import GuiOptions
+from kim_desk.gui.main_window import MainWindow
+app = setup_application(sys.argv[:1])
+desk = open_desk(paths, lambda _reason: sys.argv[2], keyring=None, refresh_keyring=False)
+i18n.set_ui_language(settings.get(desk.store, "ui_language"))
+window = MainWindow(desk, GuiOptions(keyring=None, auto_backup=False, warm_up=False))
+window.show()
+app.processEvents()
+print("shown", " ".join(sorted(m for m in sys.argv[3:] if m in sys.modules)), flush=True)
+os._exit(0)
+"""
+
+# Reading, verifying and installing a pack (zip, Ed25519, comparing catalogues): only when a pack is
+# installed or a command asks for it.
+NOT_AT_START = (
+    "kim_desk.content.pack",
+    "kim_desk.content.install",
+    "kim_desk.content.changes",
+    "cryptography.hazmat.primitives.asymmetric.ed25519",
+)
+
+
+def test_a_start_without_a_content_pack_does_not_import_the_pack_machinery(desk_paths: DataPaths) -> None:
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", PYTHON_KEYRING_BACKEND="keyring.backends.fail.Keyring")
+    result = subprocess.run(
+        [sys.executable, "-c", PROBE, str(desk_paths.root), PASSPHRASE, "kim_desk.content.state", *NOT_AT_START],
+        capture_output=True, text=True, env=env, timeout=120, check=False,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    # the state file is read (no pack installed), nothing more
+    assert result.stdout.split() == ["shown", "kim_desk.content.state"]
