@@ -1,4 +1,5 @@
-"""What a start to the main window imports: not the content-pack machinery when no pack is installed (issue 19)."""
+"""What a start to the main window imports: not the content-pack machinery when no pack is installed, not the
+TOML parser once the forms are parsed, not uuid (issue 19)."""
 
 from __future__ import annotations
 
@@ -43,12 +44,24 @@ NOT_AT_START = (
 )
 
 
-def test_a_start_without_a_content_pack_does_not_import_the_pack_machinery(desk_paths: DataPaths) -> None:
+def imported_at_start(paths: DataPaths, *modules: str) -> list[str]:
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen", PYTHON_KEYRING_BACKEND="keyring.backends.fail.Keyring")
     result = subprocess.run(
-        [sys.executable, "-c", PROBE, str(desk_paths.root), PASSPHRASE, "kim_desk.content.state", *NOT_AT_START],
+        [sys.executable, "-c", PROBE, str(paths.root), PASSPHRASE, *modules],
         capture_output=True, text=True, env=env, timeout=120, check=False,
     )  # fmt: skip
     assert result.returncode == 0, result.stderr
+    assert result.stdout.split()[0] == "shown"
+    return result.stdout.split()[1:]
+
+
+def test_a_start_without_a_content_pack_does_not_import_the_pack_machinery(desk_paths: DataPaths) -> None:
     # the state file is read (no pack installed), nothing more
-    assert result.stdout.split() == ["shown", "kim_desk.content.state"]
+    assert imported_at_start(desk_paths, "kim_desk.content.state", *NOT_AT_START) == ["kim_desk.content.state"]
+
+
+def test_the_next_start_reads_the_forms_parsed_and_makes_no_uuid(desk_paths: DataPaths) -> None:
+    """tomllib: the catalogue and the offers come from the desk's cache after the first start; uuid (which
+    imports platform): only a new client or vault needs one."""
+    assert imported_at_start(desk_paths, "tomllib", "uuid", "platform") == ["tomllib"]  # the first start parses
+    assert imported_at_start(desk_paths, "tomllib", "uuid", "platform") == []
