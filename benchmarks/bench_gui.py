@@ -170,12 +170,29 @@ def start(mode: str, data_dir: Path, passphrase: str) -> tuple[float, int]:
 
 def interpreter_ms(code: str) -> float:
     """A fresh interpreter running `code`, from spawn to exit."""
+    env = {k: v for k, v in os.environ.items() if k != "PYTHON_KEYRING_BACKEND"}  # keyring chooses as on a desk
     started = time.perf_counter()
-    subprocess.run([sys.executable, "-c", code], check=True, env=dict(os.environ, PYTHONPATH=str(ROOT)))
+    subprocess.run([sys.executable, "-c", code], check=True, env=dict(env, PYTHONPATH=str(ROOT)))
     return (time.perf_counter() - started) * 1000
 
 
-KEYRING = "import keyring; keyring.get_keyring()"  # what an unlock through the OS keyring loads first
+# What an unlock through the OS keyring loads first: keyring's own choice of backend (the first run, or the
+# desk's backend out of reach), and the backend the desk's keyring slot names, taken directly (vault.py). The
+# benchmark machine has no session bus, so a stand-in answers for the Secret Service (whose module is imported).
+KEYRING = "from kim_desk import vault; vault.SystemKeyring().backend_name()"
+KEYRING_RECORDED = """
+import sys, types
+import keyring.backend, keyring.backends.SecretService
+class Keyring(keyring.backend.KeyringBackend):
+    priority = 5
+    def get_password(self, service, username): return None
+    def set_password(self, service, username, password): pass
+Keyring.__module__ = "keyring.backends.stand_in"
+sys.modules[Keyring.__module__] = types.ModuleType(Keyring.__module__)
+sys.modules[Keyring.__module__].Keyring = Keyring
+from kim_desk import vault
+assert vault.SystemKeyring().backend_name("keyring.backends.stand_in.Keyring") == "keyring.backends.stand_in.Keyring"
+"""
 
 
 def compile_bytecode() -> None:
@@ -209,7 +226,7 @@ def main() -> None:
     desk_cache(small.cache)
     start("app", small.root, PASSPHRASE)  # warm the OS file cache once, as on a desk used daily
     stack_floor_database(small.root.parent)
-    bare, stack, ours, python, keyring = [], [], [], [], []
+    bare, stack, ours, python, keyring, recorded = [], [], [], [], [], []
     for _ in range(args.runs):  # interleaved, so a busy moment of the machine hits all three alike
         bare.append(start("bare", small.root, PASSPHRASE))
         stack.append(start("stack", small.root.parent, PASSPHRASE))
@@ -217,6 +234,7 @@ def main() -> None:
         start("app-print", small.root, PASSPHRASE)
         python.append(interpreter_ms("pass"))
         keyring.append(interpreter_ms(KEYRING))
+        recorded.append(interpreter_ms(KEYRING_RECORDED))
     bare_ms = statistics.median(ms for ms, _ in bare)
     stack_ms = statistics.median(ms for ms, _ in stack)
     ours_ms = statistics.median(ms for ms, _ in ours)
@@ -244,8 +262,16 @@ def main() -> None:
                     "<= 1.5x stack floor",
                 ),
                 row(
-                    f"loading keyring and choosing its backend, fresh interpreter (median of {args.runs})",
+                    f"loading keyring and letting it choose the backend, fresh interpreter (median of {args.runs})",
                     statistics.median(keyring),
+                    "ms",
+                    "bare interpreter, fresh process",
+                    statistics.median(python),
+                    "",
+                ),
+                row(
+                    f"loading keyring and the backend the desk recorded, fresh interpreter (median of {args.runs})",
+                    statistics.median(recorded),
                     "ms",
                     "bare interpreter, fresh process",
                     statistics.median(python),
@@ -275,6 +301,7 @@ def main() -> None:
                 "first_handout": [round(ms) for ms in HANDOUTS],
                 "python": [round(ms) for ms in python],
                 "keyring": [round(ms) for ms in keyring],
+                "keyring_recorded": [round(ms) for ms in recorded],
             },
         },
     )

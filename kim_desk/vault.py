@@ -62,7 +62,10 @@ class KeyringUnavailable(Exception):
 
 
 class KeyringAccess(Protocol):
-    def backend_name(self) -> str: ...
+    def backend_name(self, recorded: str = "") -> str:
+        """The backend used from now on; `recorded` names the one that holds this desk's secret."""
+        ...
+
     def get(self, account: str) -> str | None: ...
     def set(self, account: str, secret: str) -> None: ...
 
@@ -73,16 +76,20 @@ FAIL_BACKEND = "keyring.backends.fail.Keyring"
 NATIVE_KEYRINGS = {"win32": "keyring.backends.Windows.WinVaultKeyring", "darwin": "keyring.backends.macOS.Keyring"}
 
 
-def select_keyring_backend() -> Any:
-    """keyring's own choice (it honours PYTHON_KEYRING_BACKEND and keyringrc.cfg); if that is nothing on
-    Windows or macOS, the Credential Manager or Keychain directly. Without any, the fail backend: every call
-    then says there is no keyring, and unlocking goes on with the passphrase."""
+def select_keyring_backend(recorded: str = "") -> Any:
+    """The backend the user chose for keyring (PYTHON_KEYRING_BACKEND or keyringrc.cfg); else `recorded`, the one
+    that holds this desk's secret, when it answers; else keyring's own choice, which imports and probes every
+    backend it knows (on Linux the macOS one too, which runs the C compiler to look for a library: ~0.1 s of a
+    start). If that is nothing on Windows or macOS, the Credential Manager or Keychain directly. Without any, the
+    fail backend: every call then says there is no keyring, and unlocking goes on with the passphrase."""
     import importlib
 
     import keyring
     from keyring.backends import fail
 
-    chosen: Any = keyring.get_keyring()
+    chosen: Any = keyring.core.load_env() or keyring.core.load_config() or _recorded_backend(recorded)
+    if chosen is None:
+        chosen = keyring.get_keyring()
     native = NATIVE_KEYRINGS.get(sys.platform)
     if isinstance(chosen, fail.Keyring) and native and not os.environ.get("PYTHON_KEYRING_BACKEND"):
         module_name, class_name = native.rsplit(".", 1)
@@ -98,22 +105,43 @@ def select_keyring_backend() -> Any:
     return chosen
 
 
+def _recorded_backend(name: str) -> Any:
+    """The backend `name` (as a keyring slot records it) when it answers here, else None. Only keyring's own
+    backends: the name comes from a file, and importing a module runs its code."""
+    import importlib
+
+    from keyring.backend import KeyringBackend
+
+    module_name, _dot, class_name = name.rpartition(".")
+    if not module_name.startswith("keyring.backends.") or name == FAIL_BACKEND:
+        return None
+    try:
+        backend_class = getattr(importlib.import_module(module_name), class_name)
+        if not (isinstance(backend_class, type) and issubclass(backend_class, KeyringBackend)):
+            return None
+        if backend_class.priority <= 0:  # raises where it cannot be reached; 0 and less: no keyring
+            return None
+        return backend_class()
+    except Exception:  # noqa: BLE001 - gone or out of reach: keyring chooses as on the first run
+        return None
+
+
 class SystemKeyring:
     """The OS keyring through `keyring`; every failure becomes KeyringUnavailable."""
 
     def __init__(self) -> None:
         self._backend: Any = None
 
-    def _selected(self) -> Any:
+    def _selected(self, recorded: str = "") -> Any:
         if self._backend is None:
             try:
-                self._backend = select_keyring_backend()
+                self._backend = select_keyring_backend(recorded)
             except Exception as exc:
                 raise KeyringUnavailable(_describe_keyring_error(exc)) from exc
         return self._backend
 
-    def backend_name(self) -> str:
-        backend = self._selected()
+    def backend_name(self, recorded: str = "") -> str:
+        backend = self._selected(recorded)
         return f"{type(backend).__module__}.{type(backend).__qualname__}"
 
     def get(self, account: str) -> str | None:
@@ -396,7 +424,7 @@ def _try_keyring(data: dict[str, Any], keyring: KeyringAccess | None) -> tuple[b
         # import and probe every backend) is not loaded before the passphrase; the refresh looks again
         return None, _("Auf diesem Rechner ist kein Schlüsselbund (Keyring) verfügbar."), True
     try:
-        backend = keyring.backend_name()
+        backend = keyring.backend_name(str(slot.get("backend", "")))
         if backend != slot.get("backend"):
             return None, _("Der Schlüsselbund dieses Rechners hat sich geändert."), True
         secret = keyring.get(data["vault_id"])

@@ -30,7 +30,7 @@ class FakeKeyring:
         self.secrets: dict[str, str] = {}
         self.mode = "ok"  # ok | missing | locked | broken
 
-    def backend_name(self) -> str:
+    def backend_name(self, recorded: str = "") -> str:
         return self.backend
 
     def get(self, account: str) -> str | None:

@@ -180,7 +180,7 @@ def test_passphrase_file_and_missing_terminal(tmp_path: Path, monkeypatch: pytes
 class _UntouchableKeyring(FakeKeyring):
     """A keyring that must not be asked: importing and probing the real one costs the start 0.1-0.3 s."""
 
-    def backend_name(self) -> str:
+    def backend_name(self, recorded: str = "") -> str:
         raise AssertionError("the keyring was consulted")
 
 
