@@ -244,33 +244,42 @@ def submission_band(days: int | None) -> str:
     return "over_6_months"
 
 
+# Costliest first (measured at district scale): they are shared out in this order between two
+# connections (store/snapshot.py), so the large ones start at once and the small ones fill the gaps.
+_QUERIES = (_CASES, _CLIENTS, _SUBMISSIONS, _CONTACTS, _BARRIERS, _REFERRALS, _NEEDS, _MEDIATOR_REQUESTS)
+
+
 def count_tables(store: Store, window: Window) -> dict[str, dict[Key, Tally]]:
-    """Records per cell of every table (count and key sum, before perturbation); keys are codes only."""
-    params = window.params()
+    """Records per cell of every table (count and key sum, before perturbation); keys are codes only.
+
+    Every table is counted from one snapshot of the database, so they agree with each other."""
+    cases, clients, submissions, contacts, barriers, referrals, needs, mediator = store.read_all(
+        _QUERIES, window.params()
+    )
     result: dict[str, defaultdict[Key, Tally]] = {name: defaultdict(Tally) for name in TABLE_NAMES}
-    for muni, lang, channel, n, keys in store.conn.execute(_CONTACTS, params):
+    for muni, lang, channel, n, keys in contacts:
         m = _municipality(muni)
         result["contacts_by_language_group"][(m, LANGUAGE_GROUPS.get(lang, OTHER))].add(n, keys or 0)
         result["contacts_by_channel"][(m, _code(channel, taxonomy.CHANNELS))].add(n, keys or 0)
-    for muni, age, n, keys in store.conn.execute(_CLIENTS, params):
+    for muni, age, n, keys in clients:
         result["clients_by_age_band"][(_municipality(muni), age_band(age))].add(n, keys or 0)
-    for muni, type_code, status, outcome, n, keys in store.conn.execute(_CASES, params):
+    for muni, type_code, status, outcome, n, keys in cases:
         # decided or closed with an outcome decided by the quarter's end: counted under the outcome
         state = outcome if status in ("decided", "closed") and outcome is not None else status
         key = (_municipality(muni), _type(type_code), _code(state, STATES))
         result["cases_by_type_state"][key].add(n, keys or 0)
-    for muni, type_code, code, n, keys in store.conn.execute(_BARRIERS, params):
+    for muni, type_code, code, n, keys in barriers:
         key = (_municipality(muni), _type(type_code), _code(code, taxonomy.BARRIERS))
         result["barriers_by_type"][key].add(n, keys or 0)
-    for muni, type_code, days, n, keys in store.conn.execute(_SUBMISSIONS, params):
+    for muni, type_code, days, n, keys in submissions:
         key = (_municipality(muni), _type(type_code), submission_band(days))
         result["submission_time_by_type"][key].add(n, keys or 0)
-    for muni, service, outcome, n, keys in store.conn.execute(_REFERRALS, params):
+    for muni, service, outcome, n, keys in referrals:
         key = (_municipality(muni), _service(service), _code(outcome, taxonomy.REFERRAL_OUTCOMES))
         result["referrals_by_service_outcome"][key].add(n, keys or 0)
-    for muni, category, n, keys in store.conn.execute(_NEEDS, params):
+    for muni, category, n, keys in needs:
         result["unmet_needs_by_category"][(_municipality(muni), _code(category, NEED_CODES))].add(n, keys or 0)
-    for muni, lang, outcome, n, keys in store.conn.execute(_MEDIATOR_REQUESTS, params):
+    for muni, lang, outcome, n, keys in mediator:
         key = (_municipality(muni), LANGUAGE_GROUPS.get(lang, OTHER), _code(outcome, taxonomy.MEDIATOR_RESULTS))
         result["mediator_requests_by_language_result"][key].add(n, keys or 0)
     return {name: dict(cells) for name, cells in result.items()}

@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 from array import array
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -15,6 +15,7 @@ import sqlcipher3
 from kim_desk.clock import Clock, SystemClock
 from kim_desk.store.connection import STAGING_NAME, Connection, DatabaseError, connect, database_error, remove_leftovers
 from kim_desk.store.migrations import migrate
+from kim_desk.store.snapshot import read_all
 
 if TYPE_CHECKING:
     import sqlite_utils
@@ -36,6 +37,7 @@ class Store:
     clock: Clock = field(default_factory=SystemClock)
     actor: str = "desk"
     _depth: int = 0
+    _key: bytes = field(default=b"", repr=False)  # for the report's second connection (snapshot.py) only
 
     @property
     def db(self) -> sqlite_utils.Database:
@@ -97,6 +99,10 @@ class Store:
         row: sqlcipher3.Row | None = self.conn.execute(sql, params).fetchone()
         return row
 
+    def read_all(self, queries: Sequence[str], params: Any = ()) -> list[list[Any]]:
+        """Rows of several read-only queries from one snapshot, two at a time where it can (snapshot.py)."""
+        return read_all(self.conn, self.path, self._key, queries, params)
+
     def now_text(self) -> str:
         return self.clock.now().isoformat(timespec="seconds")
 
@@ -134,4 +140,4 @@ def open_store(
         remove_leftovers(path)  # what a killed restore left beside the database
         with contextlib.suppress(*DatabaseError):  # old frames of a killed erasure leave the WAL
             conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    return Store(conn=conn, path=path, clock=clock or SystemClock(), actor=actor)
+    return Store(conn=conn, path=path, clock=clock or SystemClock(), actor=actor, _key=key)
