@@ -99,9 +99,10 @@ class Store:
         row: sqlcipher3.Row | None = self.conn.execute(sql, params).fetchone()
         return row
 
-    def read_all(self, queries: Sequence[str], params: Any = ()) -> list[list[Any]]:
-        """Rows of several read-only queries from one snapshot, two at a time where it can (snapshot.py)."""
-        return read_all(self.conn, self.path, self._key, queries, params)
+    def read_all(self, queries: Sequence[str], params: Any = (), *, second: Sequence[str] = ()) -> list[list[Any]]:
+        """The rows of read-only queries, then of `second`, from one snapshot; `second` on a second
+        connection at the same time where it can (snapshot.py)."""
+        return read_all(self.conn, self.path, self._key, queries, second, params)
 
     def now_text(self) -> str:
         return self.clock.now().isoformat(timespec="seconds")

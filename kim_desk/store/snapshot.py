@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import contextlib
 import threading
-from collections import deque
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
@@ -24,7 +23,7 @@ import sqlcipher3
 from kim_desk.store.connection import Connection, DatabaseError, quiet
 
 # The second connection's page cache: it lives for one report, and reads about half of its pages.
-READER_CACHE_KIB = 16 * 1024
+READER_CACHE_KIB = 24 * 1024
 
 
 def connect_reader(path: Path, key: bytes, cache_kib: int = READER_CACHE_KIB) -> Connection:
@@ -71,62 +70,57 @@ def _write_lock(conn: Connection) -> bool:
     return True
 
 
-def _run(conn: Connection, jobs: deque[tuple[int, str]], params: Any, results: list[list[Any]]) -> None:
-    while True:
-        try:
-            index, sql = jobs.popleft()  # atomic: each job is taken by one connection
-        except IndexError:
-            return
-        results[index] = conn.execute(sql, params).fetchall()
+def _run(conn: Connection, queries: Sequence[str], params: Any) -> list[list[Any]]:
+    return [conn.execute(sql, params).fetchall() for sql in queries]
 
 
-def read_all(conn: Connection, path: Path, key: bytes, queries: Sequence[str], params: Any) -> list[list[Any]]:
-    """Every query's rows, all from one snapshot; pass the queries costliest first (they are shared out in order)."""
-    results: list[list[Any]] = [[] for _query in queries]
-    jobs = deque(enumerate(queries))
+def read_all(
+    conn: Connection, path: Path, key: bytes, queries: Sequence[str], second: Sequence[str], params: Any
+) -> list[list[Any]]:
+    """The rows of `queries` and then of `second`, all from one snapshot; `second` runs on a second
+    connection at the same time where it can. Choose `second` by the pages it reads: the second
+    connection starts with an empty page cache, and every page it reads is decrypted again."""
     reader = None
-    if key and not conn.in_transaction:
+    if key and second and not conn.in_transaction:
         with contextlib.suppress(*DatabaseError):
             reader = connect_reader(path, key)
     if reader is None:
         with _read_transaction(conn):
-            _run(conn, jobs, params, results)
-        return results
+            return _run(conn, [*queries, *second], params)
     try:
         if not _write_lock(conn):
             with _read_transaction(conn):
-                _run(conn, jobs, params, results)
-            return results
+                return _run(conn, [*queries, *second], params)
         try:
             reader.execute("BEGIN")
             reader.execute("SELECT count(*) FROM sqlite_master").fetchone()  # its snapshot starts: no commit since ours
-            _parallel(conn, reader, jobs, params, results)
+            return _parallel(conn, reader, queries, second, params)
         finally:
             if reader.in_transaction:
                 reader.execute("ROLLBACK")
             conn.execute("ROLLBACK")  # nothing was written: lets the writers in again
     finally:
         reader.close()
-    return results
 
 
 def _parallel(
-    conn: Connection, reader: Connection, jobs: deque[tuple[int, str]], params: Any, results: list[list[Any]]
-) -> None:
+    conn: Connection, reader: Connection, queries: Sequence[str], second: Sequence[str], params: Any
+) -> list[list[Any]]:
+    theirs: list[list[Any]] = []
     failed: list[BaseException] = []
 
     def work() -> None:
         try:
-            _run(reader, jobs, params, results)
+            theirs.extend(_run(reader, second, params))
         except BaseException as exc:  # noqa: BLE001 - handed to the calling thread, which raises it
             failed.append(exc)
 
     helper = threading.Thread(target=work, name="kim-desk-reader", daemon=True)
     helper.start()
     try:
-        _run(conn, jobs, params, results)
+        ours = _run(conn, queries, params)
     finally:
-        jobs.clear()  # after a failure here the helper takes no further job
         helper.join()
     if failed:
         raise failed[0]
+    return [*ours, *theirs]

@@ -28,9 +28,8 @@ Q3 = Quarter(2026, 3)
 
 
 class Spy:
-    """A connection that runs exactly one of the two jobs (both wait for each other before their query)
-    and, for the second connection, lets another program try to commit a contact just before its snapshot
-    starts."""
+    """A connection whose query waits for the other connection's (so both really run at once) and, for the
+    second connection, lets another program try to commit a contact just before its snapshot starts."""
 
     def __init__(self, conn: Any, both: threading.Barrier, before_snapshot: Any = None) -> None:
         self.conn, self.both, self.before_snapshot = conn, both, before_snapshot
@@ -80,7 +79,7 @@ def test_a_contact_committed_while_the_report_starts_is_in_both_connections_or_i
     opened = snapshot.connect_reader
     monkeypatch.setattr(snapshot, "connect_reader", lambda *a, **k: Spy(opened(*a, **k), both, write_now))
     try:
-        first, second = snapshot.read_all(Spy(store.conn, both), store.path, desk.key, [COUNT, COUNT], {})
+        first, second = snapshot.read_all(Spy(store.conn, both), store.path, desk.key, [COUNT], [COUNT], {})
         assert first[0][0] == second[0][0] == before  # one snapshot: the same contacts on both connections
         assert refused and "locked" in str(refused[0])
         _add_contact(other, client_id)  # once the report is done, the other program's write goes in
@@ -166,7 +165,7 @@ def test_when_another_program_holds_the_write_lock_the_report_reads_on_one_conne
 def test_a_failing_query_on_the_second_connection_is_raised_and_leaves_no_lock(desk: Desk) -> None:
     store = desk.store
     with pytest.raises(Exception, match="no such table"):
-        store.read_all(["SELECT COUNT(*) FROM contact", "SELECT * FROM no_such_table"], {})
+        store.read_all(["SELECT COUNT(*) FROM contact"], {}, second=["SELECT * FROM no_such_table"])
     assert not store.conn.in_transaction
     other = _other_program(desk)
     try:
