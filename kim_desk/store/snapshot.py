@@ -23,7 +23,7 @@ import sqlcipher3
 from kim_desk.store.connection import Connection, DatabaseError, quiet
 
 # The second connection's page cache: it lives for one report, and reads about half of its pages.
-READER_CACHE_KIB = 24 * 1024
+READER_CACHE_KIB = 8 * 1024
 
 
 def connect_reader(path: Path, key: bytes, cache_kib: int = READER_CACHE_KIB) -> Connection:
@@ -83,7 +83,7 @@ def read_all(
     reader = None
     if key and second and not conn.in_transaction:
         with contextlib.suppress(*DatabaseError):
-            reader = connect_reader(path, key)
+            reader = connect_reader(path, key, READER_CACHE_KIB)
     if reader is None:
         with _read_transaction(conn):
             return _run(conn, [*queries, *second], params)
