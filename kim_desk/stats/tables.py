@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -255,6 +256,18 @@ _OWN = (_CASES.format(part="<= " + _SPLIT), _SUBMISSIONS, _BARRIERS, _REFERRALS,
 _SECOND = (_CLIENTS, _CONTACTS, _CASES.format(part="> " + _SPLIT))
 
 
+class _Memo(dict[Any, str]):
+    """A code for each value, worked out on its first use."""
+
+    def __init__(self, code: Callable[[Any], str]) -> None:
+        super().__init__()
+        self.code = code
+
+    def __missing__(self, value: Any) -> str:
+        code = self[value] = self.code(value)
+        return code
+
+
 def count_tables(store: Store, window: Window) -> dict[str, dict[Key, Tally]]:
     """Records per cell of every table (count and key sum, before perturbation); keys are codes only.
 
@@ -263,30 +276,32 @@ def count_tables(store: Store, window: Window) -> dict[str, dict[Key, Tally]]:
         _OWN, window.params(), second=_SECOND
     )
     result: dict[str, defaultdict[Key, Tally]] = {name: defaultdict(Tally) for name in TABLE_NAMES}
+    # ~60,000 rows at district scale, through a few dozen values each: each value mapped once
+    municipality, type_of, band = _Memo(_municipality), _Memo(_type), _Memo(submission_band)
     for muni, lang, channel, n, keys in contacts:
-        m = _municipality(muni)
+        m = municipality[muni]
         result["contacts_by_language_group"][(m, LANGUAGE_GROUPS.get(lang, OTHER))].add(n, keys or 0)
         result["contacts_by_channel"][(m, _code(channel, taxonomy.CHANNELS))].add(n, keys or 0)
     for muni, age, n, keys in clients:
-        result["clients_by_age_band"][(_municipality(muni), age_band(age))].add(n, keys or 0)
+        result["clients_by_age_band"][(municipality[muni], age_band(age))].add(n, keys or 0)
     for muni, type_code, status, outcome, n, keys in [*cases, *later_cases]:
         # decided or closed with an outcome decided by the quarter's end: counted under the outcome
         state = outcome if status in ("decided", "closed") and outcome is not None else status
-        key = (_municipality(muni), _type(type_code), _code(state, STATES))
+        key = (municipality[muni], type_of[type_code], _code(state, STATES))
         result["cases_by_type_state"][key].add(n, keys or 0)
     for muni, type_code, code, n, keys in barriers:
-        key = (_municipality(muni), _type(type_code), _code(code, taxonomy.BARRIERS))
+        key = (municipality[muni], type_of[type_code], _code(code, taxonomy.BARRIERS))
         result["barriers_by_type"][key].add(n, keys or 0)
     for muni, type_code, days, n, keys in submissions:
-        key = (_municipality(muni), _type(type_code), submission_band(days))
+        key = (municipality[muni], type_of[type_code], band[days])
         result["submission_time_by_type"][key].add(n, keys or 0)
     for muni, service, outcome, n, keys in referrals:
-        key = (_municipality(muni), _service(service), _code(outcome, taxonomy.REFERRAL_OUTCOMES))
+        key = (municipality[muni], _service(service), _code(outcome, taxonomy.REFERRAL_OUTCOMES))
         result["referrals_by_service_outcome"][key].add(n, keys or 0)
     for muni, category, n, keys in needs:
-        result["unmet_needs_by_category"][(_municipality(muni), _code(category, NEED_CODES))].add(n, keys or 0)
+        result["unmet_needs_by_category"][(municipality[muni], _code(category, NEED_CODES))].add(n, keys or 0)
     for muni, lang, outcome, n, keys in mediator:
-        key = (_municipality(muni), LANGUAGE_GROUPS.get(lang, OTHER), _code(outcome, taxonomy.MEDIATOR_RESULTS))
+        key = (municipality[muni], LANGUAGE_GROUPS.get(lang, OTHER), _code(outcome, taxonomy.MEDIATOR_RESULTS))
         result["mediator_requests_by_language_result"][key].add(n, keys or 0)
     return {name: dict(cells) for name, cells in result.items()}
 
