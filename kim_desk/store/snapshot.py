@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import contextlib
 import threading
+from collections import deque
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
@@ -109,24 +110,47 @@ def read_all(
         reader.close()
 
 
+Jobs = deque[tuple[int, str]]
+
+
 def _parallel(
     conn: Connection, reader: Connection, queries: Sequence[str], second: Sequence[str], params: Any
 ) -> list[list[Any]]:
-    theirs: list[list[Any]] = []
+    """Each connection runs its own queries, then takes the other's last ones not started yet: on a busy
+    machine the second one may get little CPU, and the desk's connection does not wait for it idle."""
+    results: list[list[Any]] = [[] for _query in [*queries, *second]]
+    ours: Jobs = deque(enumerate(queries))
+    theirs: Jobs = deque(enumerate(second, start=len(queries)))
     failed: list[BaseException] = []
 
     def work() -> None:
         try:
-            theirs.extend(_run(reader, second, params))
+            _work(reader, theirs, ours, params, results)
         except BaseException as exc:  # noqa: BLE001 - handed to the calling thread, which raises it
             failed.append(exc)
 
     helper = threading.Thread(target=work, name="kim-desk-reader", daemon=True)
     helper.start()
     try:
-        ours = _run(conn, queries, params)
+        _work(conn, ours, theirs, params, results)
+    except BaseException:
+        ours.clear()  # the helper starts nothing more
+        theirs.clear()
+        raise
     finally:
         helper.join()
     if failed:
         raise failed[0]
-    return [*ours, *theirs]
+    return results
+
+
+def _work(conn: Connection, own: Jobs, other: Jobs, params: Any, results: list[list[Any]]) -> None:
+    while True:
+        try:  # deque's popleft and pop are atomic: each query runs once
+            index, sql = own.popleft()
+        except IndexError:
+            try:
+                index, sql = other.pop()
+            except IndexError:
+                return
+        results[index] = conn.execute(sql, params).fetchall()

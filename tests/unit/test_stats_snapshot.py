@@ -88,6 +88,53 @@ def test_a_contact_committed_while_the_report_starts_is_in_both_connections_or_i
         other.close()
 
 
+class Recorder:
+    """A connection that notes what it ran. Its first query waits for `hold`, and sets `began` first; once
+    it has run "SELECT 'second b'" it sets `release`. So the second connection can be held back (as when
+    the machine gives its thread no CPU) after it took its first query, until the desk's has run another."""
+
+    def __init__(
+        self, conn: Any, hold: threading.Event, began: threading.Event, release: threading.Event | None = None
+    ) -> None:
+        self.conn, self.hold, self.began, self.release = conn, hold, began, release
+        self.ran: list[str] = []
+
+    def execute(self, sql: str, *args: Any) -> Any:
+        if sql.startswith("SELECT '"):
+            if not self.ran:
+                self.began.set()
+                self.hold.wait(timeout=10)
+            self.ran.append(sql)
+        result = self.conn.execute(sql, *args)
+        if self.release is not None and sql == "SELECT 'second b'":
+            self.release.set()
+        return result
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.conn, name)
+
+
+def test_the_desk_connection_takes_over_queries_the_second_has_not_started(
+    desk: Desk, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    released, reader_took_one, unused = threading.Event(), threading.Event(), threading.Event()
+    readers: list[Recorder] = []
+    opened = snapshot.connect_reader
+
+    def slow_reader(*args: Any, **kwargs: Any) -> Recorder:
+        readers.append(Recorder(opened(*args, **kwargs), hold=released, began=reader_took_one))
+        return readers[0]
+
+    monkeypatch.setattr(snapshot, "connect_reader", slow_reader)
+    ours = Recorder(desk.store.conn, hold=reader_took_one, began=unused, release=released)
+    rows = snapshot.read_all(
+        ours, desk.store.path, desk.key, ["SELECT 'own'"], ["SELECT 'second a'", "SELECT 'second b'"], {}
+    )
+    assert [row[0][0] for row in rows] == ["own", "second a", "second b"]  # in order, whoever ran them
+    assert ours.ran == ["SELECT 'own'", "SELECT 'second b'"]
+    assert readers[0].ran == ["SELECT 'second a'"]
+
+
 def test_the_report_is_the_same_on_two_connections_as_on_one(desk: Desk) -> None:
     window = t.Window(Q3)
     together = t.count_tables(desk.store, window)
