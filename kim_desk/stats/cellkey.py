@@ -33,11 +33,24 @@ class Tally:
 
 def cube(categories: Sequence[Sequence[str]], tallies: Mapping[Key, Tally]) -> dict[Key, Tally]:
     """Every cell of a table and all its margins ("*" = all values of that dimension)."""
+    # Summed one dimension at a time (cells, then their sums over the first dimension, and so on):
+    # each margin is added from the few sums of the step before, not from every cell again.
+    sums: dict[Key, list[int]] = {key: [tally.count, tally.keys] for key, tally in tallies.items()}
+    for position in range(len(categories)):
+        margins: dict[Key, list[int]] = {}
+        for key, (count, keys) in sums.items():
+            target = (*key[:position], TOTAL, *key[position + 1 :])
+            found = margins.get(target)
+            if found is None:
+                margins[target] = [count, keys]
+            else:
+                found[0] += count
+                found[1] += keys
+        sums.update(margins)
     result = {key: Tally() for key in itertools.product(*[[*values, TOTAL] for values in categories])}
-    for key, tally in tallies.items():
-        for mask in itertools.product((False, True), repeat=len(key)):
-            target = tuple(TOTAL if total else part for total, part in zip(mask, key, strict=True))
-            result[target].add(tally.count, tally.keys)
+    for key, (count, keys) in sums.items():
+        tally = result[key]  # a key outside the categories is a bug: KeyError
+        tally.count, tally.keys = count, keys % KEY_MODULUS
     return result
 
 

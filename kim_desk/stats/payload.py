@@ -212,14 +212,19 @@ def _validate_table(name: str, table: Any, max_deviation: int) -> dict[Key, int]
         raise _fail(f"{name}.cells")
     total_key = (TOTAL,) * len(spec.dims)
     values: dict[Key, int] = {total_key: table["total"]}
+    accepted: list[set[str]] = [{TOTAL} for _dim in spec.dims]  # each code is checked once per table
     for cell in cells:
-        if not isinstance(cell, dict) or set(cell) != {"key", "value"}:
+        if not isinstance(cell, dict) or len(cell) != 2 or "key" not in cell or "value" not in cell:
             raise _fail(f"{name}.cells")
         key = cell["key"]
         if not isinstance(key, list) or len(key) != len(spec.dims):
             raise _fail(f"{name}.key")
-        if not all(part == TOTAL or _code_ok(dim, part) for dim, part in zip(spec.dims, key, strict=True)):
-            raise _fail(f"{name}.key")
+        for known, dim, part in zip(accepted, spec.dims, key, strict=True):
+            if isinstance(part, str) and part in known:
+                continue
+            if not _code_ok(dim, part):
+                raise _fail(f"{name}.key")
+            known.add(part)
         if tuple(key) in values:  # a duplicate, or a second total
             raise _fail(f"{name}.key")
         if not _is_count(cell["value"]):

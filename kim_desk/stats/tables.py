@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -160,7 +161,7 @@ SELECT cl.municipality, k.type_code,
        CASE WHEN k.decided_on IS NOT NULL AND k.decided_on < :next THEN k.outcome END,
        COUNT(*), SUM(k.ckey)
 FROM {_CASE} JOIN {_CLIENT} ON cl.id = k.client_id
-WHERE k.opened_on < :next AND (k.closed_on IS NULL OR k.closed_on >= :start)
+WHERE k.id {{part}} AND k.opened_on < :next AND (k.closed_on IS NULL OR k.closed_on >= :start)
 GROUP BY 1, 2, 3, 4
 """
 
@@ -244,34 +245,63 @@ def submission_band(days: int | None) -> str:
     return "over_6_months"
 
 
+# The tables on the desk's connection, and those on a second one at the same time (store/snapshot.py),
+# split by the pages they read: the second connection's page cache starts empty and SQLCipher decrypts
+# every page it reads again, so it gets the quarter's contacts (clients and contacts read the same
+# pages) and the newest third of the cases (its own part of the case indexes; the clients it looks up
+# are cached by then). The third is where the two take about as long at district scale. The split
+# is read in each connection's snapshot, the same one: every case is counted once.
+_SPLIT = '((SELECT MIN(id) FROM "case") + 2 * (SELECT MAX(id) FROM "case")) / 3'
+_OWN = (_CASES.format(part="<= " + _SPLIT), _SUBMISSIONS, _BARRIERS, _REFERRALS, _NEEDS, _MEDIATOR_REQUESTS)
+_SECOND = (_CLIENTS, _CONTACTS, _CASES.format(part="> " + _SPLIT))
+
+
+class _Memo(dict[Any, str]):
+    """A code for each value, worked out on its first use."""
+
+    def __init__(self, code: Callable[[Any], str]) -> None:
+        super().__init__()
+        self.code = code
+
+    def __missing__(self, value: Any) -> str:
+        code = self[value] = self.code(value)
+        return code
+
+
 def count_tables(store: Store, window: Window) -> dict[str, dict[Key, Tally]]:
-    """Records per cell of every table (count and key sum, before perturbation); keys are codes only."""
-    params = window.params()
+    """Records per cell of every table (count and key sum, before perturbation); keys are codes only.
+
+    Every table is counted from one snapshot of the database, so they agree with each other."""
+    cases, submissions, barriers, referrals, needs, mediator, clients, contacts, later_cases = store.read_all(
+        _OWN, window.params(), second=_SECOND
+    )
     result: dict[str, defaultdict[Key, Tally]] = {name: defaultdict(Tally) for name in TABLE_NAMES}
-    for muni, lang, channel, n, keys in store.conn.execute(_CONTACTS, params):
-        m = _municipality(muni)
+    # ~60,000 rows at district scale, through a few dozen values each: each value mapped once
+    municipality, type_of, band = _Memo(_municipality), _Memo(_type), _Memo(submission_band)
+    for muni, lang, channel, n, keys in contacts:
+        m = municipality[muni]
         result["contacts_by_language_group"][(m, LANGUAGE_GROUPS.get(lang, OTHER))].add(n, keys or 0)
         result["contacts_by_channel"][(m, _code(channel, taxonomy.CHANNELS))].add(n, keys or 0)
-    for muni, age, n, keys in store.conn.execute(_CLIENTS, params):
-        result["clients_by_age_band"][(_municipality(muni), age_band(age))].add(n, keys or 0)
-    for muni, type_code, status, outcome, n, keys in store.conn.execute(_CASES, params):
+    for muni, age, n, keys in clients:
+        result["clients_by_age_band"][(municipality[muni], age_band(age))].add(n, keys or 0)
+    for muni, type_code, status, outcome, n, keys in [*cases, *later_cases]:
         # decided or closed with an outcome decided by the quarter's end: counted under the outcome
         state = outcome if status in ("decided", "closed") and outcome is not None else status
-        key = (_municipality(muni), _type(type_code), _code(state, STATES))
+        key = (municipality[muni], type_of[type_code], _code(state, STATES))
         result["cases_by_type_state"][key].add(n, keys or 0)
-    for muni, type_code, code, n, keys in store.conn.execute(_BARRIERS, params):
-        key = (_municipality(muni), _type(type_code), _code(code, taxonomy.BARRIERS))
+    for muni, type_code, code, n, keys in barriers:
+        key = (municipality[muni], type_of[type_code], _code(code, taxonomy.BARRIERS))
         result["barriers_by_type"][key].add(n, keys or 0)
-    for muni, type_code, days, n, keys in store.conn.execute(_SUBMISSIONS, params):
-        key = (_municipality(muni), _type(type_code), submission_band(days))
+    for muni, type_code, days, n, keys in submissions:
+        key = (municipality[muni], type_of[type_code], band[days])
         result["submission_time_by_type"][key].add(n, keys or 0)
-    for muni, service, outcome, n, keys in store.conn.execute(_REFERRALS, params):
-        key = (_municipality(muni), _service(service), _code(outcome, taxonomy.REFERRAL_OUTCOMES))
+    for muni, service, outcome, n, keys in referrals:
+        key = (municipality[muni], _service(service), _code(outcome, taxonomy.REFERRAL_OUTCOMES))
         result["referrals_by_service_outcome"][key].add(n, keys or 0)
-    for muni, category, n, keys in store.conn.execute(_NEEDS, params):
-        result["unmet_needs_by_category"][(_municipality(muni), _code(category, NEED_CODES))].add(n, keys or 0)
-    for muni, lang, outcome, n, keys in store.conn.execute(_MEDIATOR_REQUESTS, params):
-        key = (_municipality(muni), LANGUAGE_GROUPS.get(lang, OTHER), _code(outcome, taxonomy.MEDIATOR_RESULTS))
+    for muni, category, n, keys in needs:
+        result["unmet_needs_by_category"][(municipality[muni], _code(category, NEED_CODES))].add(n, keys or 0)
+    for muni, lang, outcome, n, keys in mediator:
+        key = (municipality[muni], LANGUAGE_GROUPS.get(lang, OTHER), _code(outcome, taxonomy.MEDIATOR_RESULTS))
         result["mediator_requests_by_language_result"][key].add(n, keys or 0)
     return {name: dict(cells) for name, cells in result.items()}
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 from array import array
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
@@ -14,6 +14,7 @@ import sqlcipher3
 from kim_desk.clock import Clock, SystemClock
 from kim_desk.store.connection import STAGING_NAME, Connection, DatabaseError, connect, database_error, remove_leftovers
 from kim_desk.store.migrations import migrate
+from kim_desk.store.snapshot import read_all
 
 if TYPE_CHECKING:
     import sqlite_utils
@@ -28,12 +29,15 @@ class Change(NamedTuple):
 
 
 class Store:
-    def __init__(self, conn: Connection, path: Path, clock: Clock | None = None, actor: str = "desk") -> None:
+    def __init__(
+        self, conn: Connection, path: Path, clock: Clock | None = None, actor: str = "desk", key: bytes = b""
+    ) -> None:
         self.conn = conn
         self.path = path
         self.clock: Clock = clock or SystemClock()
         self.actor = actor
         self._depth = 0  # nesting of transaction(): savepoints inside the outer one
+        self._key = key  # for the report's second connection (snapshot.py) only; never in a repr
 
     @property
     def db(self) -> sqlite_utils.Database:
@@ -95,6 +99,11 @@ class Store:
         row: sqlcipher3.Row | None = self.conn.execute(sql, params).fetchone()
         return row
 
+    def read_all(self, queries: Sequence[str], params: Any = (), *, second: Sequence[str] = ()) -> list[list[Any]]:
+        """The rows of read-only queries, then of `second`, from one snapshot; `second` on a second
+        connection at the same time where it can (snapshot.py)."""
+        return read_all(self.conn, self.path, self._key, queries, second, params)
+
     def now_text(self) -> str:
         return self.clock.now().isoformat(timespec="seconds")
 
@@ -132,4 +141,4 @@ def open_store(
         remove_leftovers(path)  # what a killed restore left beside the database
         with contextlib.suppress(*DatabaseError):  # old frames of a killed erasure leave the WAL
             conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    return Store(conn=conn, path=path, clock=clock or SystemClock(), actor=actor)
+    return Store(conn=conn, path=path, clock=clock or SystemClock(), actor=actor, key=key)

@@ -72,6 +72,19 @@ def wildcard_in_a_code(p: dict[str, Any]) -> None:
     cell["key"][1] = "wohn*"
 
 
+def a_code_seen_in_another_dimension(p: dict[str, Any]) -> None:
+    cells(p, "contacts_by_language_group")[-1]["key"][0] = "ar"  # a language group, not a municipality
+
+
+def a_code_that_is_a_list(p: dict[str, Any]) -> None:
+    cells(p, "contacts_by_language_group")[-1]["key"][1] = ["ar"]
+
+
+def a_cell_with_another_field_instead_of_its_value(p: dict[str, Any]) -> None:
+    cell = cells(p, "contacts_by_channel")[-1]
+    cell["count"] = cell.pop("value")
+
+
 def second_total_as_a_cell(p: dict[str, Any]) -> None:
     table = p["tables"]["barriers_by_type"]
     table["cells"].append({"key": ["*", "*", "*"], "value": table["total"]})
@@ -132,6 +145,9 @@ def suppression_era_schema(p: dict[str, Any]) -> None:
 BROKEN: list[Callable[[dict[str, Any]], None]] = [
     unknown_municipality,
     wildcard_in_a_code,
+    a_code_seen_in_another_dimension,
+    a_code_that_is_a_list,
+    a_cell_with_another_field_instead_of_its_value,
     second_total_as_a_cell,
     duplicate_cell,
     total_missing,
