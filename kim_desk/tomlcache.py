@@ -76,12 +76,19 @@ def _envelope(entries: dict[str, Any]) -> dict[str, Any]:
 def _read(cache_file: Path) -> dict[str, Any]:
     try:
         data = json.loads(cache_file.read_bytes(), object_hook=_decode)
-    except (OSError, ValueError, TypeError, KeyError):
+    except (OSError, ValueError, TypeError, KeyError, RecursionError):  # damaged: as if there were none
         return {}
     if not isinstance(data, dict) or data.get("format") != FORMAT or data.get("python") != sys.version.split()[0]:
         return {}
     files = data.get("files")
-    return files if isinstance(files, dict) else {}
+    if not isinstance(files, dict):
+        return {}
+    # only entries of the shape written here; any other is parsed anew
+    return {
+        name: entry
+        for name, entry in files.items()
+        if isinstance(entry, dict) and isinstance(entry.get("sha256"), str) and isinstance(entry.get("data"), dict)
+    }
 
 
 def _encode(value: Any) -> Any:

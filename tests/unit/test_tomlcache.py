@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import tomllib
 from collections.abc import Iterator
 from pathlib import Path
@@ -92,6 +93,30 @@ def test_a_damaged_cache_is_ignored_and_written_again(tmp_path: Path, cache: Pat
     cached.write_bytes(damage)
     assert tomlcache.parsed([path]) == [(path, {"title": "Kindergeld"})]
     assert b"Kindergeld" in cached.read_bytes()
+
+
+def damaged_entries() -> list[object]:
+    """Cache files of the right format whose entries are not what tomlcache writes."""
+    return [[1], "Kindergeld", {"sha256": 1, "data": {}}, {"sha256": "x"}, {"data": {"title": "falsch"}}]
+
+
+@pytest.mark.parametrize("entry", damaged_entries())
+def test_a_damaged_entry_is_parsed_anew(tmp_path: Path, cache: Path, entry: object) -> None:
+    path = write(tmp_path / "forms", "a.toml", 'title = "Kindergeld"\n')
+    tomlcache.parsed([path])
+    (cached,) = cache.glob("toml-*.json")
+    envelope = json.loads(cached.read_text("utf-8"))
+    envelope["files"]["a.toml"] = entry
+    cached.write_text(json.dumps(envelope), "utf-8")
+    assert tomlcache.parsed([path]) == [(path, {"title": "Kindergeld"})]
+
+
+def test_a_cache_nested_too_deep_is_ignored(tmp_path: Path, cache: Path) -> None:
+    path = write(tmp_path / "forms", "a.toml", 'title = "Kindergeld"\n')
+    tomlcache.parsed([path])
+    (cached,) = cache.glob("toml-*.json")
+    cached.write_text("[" * 100_000 + "]" * 100_000, "utf-8")
+    assert tomlcache.parsed([path]) == [(path, {"title": "Kindergeld"})]
 
 
 def test_a_broken_file_says_why_every_time_and_is_not_cached(tmp_path: Path) -> None:
