@@ -7,7 +7,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, cast
 
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
+from PySide6.QtGui import QCloseEvent, QKeySequence, QPaintEvent, QShortcut
 from PySide6.QtWidgets import (
     QApplication,
     QLabel,
@@ -46,6 +46,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 PAGES = ("today", "clients", "calendar", "applications", "statistics", "settings")
 WARM_DELAY_MS = 200  # the warm-up starts in the pool this long after the window is up
+FIRST_PAINT_LATEST_MS = 1000  # work kept for after the first paint runs by then even if the window is never drawn
 PREBUILD_DELAY_MS = 1500  # without a warm-up, the other pages are built after this
 
 
@@ -65,6 +66,8 @@ class MainWindow(QMainWindow):
         self.warming: Any = None  # the warm-up job of the handout machinery, once started
         self.dialogs: list[Any] = []  # open non-modal dialogs, kept alive here
         self._key: bytes | None = desk.key or None  # for backups; dropped on lock
+        self._painted = False
+        self._after_paint: list[Callable[[], object]] = []
         self.setObjectName("MainWindow")
         fit_to_screen(self, 1280, 800)  # at 200 % the pages scroll inside (BITV 1.4.4)
         self._setup_frame()
@@ -81,7 +84,33 @@ class MainWindow(QMainWindow):
         keyring, key = self.options.keyring, desk.key
         if desk.keyring_refresh_due and keyring is not None and key:
             job = startup.keyring_refresh(self.paths, key, keyring)
-            QTimer.singleShot(0, self, lambda: self.runner.run(job, startup.log_refreshed, lambda _error: None))
+            self.after_first_paint(lambda: self.runner.run(job, startup.log_refreshed, lambda _error: None))
+
+    # --- the first paint -------------------------------------------------------------
+    def after_first_paint(self, fn: Callable[[], object]) -> None:
+        """Run fn once the window has been drawn for the first time (at once after that, and with a synchronous
+        runner). Work on the DB worker or the pool holds the interpreter lock in turns with this thread, so
+        anything started before slowed the first paint: the Today page's lists by ~30 ms, importing the sync
+        client or keyring by ~0.1 s."""
+        if self._painted or self.runner.synchronous:
+            fn()
+            return
+        self._after_paint.append(fn)
+        if len(self._after_paint) == 1:
+            QTimer.singleShot(FIRST_PAINT_LATEST_MS, self, self._first_paint_done)  # a window never drawn
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        super().paintEvent(event)
+        if not self._painted:
+            QTimer.singleShot(0, self, self._first_paint_done)  # the next turn: once the children are drawn too
+
+    def _first_paint_done(self) -> None:
+        if self._painted:
+            return
+        self._painted = True
+        pending, self._after_paint = self._after_paint, []
+        for fn in pending:
+            fn()
 
     # --- setup -----------------------------------------------------------------------
     def _setup_frame(self) -> None:
@@ -158,21 +187,26 @@ class MainWindow(QMainWindow):
         self.frame.setCurrentWidget(self.content)
         self.navigation.currentRowChanged.connect(lambda row: self.show_page(PAGES[row]) if row >= 0 else None)
         self.status_texts: dict[str, Callable[[], str]] = {}
-        self.navigation.setCurrentRow(0)
-        self.show_page("today")
+        self.show_page("today")  # marks the navigation's row without a second show (the lists were read twice)
         self._update_lock_label(False)
-        self.refresh_status()
         self.idle.start()
-        self._start_background()
+        self.after_first_paint(self._start_status)
         # once the window is up: in the pool what the first print and the other pages need, then the
         # pages built one per event-loop turn, so neither the start nor the first click on a page waits;
         # the window is each timer's context, so none fires into a window already deleted
         hyphenation.use_cache(self.paths.cache)  # a print before the warm-up's end reads the parsed rules too
         warm = self.options.warm_up
         if warm or (warm is None and not self.runner.synchronous):
-            QTimer.singleShot(WARM_DELAY_MS, self, self._warm_up)
+            self.after_first_paint(lambda: QTimer.singleShot(WARM_DELAY_MS, self, self._warm_up))
         else:
             QTimer.singleShot(PREBUILD_DELAY_MS, self, self._prebuild_next_page)
+
+    def _start_status(self) -> None:
+        """The status line (last backup, sending) and the timers for sending and the daily backup."""
+        if self.content is None:
+            return  # locked before the window was up
+        self.refresh_status()
+        self._start_background()
 
     def _warm_up(self) -> None:
         """What the first print and the other pages need, in the pool (startup.warm_up); then the
@@ -311,9 +345,18 @@ class MainWindow(QMainWindow):
         page = self.page(name)
         self._mark_navigation(name)
         self.stack.setCurrentWidget(page)
-        page.refresh()
+        if self._painted or self.runner.synchronous or self.isVisible():
+            if self._refresh_current in self._after_paint:
+                self._after_paint.remove(self._refresh_current)  # read now, not twice
+            page.refresh()
+        elif self._refresh_current not in self._after_paint:
+            self.after_first_paint(self._refresh_current)  # the first page of a window not shown yet: once drawn
         if then is not None:
             then()
+
+    def _refresh_current(self) -> None:
+        if self.content is not None:
+            self.page(self.current_page()).refresh()
 
     def current_page(self) -> str:
         current = self.stack.currentWidget()

@@ -7,12 +7,14 @@ language switch can translate again (`retranslate`).
 
 from __future__ import annotations
 
+from PySide6 import QtWidgets
 from PySide6.QtCore import QCoreApplication, QFile, QIODevice
 from PySide6.QtGui import QAction
 from PySide6.QtUiTools import QUiLoader
 from PySide6.QtWidgets import (
     QAbstractButton,
     QAbstractItemView,
+    QDialog,
     QGroupBox,
     QLabel,
     QLineEdit,
@@ -28,6 +30,8 @@ from kim_desk.i18n import _
 from kim_desk.resources import resource_path
 
 _LOADER: list[QUiLoader] = []  # one loader for the process, made on first use
+# Qt's form builder makes a page of these without a parent and adds it to the container afterwards
+_ADDS_PAGES = (QtWidgets.QTabWidget, QtWidgets.QStackedWidget, QtWidgets.QToolBox)
 _PREFIX = "kd_src_"
 _PLAIN = "kd_plain_name"  # the accessible name was made here from the text
 
@@ -54,6 +58,24 @@ def load_ui(name: str, parent: QWidget | None = None) -> QWidget:
     return widget
 
 
+class _Loader(QUiLoader):
+    """Makes Qt's own widgets from Python, as Qt's form builder makes them (`new W(parent)`).
+
+    A widget the builder makes in C++ reaches Python as a plain QWidget pointer, and to find its class PySide6
+    sets up the Python type of every QWidget subclass it knows, dialogs and graphics views included: ~85 enum
+    classes, 10-20 ms at the first load. Dialogs (which the builder reparents), Designer's "Line" and anything
+    not in QtWidgets go the builder's own way.
+    """
+
+    def createWidget(self, class_name: str, parent: QWidget | None = None, name: str = "") -> QWidget:
+        cls = getattr(QtWidgets, class_name, None) if class_name.startswith("Q") else None
+        if not (isinstance(cls, type) and issubclass(cls, QWidget)) or issubclass(cls, QDialog):
+            return super().createWidget(class_name, parent, name)
+        widget: QWidget = cls(None if isinstance(parent, _ADDS_PAGES) else parent)
+        widget.setObjectName(name)
+        return widget
+
+
 def _loader() -> QUiLoader:
     """A loader without Qt Designer's plugins: our .ui files use only Qt's own widgets, and the plugins
     shipped with PySide6 pull in Qt Quick and QML (15-35 ms and 9 MiB at the first load)."""
@@ -61,7 +83,7 @@ def _loader() -> QUiLoader:
         paths = QCoreApplication.libraryPaths()
         QCoreApplication.setLibraryPaths([])  # the loader looks for plugins only while it is made
         try:
-            _LOADER.append(QUiLoader())
+            _LOADER.append(_Loader())
         finally:
             QCoreApplication.setLibraryPaths(paths)
     return _LOADER[0]

@@ -27,6 +27,11 @@ def get_state(store: Store, key: str, default: Any = None) -> Any:
     return default if row is None else json.loads(row[0])
 
 
+def is_enrolled(store: Store) -> bool:
+    """Whether the desk is enrolled with the district; without importing the sync client (httpx)."""
+    return get_state(store, "enrolment") is not None
+
+
 def set_state(store: Store, key: str, value: Any) -> None:
     store.conn.execute(
         "INSERT INTO sync_state (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",

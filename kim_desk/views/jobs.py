@@ -42,11 +42,10 @@ def last_backup(paths: DataPaths) -> dt.datetime | None:
 def sync_state(store: Store) -> str:
     """One short line on sending the anonymised figures to the district, in the UI language."""
     try:
-        from kim_desk.sync import state
-        from kim_desk.sync.service import enrolment
+        from kim_desk.sync import state  # not sync.service: httpx is imported only to send
     except ImportError:
         return _("Senden an den Kreis: noch nicht verfügbar")
-    if enrolment(store) is None:
+    if not state.is_enrolled(store):
         return _("Senden an den Kreis: nicht eingerichtet")
     line = _outbox_line(state.outbox(store))
     if not settings.get(store, "district_url"):
@@ -90,9 +89,9 @@ def sending_configured(store: Store) -> bool:
     """Background sending only once the district address is set and the desk is enrolled."""
     if not settings.get(store, "district_url"):
         return False  # decided without importing sync (httpx): an import holds the interpreter lock
-    from kim_desk.sync.service import enrolment
+    from kim_desk.sync import state
 
-    return enrolment(store) is not None
+    return state.is_enrolled(store)
 
 
 # Stores whose reports are between taking and recording: one sending at a time per desk, so the

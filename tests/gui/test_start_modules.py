@@ -1,5 +1,5 @@
 """What a start to the main window imports: not the content-pack machinery when no pack is installed, not the
-TOML parser once the forms are parsed, not uuid (issue 19)."""
+TOML parser once the forms are parsed, not uuid, not the Python types of Qt's dialogs (issue 19)."""
 
 from __future__ import annotations
 
@@ -30,7 +30,9 @@ i18n.set_ui_language(settings.get(desk.store, "ui_language"))
 window = MainWindow(desk, GuiOptions(keyring=None, auto_backup=False, warm_up=False))
 window.show()
 app.processEvents()
-print("shown", " ".join(sorted(m for m in sys.argv[3:] if m in sys.modules)), flush=True)
+import PySide6.QtWidgets
+made = [m for m in sys.argv[3:] if m in sys.modules or m.removeprefix("QtWidgets.") in vars(PySide6.QtWidgets)]
+print("shown", " ".join(sorted(made)), flush=True)
 os._exit(0)
 """
 
@@ -65,3 +67,33 @@ def test_the_next_start_reads_the_forms_parsed_and_makes_no_uuid(desk_paths: Dat
     imports platform): only a new client or vault needs one."""
     assert imported_at_start(desk_paths, "tomllib", "uuid", "platform") == ["tomllib"]  # the first start parses
     assert imported_at_start(desk_paths, "tomllib", "uuid", "platform") == []
+
+
+def test_the_first_window_sets_up_no_python_types_for_widgets_it_does_not_show(desk_paths: DataPaths) -> None:
+    """PySide6 makes a widget class's Python type (and its enum classes) on first use; a .ui widget that reached
+    Python as a plain QWidget pointer made it set up every QWidget subclass (~85 enum classes, 10-20 ms)."""
+    unused = ("QtWidgets.QWizard", "QtWidgets.QFileDialog", "QtWidgets.QGraphicsView", "QtWidgets.QMdiArea")
+    assert imported_at_start(desk_paths, "QtWidgets.QStackedWidget", *unused) == ["QtWidgets.QStackedWidget"]
+
+
+STATUS_PROBE = """
+import sys
+from kim_desk.desk import open_desk
+from kim_desk.paths import DataPaths
+from kim_desk.views import jobs
+import pathlib
+desk = open_desk(DataPaths(pathlib.Path(sys.argv[1])), lambda _reason: sys.argv[2], keyring=None)
+print(jobs.sync_state(desk.store), "|", "httpx" in sys.modules, flush=True)
+"""
+
+
+def test_the_status_line_on_sending_does_not_import_the_sync_client(desk_paths: DataPaths) -> None:
+    """The status line is read on the DB worker shortly after the window shows; importing httpx there (~0.1 s)
+    held the interpreter lock against the window."""
+    env = dict(os.environ, PYTHON_KEYRING_BACKEND="keyring.backends.fail.Keyring")
+    result = subprocess.run(
+        [sys.executable, "-c", STATUS_PROBE, str(desk_paths.root), PASSPHRASE],
+        capture_output=True, text=True, env=env, timeout=120, check=False,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "Senden an den Kreis: nicht eingerichtet | False"
