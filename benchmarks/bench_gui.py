@@ -6,8 +6,10 @@ each beside a bare PySide6 window measured the same way in the same run.
 Every start is a fresh interpreter: the time runs from spawning the process until the window
 has been shown and painted once. The app starts as `kim-desk --data-dir D` does (command line,
 log, crash handler, then the GUI); the passphrase is handed to the unlock directly (no dialog,
-no typing) and the benchmark desks use a fast key-derivation setting, so the Argon2 step of a
-typed passphrase (about 0.2 s) is not part of these figures. A desk unlocked through the OS
+no typing) and the benchmark desks' passphrase slot uses Argon2's smallest setting (8 KiB, one
+pass), so the deliberate cost of deriving a key from a typed passphrase (about 0.2 s at the
+desk's default) is not part of these figures; a start through the keyring derives nothing either.
+Until 2026-12-02 the setting was 8 MiB, which still cost ~15 ms of every measured start. A desk unlocked through the OS
 keyring also loads `keyring`: that cost is measured on its own (a fresh interpreter importing
 keyring and choosing its backend, beside a bare interpreter).
 """

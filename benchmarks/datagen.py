@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import json
 import shutil
 import time
 from pathlib import Path
@@ -19,7 +20,9 @@ from kim_desk.paths import DataPaths
 
 OUT = Path(__file__).resolve().parent / "out"
 PASSPHRASE = "benchmark passphrase"
-FAST_KDF = vault.KdfParams(iterations=1, lanes=1, memory_kib=8 * 1024)
+# Argon2's smallest setting: the benchmarks time the app, not the deliberate cost of deriving a key from a typed
+# passphrase (~0.2 s at the desk's default). A start through the keyring derives nothing either.
+FAST_KDF = vault.KdfParams(iterations=1, lanes=1, memory_kib=8)
 CLOCK = FixedClock(dt.datetime(2026, 11, 23, 9, 30))
 
 
@@ -27,6 +30,7 @@ def dataset(clients: int = 100_000) -> DataPaths:
     """The cached desk with `clients` clients, made on first use."""
     paths = DataPaths(OUT / f"desk-{clients}")
     if paths.database.exists() and (paths.root / "complete").exists():
+        _passphrase_slot_at(paths, FAST_KDF)
         return paths
     if paths.root.exists():
         shutil.rmtree(paths.root)
@@ -37,6 +41,14 @@ def dataset(clients: int = 100_000) -> DataPaths:
     desk.close()
     (paths.root / "complete").write_text(f"{summary} in {time.perf_counter() - started:.0f} s\n", "utf-8")
     return paths
+
+
+def _passphrase_slot_at(paths: DataPaths, kdf: vault.KdfParams) -> None:
+    """A desk made before FAST_KDF changed gets its passphrase slot wrapped again at the current setting."""
+    slot = json.loads(paths.vault.read_text("utf-8"))["slots"]["passphrase"]
+    if (slot["iterations"], slot["lanes"], slot["memory_kib"]) != tuple(kdf):
+        key = vault.unlock_key(paths, lambda _reason: PASSPHRASE).key
+        vault.set_passphrase(paths, key, PASSPHRASE, kdf)
 
 
 def main() -> None:

@@ -5,19 +5,21 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Sequence
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from kim_desk.catalog import Catalog
 from kim_desk.i18n import N_
 from kim_desk.store import Store
 from kim_desk.store.appointments import Appointment, list_appointments
-from kim_desk.store.cases import Case, ChecklistItem, get_case, list_cases
-from kim_desk.store.clients import Client, get_client
-from kim_desk.store.contacts import Contact, list_contacts
 from kim_desk.store.referrals import Referral, UnmetNeed, list_referrals, list_unmet_needs
 from kim_desk.store.search import search_clients
 from kim_desk.taxonomy import CASE_STATUSES
 from kim_desk.views.referrals import FollowUp, follow_ups
+
+if TYPE_CHECKING:  # a client's and a case's record: imported when a file is opened, not for the first window
+    from kim_desk.store.cases import Case, ChecklistItem
+    from kim_desk.store.clients import Client
+    from kim_desk.store.contacts import Contact
 
 DEADLINE_DAYS = 14
 OVERDUE_DAYS = 30  # older overdue deadlines are in Applications ("Nur überfällige"), not on Today
@@ -312,6 +314,10 @@ class ClientFile(NamedTuple):
 
 
 def client_file(store: Store, client_id: int) -> ClientFile:
+    from kim_desk.store.cases import list_cases
+    from kim_desk.store.clients import get_client
+    from kim_desk.store.contacts import list_contacts
+
     appointments = list_appointments(store, client_id=client_id)
     return ClientFile(
         get_client(store, client_id),
@@ -332,6 +338,8 @@ class CaseFile(NamedTuple):
 
 
 def case_file(store: Store, case_id: int) -> CaseFile:
+    from kim_desk.store.cases import get_case
+
     case = get_case(store, case_id)
     names = client_names(store, {case.client_id})
     history = [

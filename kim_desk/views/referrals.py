@@ -12,7 +12,6 @@ from kim_desk.errors import CatalogError
 from kim_desk.i18n import LANGUAGES, N_, _
 from kim_desk.services import Service, load_services, services_for
 from kim_desk.store import Store
-from kim_desk.store.clients import get_client
 from kim_desk.store.referrals import waiting_for_answer
 from kim_desk.views.format import date_text
 
@@ -67,6 +66,8 @@ class Offers(NamedTuple):
 
 
 def offers_for(store: Store, services: dict[str, Service], client_id: int) -> Offers:
+    from kim_desk.store.clients import get_client  # not for the first window (its records are dataclasses)
+
     client = get_client(store, client_id, with_household=False)
     language = client.languages[0] if client.languages else ""
     found = services_for(services, client.municipality, language)
