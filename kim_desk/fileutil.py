@@ -21,6 +21,17 @@ from typing import IO
 from kim_desk.errors import StorageError
 from kim_desk.i18n import _
 
+
+def sha256_hex(data: bytes) -> str:
+    """SHA-256 in hex through cryptography's OpenSSL, which every start loads anyway: hashlib would load the
+    system's libcrypto a second time (~3 ms of a start)."""
+    from cryptography.hazmat.primitives.hashes import SHA256, Hash
+
+    digest = Hash(SHA256())
+    digest.update(data)
+    return digest.finalize().hex()
+
+
 REPLACE_PAUSES = (0.05, 0.1, 0.2, 0.4, 0.8)  # seconds between tries on Windows: 1.55 s in all
 _sleep = time.sleep  # tests count the pauses instead of waiting
 

@@ -9,7 +9,6 @@ which is trusted no less.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import json
 import sys
 from contextlib import suppress
@@ -17,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from kim_desk.errors import StorageError
-from kim_desk.fileutil import write_atomic
+from kim_desk.fileutil import sha256_hex, write_atomic
 
 FORMAT = 1
 _TAG = "\x00toml"  # marks a date or time in the JSON; TOML files hold no NUL characters
@@ -39,7 +38,7 @@ def parsed(files: list[Path]) -> list[tuple[Path, dict[str, Any] | str]]:
     for path in files:
         try:
             raw = path.read_bytes()
-            digest = hashlib.sha256(raw).hexdigest()
+            digest = sha256_hex(raw)
             entry = cached.get(path.name)
             if entry is not None and entry.get("sha256") == digest:
                 data = entry["data"]
@@ -65,7 +64,7 @@ def _parse(text: str) -> dict[str, Any]:
 def _cache_file(files: list[Path]) -> Path | None:
     if not _folder or not files:
         return None
-    source = hashlib.sha256(str(files[0].parent.resolve()).encode("utf-8")).hexdigest()[:16]
+    source = sha256_hex(str(files[0].parent.resolve()).encode("utf-8"))[:16]
     return _folder[0] / f"toml-{source}.json"
 
 

@@ -11,10 +11,8 @@ from __future__ import annotations
 import base64
 import binascii
 import contextlib
-import hashlib
 import json
 import os
-import secrets
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -33,7 +31,7 @@ from kim_desk.errors import (
     VaultMissing,
     WrongPassphrase,
 )
-from kim_desk.fileutil import write_atomic
+from kim_desk.fileutil import sha256_hex, write_atomic
 from kim_desk.i18n import _
 from kim_desk.paths import DataPaths
 
@@ -206,7 +204,7 @@ def _aad(vault_id: str, slot: str) -> bytes:
 
 
 def _wrap(key: bytes, wrapping_key: bytes, vault_id: str, slot: str) -> dict[str, str]:
-    nonce = secrets.token_bytes(12)
+    nonce = os.urandom(12)
     wrapped = AESGCM(wrapping_key).encrypt(nonce, key, _aad(vault_id, slot))
     return {"nonce": _b64(nonce), "wrapped": _b64(wrapped)}
 
@@ -220,7 +218,7 @@ def _slot_check(slot_data: dict[str, Any], vault_id: str, slot: str) -> str:
     """A checksum over one slot and the vault id: damage is told apart from a wrong passphrase."""
     fields = {k: v for k, v in slot_data.items() if k != "check"}
     text = json.dumps({"format": FORMAT, "vault_id": vault_id, "slot": slot, "fields": fields}, sort_keys=True)
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
+    return sha256_hex(text.encode("utf-8"))[:32]
 
 
 def _seal(data: dict[str, Any]) -> dict[str, Any]:
@@ -259,7 +257,7 @@ def _kdf_params(data: dict[str, Any]) -> KdfParams:
 
 
 def _kdf_slot(key: bytes, secret: str, vault_id: str, slot: str, params: KdfParams) -> dict[str, Any]:
-    salt = secrets.token_bytes(16)
+    salt = os.urandom(16)
     data: dict[str, Any] = {
         "kdf": "argon2id",
         "salt": _b64(salt),
@@ -276,6 +274,8 @@ def _open_kdf_slot(data: dict[str, Any], secret: str, vault_id: str, slot: str) 
 
 
 def new_recovery_code() -> str:
+    import secrets  # imports hashlib: only for a new recovery code
+
     raw = "".join(secrets.choice(_CROCKFORD) for _ in range(25))
     return "-".join(raw[i : i + 5] for i in range(0, 25, 5))
 
@@ -378,7 +378,7 @@ def create_vault(
             _("In {path} gibt es bereits eine Datenbank; es wird keine neue angelegt.").format(path=paths.root)
         )
     check_passphrase(passphrase)
-    key = secrets.token_bytes(32)
+    key = os.urandom(32)
     recovery = new_recovery_code()
     import uuid  # uuid imports platform: ~4 ms of every start for the one new vault
 
@@ -396,7 +396,7 @@ def create_vault(
 
 
 def _store_in_keyring(data: dict[str, Any], key: bytes, keyring: KeyringAccess) -> list[str]:
-    secret = secrets.token_bytes(32)
+    secret = os.urandom(32)
     try:
         backend = keyring.backend_name()
         keyring.set(data["vault_id"], _b64(secret))
@@ -444,7 +444,7 @@ def _refresh_keyring(paths: DataPaths, data: dict[str, Any], key: bytes, keyring
     The vault is written first: when that fails (full disk, read-only folder) the keyring is not
     touched, so repeated tries do not pile up secrets that no vault knows.
     """
-    secret = secrets.token_bytes(32)
+    secret = os.urandom(32)
     try:
         backend = keyring.backend_name()
     except KeyringUnavailable as exc:

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 from typing import NamedTuple
 
+from kim_desk.fileutil import sha256_hex
 from kim_desk.store import Store
 
 GENESIS = "0" * 64
@@ -14,7 +14,7 @@ ACTIONS = ("view", "create", "change", "delete", "print", "export", "erase", "un
 
 def _digest(prev_hash: str, at: str, actor: str, action: str, entity: str, entity_id: int | None) -> str:
     body = json.dumps([prev_hash, at, actor, action, entity, entity_id], separators=(",", ":"))
-    return hashlib.sha256(body.encode("utf-8")).hexdigest()
+    return sha256_hex(body.encode("utf-8"))
 
 
 def record(store: Store, action: str, entity: str, entity_id: int | None = None) -> None:
