@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QObject, QTimer, Signal
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWidgets import QApplication
 
-_INPUT = {
-    QEvent.Type.KeyPress, QEvent.Type.MouseButtonPress, QEvent.Type.MouseMove, QEvent.Type.Wheel,
-    QEvent.Type.TouchBegin, QEvent.Type.ShortcutOverride,
-}  # fmt: skip
+if TYPE_CHECKING:
+    from PySide6.QtCore import QEvent
+
 WATCH_AFTER_MS = 1000
 
 
@@ -24,6 +25,7 @@ class IdleWatcher(QObject):
         self._timer.setSingleShot(True)
         self._timer.timeout.connect(self.idle)
         self._watching = False
+        self._input: set[QEvent.Type] = set()  # filled when the filter is installed
 
     def set_minutes(self, minutes: int) -> None:
         self._timer.setInterval(max(1, minutes) * self._minute_ms)
@@ -42,6 +44,12 @@ class IdleWatcher(QObject):
             QTimer.singleShot(WATCH_AFTER_MS, self, self._watch)
 
     def _watch(self) -> None:
+        from PySide6.QtCore import QEvent  # its 179-member enum class: not while the first window is drawn
+
+        self._input = {
+            QEvent.Type.KeyPress, QEvent.Type.MouseButtonPress, QEvent.Type.MouseMove, QEvent.Type.Wheel,
+            QEvent.Type.TouchBegin, QEvent.Type.ShortcutOverride,
+        }  # fmt: skip
         app = QApplication.instance()
         if app is not None and self._watching:
             app.installEventFilter(self)
@@ -50,7 +58,7 @@ class IdleWatcher(QObject):
         self._timer.stop()
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if event.type() in _INPUT and self._timer.isActive():
+        if event.type() in self._input and self._timer.isActive():
             self._timer.start()
         return False
 

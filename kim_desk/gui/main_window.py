@@ -7,7 +7,6 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, cast
 
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtGui import QCloseEvent, QKeySequence, QPaintEvent, QShortcut
 from PySide6.QtWidgets import (
     QApplication,
     QLabel,
@@ -36,6 +35,8 @@ from kim_desk.views import jobs
 from kim_desk.views.format import datetime_text
 
 if TYPE_CHECKING:
+    from PySide6.QtGui import QCloseEvent
+
     from kim_desk.gui.pages.applications import ApplicationsPage
     from kim_desk.gui.pages.calendar import CalendarPage
     from kim_desk.gui.pages.clients import ClientsPage
@@ -46,6 +47,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 PAGES = ("today", "clients", "calendar", "applications", "statistics", "settings")
 WARM_DELAY_MS = 200  # the warm-up starts in the pool this long after the window is up
+FIRST_PAINT_POLL_MS = 5  # how often to look whether the window is on screen yet
 FIRST_PAINT_LATEST_MS = 1000  # work kept for after the first paint runs by then even if the window is never drawn
 PREBUILD_DELAY_MS = 1500  # without a warm-up, the other pages are built after this
 
@@ -72,7 +74,7 @@ class MainWindow(QMainWindow):
         fit_to_screen(self, 1280, 800)  # at 200 % the pages scroll inside (BITV 1.4.4)
         self._setup_frame()
         self._setup_status_bar()
-        self._setup_shortcuts()
+        self.after_first_paint(self._setup_shortcuts)  # QKeySequence's and QEvent's enum classes: not before
         self._setup_idle_lock()
         self._setup_background()
         self._build_content()
@@ -97,17 +99,25 @@ class MainWindow(QMainWindow):
             return
         self._after_paint.append(fn)
         if len(self._after_paint) == 1:
+            # Qt draws a window as it is exposed: once it is, it is on screen. Asked every few milliseconds (not a
+            # paintEvent override: handing PySide6 the event makes it set up QEvent's Python type and its
+            # 179-member enum class in the middle of the first paint).
+            self._paint_watch = QTimer(self)
+            self._paint_watch.setInterval(FIRST_PAINT_POLL_MS)
+            self._paint_watch.timeout.connect(self._exposed_yet)
+            self._paint_watch.start()
             QTimer.singleShot(FIRST_PAINT_LATEST_MS, self, self._first_paint_done)  # a window never drawn
 
-    def paintEvent(self, event: QPaintEvent) -> None:
-        super().paintEvent(event)
-        if not self._painted:
-            QTimer.singleShot(0, self, self._first_paint_done)  # the next turn: once the children are drawn too
+    def _exposed_yet(self) -> None:
+        handle = self.windowHandle()
+        if handle is not None and handle.isExposed():
+            self._first_paint_done()
 
     def _first_paint_done(self) -> None:
         if self._painted:
             return
         self._painted = True
+        self._paint_watch.stop()
         pending, self._after_paint = self._after_paint, []
         for fn in pending:
             fn()
@@ -143,6 +153,8 @@ class MainWindow(QMainWindow):
             bar.addPermanentWidget(label)
 
     def _setup_shortcuts(self) -> None:
+        from PySide6.QtGui import QKeySequence, QShortcut
+
         self.shortcuts = {
             "search": QShortcut(QKeySequence.StandardKey.Find, self, self.focus_search),
             "new_appointment": QShortcut(QKeySequence.StandardKey.New, self, self.new_appointment),
