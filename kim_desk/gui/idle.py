@@ -34,12 +34,18 @@ class IdleWatcher(QObject):
     def interval_ms(self) -> int:
         return self._timer.interval()
 
-    def start(self) -> None:
+    def start(self, *, watch: bool = True) -> None:
+        """Start the wait; with watch=False the input is watched only once watch_soon() is called."""
         self._timer.start()
+        if watch:
+            self.watch_soon()
+
+    def watch_soon(self) -> None:
+        """Watch the input a moment from now: every event of the app passes through this Python filter, which
+        while the first window was built and painted made PySide6 wrap each new widget and event type first
+        (about 140 enum classes, 30-40 ms of the start), and made building a page 2-4 times slower; nobody
+        types that early."""
         if not self._watching:
-            # a moment after the window is up: every event of the app passes through this Python filter,
-            # and while the first window was built and painted that made PySide6 wrap each new widget
-            # and event type first (about 140 enum classes, 30-40 ms of the start); nobody types that early
             self._watching = True
             QTimer.singleShot(WATCH_AFTER_MS, self, self._watch)
 

@@ -201,7 +201,7 @@ class MainWindow(QMainWindow):
         self.status_texts: dict[str, Callable[[], str]] = {}
         self.show_page("today")  # marks the navigation's row without a second show (the lists were read twice)
         self._update_lock_label(False)
-        self.idle.start()
+        self.idle.start(watch=False)  # the input is watched once the other pages are built
         self.after_first_paint(self._start_status)
         # once the window is up: in the pool what the first print and the other pages need, then the
         # pages built one per event-loop turn, so neither the start nor the first click on a page waits;
@@ -245,6 +245,7 @@ class MainWindow(QMainWindow):
             QTimer.singleShot(0, self, self._prebuild_next_page)
         else:
             self._build_lock_screen()  # the last one: a lock must not wait for it
+            self.idle.watch_soon()
 
     def page(self, name: str) -> Page:
         """The page `name`, built and wired on first use (only while unlocked)."""
@@ -444,7 +445,7 @@ class MainWindow(QMainWindow):
     def apply_settings(self, values: dict[str, Any]) -> None:
         self.idle.set_minutes(int(values["idle_lock_minutes"]))
         if self.idle_running():
-            self.idle.start()
+            self.idle.start(watch=False)  # a new interval; the watching is started by the pages' build
         if values["ui_language"] != i18n.ui_language():
             self.apply_language(values["ui_language"])
 

@@ -47,3 +47,12 @@ def test_the_lists_and_the_status_line_wait_for_the_first_paint(qtbot, desk, opt
     finally:
         window.idle.stop()
         window.runner.shutdown()
+
+
+def test_input_is_watched_only_once_the_other_pages_are_built(qtbot, window) -> None:  # type: ignore[no-untyped-def]
+    """The idle lock's app-wide event filter made building a page 2-4 times slower (every event through Python)."""
+    from kim_desk.gui.main_window import PAGES
+
+    assert not window.idle._watching
+    qtbot.waitUntil(lambda: len(window.pages) == len(PAGES), timeout=20_000)
+    assert window.idle._watching
