@@ -54,5 +54,5 @@ def test_input_is_watched_only_once_the_other_pages_are_built(qtbot, window) -> 
     from kim_desk.gui.main_window import PAGES
 
     assert not window.idle._watching
-    qtbot.waitUntil(lambda: len(window.pages) == len(PAGES), timeout=20_000)
-    assert window.idle._watching
+    qtbot.waitUntil(lambda: window.idle._watching, timeout=20_000)
+    assert len(window.pages) == len(PAGES)
