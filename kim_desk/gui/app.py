@@ -8,7 +8,7 @@ import threading
 from pathlib import Path
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QMainWindow, QMessageBox, QWidget
+from PySide6.QtWidgets import QApplication, QMainWindow, QWidget
 
 from kim_desk import i18n, settings, vault
 from kim_desk.desk import Desk
@@ -91,6 +91,8 @@ def run(paths: DataPaths, argv: list[str]) -> int:
     try:
         return _run(app, crash, paths)
     except KnownError as error:  # no console in the windowed bundle: the message as a dialog
+        from PySide6.QtWidgets import QMessageBox  # a dialog's Python type: only when one is shown
+
         QMessageBox.warning(None, _("KIM Desk"), str(error))
         return error.exit_code
     except Exception as exc:  # noqa: BLE001 - a bug before or after the event loop: same crash path

@@ -17,7 +17,7 @@ import traceback
 from collections.abc import Callable
 from pathlib import Path
 from types import TracebackType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import (
     QMessageLogContext,
@@ -29,10 +29,13 @@ from PySide6.QtCore import (
     Slot,
     qInstallMessageHandler,
 )
-from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
+from PySide6.QtWidgets import QApplication, QWidget
 
 from kim_desk.i18n import _
 from kim_desk.logs import crash_report, exception_name
+
+if TYPE_CHECKING:
+    from PySide6.QtWidgets import QMessageBox
 
 log = logging.getLogger(__name__)
 
@@ -164,6 +167,8 @@ class CrashHandler(QObject):
 
 
 def crash_dialog(folder: str, parent: QWidget | None) -> QMessageBox:
+    from PySide6.QtWidgets import QMessageBox  # its Python type and enum classes: only when one is shown
+
     box = QMessageBox(parent)
     box.setObjectName("crashDialog")
     box.setIcon(QMessageBox.Icon.Warning)

@@ -12,7 +12,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QListWidget,
     QMainWindow,
-    QMessageBox,
     QPushButton,
     QStackedWidget,
     QWidget,
@@ -621,6 +620,8 @@ class MainWindow(QMainWindow):
         else:
             text = _("Das hat nicht geklappt. Der Fehler wurde im Protokoll vermerkt; Ihre Daten sind unverändert.")
         self.last_error = text
+        from PySide6.QtWidgets import QMessageBox  # its Python type and enum classes: only when one is shown
+
         box = QMessageBox(QMessageBox.Icon.Warning, _("KIM Desk"), text, QMessageBox.StandardButton.Ok, self)
         box.setWindowModality(Qt.WindowModality.WindowModal)
         box.open()

@@ -8,7 +8,7 @@ language switch can translate again (`retranslate`).
 from __future__ import annotations
 
 from PySide6 import QtWidgets
-from PySide6.QtCore import QCoreApplication, QFile, QIODevice
+from PySide6.QtCore import QCoreApplication
 from PySide6.QtGui import QAction
 from PySide6.QtUiTools import QUiLoader
 from PySide6.QtWidgets import (
@@ -39,13 +39,9 @@ _PLAIN = "kd_plain_name"  # the accessible name was made here from the text
 def load_ui(name: str, parent: QWidget | None = None) -> QWidget:
     """Build the widget tree of ui/<name>.ui, translated into the current UI language."""
     path = resource_path("ui", f"{name}.ui")
-    file = QFile(str(path))
-    if not file.open(QIODevice.OpenModeFlag.ReadOnly):
+    if not path.is_file():
         raise FileNotFoundError(str(path))
-    try:
-        widget = _loader().load(file, parent)
-    finally:
-        file.close()
+    widget = _loader().load(str(path), parent)  # by name: no QFile in Python (its Python type, 6 enum classes)
     if widget is None:
         raise RuntimeError(f"cannot load {path}")
     retranslate(widget, remember=True)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QMessageBox, QWidget
+from PySide6.QtWidgets import QWidget
 
 from kim_desk.i18n import _
 
@@ -11,6 +11,8 @@ SAVE, DISCARD, CANCEL = "save", "discard", "cancel"
 
 def ask(parent: QWidget | None, what: str) -> str:
     """SAVE, DISCARD or CANCEL; Escape and closing the box mean CANCEL (nothing is lost)."""
+    from PySide6.QtWidgets import QMessageBox  # its Python type: only when the question is asked
+
     box = QMessageBox(parent)
     box.setObjectName("unsavedChanges")
     box.setIcon(QMessageBox.Icon.Question)
@@ -36,6 +38,8 @@ def ask(parent: QWidget | None, what: str) -> str:
 
 def confirm(parent: QWidget | None, question: str, detail: str = "") -> bool:
     """Yes/No before something that cannot be undone; No is the default and Escape."""
+    from PySide6.QtWidgets import QMessageBox  # its Python type: only when the question is asked
+
     box = QMessageBox(parent)
     box.setObjectName("confirmAction")
     box.setIcon(QMessageBox.Icon.Warning)
