@@ -150,7 +150,7 @@ def test_a_bug_before_the_event_loop_gets_the_report_and_the_dialog_not_stderr(
     assert "broken" in text and CANARY not in text
     assert shown == [str(paths.logs)]
     warnings: list[str] = []
-    monkeypatch.setattr(app.QMessageBox, "warning", lambda _parent, _title, text: warnings.append(text))
+    monkeypatch.setattr(QMessageBox, "warning", lambda _parent, _title, text: warnings.append(text))
 
     def wrong(*_args: object) -> None:
         raise WrongPassphrase("Passphrase falsch")
@@ -176,7 +176,7 @@ def test_the_collector_is_on_again_however_the_start_ends(qtbot, tmp_path, monke
 
     monkeypatch.setattr(app, "setup_application", lambda _argv: QApplication.instance())
     monkeypatch.setattr(app, "crash_dialog", lambda _folder, _parent: type("D", (), {"exec": lambda self: 0})())
-    monkeypatch.setattr(app.QMessageBox, "warning", lambda *_args: None)
+    monkeypatch.setattr(QMessageBox, "warning", lambda *_args: None)
 
     def wrong(*_args: object) -> None:
         raise WrongPassphrase("Passphrase falsch")
