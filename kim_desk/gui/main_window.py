@@ -251,7 +251,7 @@ class MainWindow(QMainWindow):
         if self.content is None:
             raise RuntimeError("the desk is locked: no page exists")
         if name not in self.pages:
-            page = pages.page_class(name)(self.ctx)
+            page = pages.page_class(name)(self.ctx, self.stack)  # made in place: moving a styled tree re-styles it
             self.pages[name] = page
             self.stack.addWidget(page)
             getattr(self, f"_wire_{name}")(page)
