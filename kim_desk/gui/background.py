@@ -19,6 +19,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+import shiboken6
 from PySide6.QtCore import QObject, QRunnable, QThread, QThreadPool, Signal, Slot
 
 from kim_desk.errors import KnownError
@@ -30,6 +31,12 @@ log = logging.getLogger(__name__)
 
 Done = Callable[[Any], None]
 Failed = Callable[[Exception], None]
+
+
+def _gone(callback: Callable[..., Any] | None) -> bool:
+    """The callback is a method of a Qt object that has been deleted (a page dropped when the desk locked)."""
+    owner = getattr(callback, "__self__", None)
+    return isinstance(owner, QObject) and not shiboken6.isValid(owner)
 
 
 class Locked(KnownError):
@@ -239,6 +246,10 @@ class Runner:
     def _deliver(self, job: Job, result: Any, error: Exception | None) -> None:
         self.pending -= 1
         if job.cancelled or (job.progress is not None and job.progress.cancelled and error is None):
+            return
+        if _gone(job.on_done if error is None else job.on_error):
+            # the page that asked was deleted meanwhile (the desk locked): nobody to show the answer to
+            log.info("background.answer_for_deleted_view", extra={"error": type(error).__name__ if error else ""})
             return
         if error is None:
             if job.on_done is not None:
