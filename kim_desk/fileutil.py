@@ -18,6 +18,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import IO
 
+from cryptography.hazmat.primitives.hashes import SHA256, Hash
+
 from kim_desk.errors import StorageError
 from kim_desk.i18n import _
 
@@ -25,8 +27,6 @@ from kim_desk.i18n import _
 def sha256_hex(data: bytes) -> str:
     """SHA-256 in hex through cryptography's OpenSSL, which every start loads anyway: hashlib would load the
     system's libcrypto a second time (~3 ms of a start)."""
-    from cryptography.hazmat.primitives.hashes import SHA256, Hash
-
     digest = Hash(SHA256())
     digest.update(data)
     return digest.finalize().hex()

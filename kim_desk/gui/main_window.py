@@ -357,12 +357,12 @@ class MainWindow(QMainWindow):
         page = self.page(name)
         self._mark_navigation(name)
         self.stack.setCurrentWidget(page)
-        if self._painted or self.runner.synchronous or self.isVisible():
+        if self.isVisible():
             if self._refresh_current in self._after_paint:
                 self._after_paint.remove(self._refresh_current)  # read now, not twice
             page.refresh()
         elif self._refresh_current not in self._after_paint:
-            self.after_first_paint(self._refresh_current)  # the first page of a window not shown yet: once drawn
+            self.after_first_paint(self._refresh_current)  # a window not shown yet: its page's lists once drawn
         if then is not None:
             then()
 
