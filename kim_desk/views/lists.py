@@ -16,7 +16,7 @@ from kim_desk.store.search import search_clients
 from kim_desk.taxonomy import CASE_STATUSES
 from kim_desk.views.referrals import FollowUp, follow_ups
 
-if TYPE_CHECKING:  # a client's and a case's record: imported when a file is opened, not for the first window
+if TYPE_CHECKING:  # the client, case and contact records: imported when a file is opened, not for the first window
     from kim_desk.store.cases import Case, ChecklistItem
     from kim_desk.store.clients import Client
     from kim_desk.store.contacts import Contact

@@ -97,3 +97,11 @@ def test_the_status_line_on_sending_does_not_import_the_sync_client(desk_paths: 
     )  # fmt: skip
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "Senden an den Kreis: nicht eingerichtet | False"
+
+
+def test_a_start_makes_no_dataclass_and_loads_no_second_libcrypto(desk_paths: DataPaths) -> None:
+    """Python 3.11 compiles a dataclass's methods (~1 ms a class); the records a file shows are imported when
+    one is opened; hashlib would load the system's libcrypto beside cryptography's; httpx only to send."""
+    modules = ("dataclasses", "kim_desk.store.clients", "kim_desk.store.cases", "hashlib", "httpx")
+    imported_at_start(desk_paths)  # the first start parses the forms (tomllib); the next one is the day's start
+    assert imported_at_start(desk_paths, *modules) == []
